@@ -255,6 +255,82 @@ impl FiscalYear {
     }
 }
 
+/// A fiscal year mentioned in a text, with the byte range of the mention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YearMention {
+    /// The fiscal year.
+    pub year: FiscalYear,
+    /// Where the mention (`令和 3 年度`, `R3年度`, `3年度`) is, in bytes.
+    pub span: std::ops::Range<usize>,
+    /// True when the mention names its era.
+    pub explicit: bool,
+}
+
+/// Finds every `…年度` mention in `text`: `令和3年度`, `令和 3 年度`, `令和元年度`, `R3年度`,
+/// `H28年度`, `2021年度`, and `3年度` when `implied_era` is given. Mentions whose number
+/// cannot be read are skipped.
+pub fn scan_fiscal_years(text: &str, implied_era: Option<Era>) -> Vec<YearMention> {
+    let mut mentions = Vec::new();
+    let mut search_from = 0;
+    while let Some(found) = text[search_from..].find("年度") {
+        let suffix_start = search_from + found;
+        let end = suffix_start + "年度".len();
+        search_from = end;
+        let start = mention_start(text, suffix_start);
+        if start == suffix_start {
+            continue;
+        }
+        let written = &text[start..end];
+        if let Ok(year) = FiscalYear::parse(written, implied_era) {
+            mentions.push(YearMention {
+                year,
+                span: start..end,
+                explicit: FiscalYear::explicit_era(written).is_some(),
+            });
+        }
+    }
+    mentions
+}
+
+/// Walks back from `年度` over the number (digits or 元), spaces, and an era name or letter.
+fn mention_start(text: &str, suffix_start: usize) -> usize {
+    let before = &text[..suffix_start];
+    let mut start = suffix_start;
+    let mut seen_number = false;
+    for (i, c) in before.char_indices().rev() {
+        if digit_value(c).is_some() || c == '元' {
+            seen_number = true;
+            start = i;
+        } else if crate::text::is_space(c) {
+            continue;
+        } else {
+            break;
+        }
+    }
+    if !seen_number {
+        return suffix_start;
+    }
+    let head = before[..start].trim_end_matches(crate::text::is_space);
+    for era in Era::ALL {
+        if head.ends_with(era.name()) {
+            return head.len() - era.name().len();
+        }
+        if let Some(c) = head.chars().next_back() {
+            let letter = c.to_ascii_uppercase();
+            let full_width = char::from_u32(era.letter() as u32 - 'A' as u32 + 'Ａ' as u32);
+            let is_letter = letter == era.letter() || Some(c) == full_width;
+            let standalone = head[..head.len() - c.len_utf8()]
+                .chars()
+                .next_back()
+                .is_none_or(|p| !p.is_ascii_alphanumeric());
+            if is_letter && standalone {
+                return head.len() - c.len_utf8();
+            }
+        }
+    }
+    start
+}
+
 impl fmt::Display for FiscalYear {
     /// Shows `令和3年度（2021年度）`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -408,6 +484,28 @@ mod tests {
         assert_eq!(wareki_date(date), "令和元年5月1日");
     }
 
+    #[test]
+    fn finds_year_mentions() {
+        let text =
+            "【令和 3 年度（実績）】 令和2年度～令和4年度の取組内容 R5年度 3年度 年度 2021年度";
+        let found: Vec<(i32, &str, bool)> = scan_fiscal_years(text, Some(Era::Reiwa))
+            .into_iter()
+            .map(|m| (m.year.gregorian(), &text[m.span], m.explicit))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (2021, "令和 3 年度", true),
+                (2020, "令和2年度", true),
+                (2022, "令和4年度", true),
+                (2023, "R5年度", true),
+                (2021, "3年度", false),
+                (2021, "2021年度", false),
+            ]
+        );
+        assert!(scan_fiscal_years("年度末の振り返り", None).is_empty());
+    }
+
     proptest::proptest! {
         #[test]
         fn wareki_round_trips(year in 1869i32..2200) {
@@ -426,6 +524,9 @@ mod tests {
         fn parse_never_panics(text in "\\PC{0,12}") {
             let _ = FiscalYear::parse(&text, Some(Era::Reiwa));
             let _ = parse_date(&text);
+            for mention in scan_fiscal_years(&text, Some(Era::Reiwa)) {
+                proptest::prop_assert!(text.get(mention.span).is_some());
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ pub mod quantity;
 pub mod report;
 pub mod text;
 
-pub use calendar::{Era, FiscalYear, YearError};
+pub use calendar::{Era, FiscalYear, YearError, YearMention};
 pub use quantity::{Quantity, Status, Unit};
 pub use report::{
     Action, ContentRow, EffectRow, Evaluation, Item, ItemNo, Line, Narrative, NarrativeKind, Phase,

@@ -1,11 +1,20 @@
 //! Reads the text of a published progress report into the model.
 //!
 //! Two stages: bytes are decoded once ([`decode`]), then the text is read line by line into a
-//! [`Report`]. The reader never fails on text it half understands: what it cannot place goes to
-//! [`Report::warnings`] with its line. Only a text that is not such a report at all is an error.
+//! [`Report`] ([`read_text`]). The reader never fails on text it half understands: what it
+//! cannot place goes to [`Report::warnings`] with its line. Only a text that is not such a
+//! report at all is an error. Nothing here panics on any input.
 
-use kaikaku_model::Report;
+mod cells;
+mod decode;
+mod document;
+mod effects;
+mod html;
 
+use kaikaku_model::{Report, Warning};
+
+pub use decode::{Decoded, decode};
+pub use document::read_text;
 pub use encoding_rs::Encoding;
 
 /// How to read.
@@ -31,8 +40,24 @@ pub enum ReadError {
     Empty,
 }
 
-/// Decodes and reads a report.
+/// Decodes and reads a report. Bytes that could not be decoded are replaced by U+FFFD and
+/// reported in a warning on line 1.
+///
+/// Fails only when the text is empty or is not a progress report at all.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Report, ReadError> {
-    let _ = (bytes, options);
-    Err(ReadError::Empty)
+    let decoded = decode(bytes, options.encoding);
+    let mut report = read_text(&decoded.text)?;
+    if decoded.had_errors {
+        report.warnings.insert(
+            0,
+            Warning {
+                line: 1,
+                message: format!(
+                    "{}として読めないバイトがあり、U+FFFDに置き換えました",
+                    decoded.encoding.name()
+                ),
+            },
+        );
+    }
+    Ok(report)
 }

@@ -1,0 +1,378 @@
+//! Readers for single cells and labels: item headings, departments, schedule cells, action
+//! lists, bracketed section headings (`【令和3年度（実績）】`, `【令和3年度総評】`) and repost
+//! references (`（No.3再掲）`).
+
+use kaikaku_model::calendar::scan_fiscal_years;
+use kaikaku_model::text::{circled_number, digit_value, fold_key, is_range_dash, is_space};
+use kaikaku_model::{Action, Era, FiscalYear, ItemNo, NarrativeKind, Phase};
+
+/// Reads an item heading `No.1 多様な…`, `Ｎｏ．１ …`, `No 12 …`: the number and the title.
+pub fn item_heading(line: &str) -> Option<(ItemNo, String)> {
+    let rest = line.trim_start_matches(is_space);
+    let rest = rest.strip_prefix(['N', 'Ｎ'])?;
+    let rest = rest.strip_prefix(['o', 'ｏ', 'O', 'Ｏ'])?;
+    let rest = rest.trim_start_matches(|c: char| matches!(c, '.' | '．') || is_space(c));
+    let digits_len: usize = rest
+        .chars()
+        .take_while(|c| digit_value(*c).is_some())
+        .map(char::len_utf8)
+        .sum();
+    if digits_len == 0 {
+        return None;
+    }
+    let number = rest[..digits_len].chars().try_fold(0u32, |acc, c| {
+        acc.checked_mul(10)?.checked_add(digit_value(c)?)
+    })?;
+    let title = rest[digits_len..].trim_matches(|c: char| is_space(c) || c == '\t');
+    Some((ItemNo(number), title.to_owned()))
+}
+
+/// Reads `【担当課：まちづくり推進課・地域振興課・関係各課】` into department names.
+pub fn departments(line: &str) -> Option<Vec<String>> {
+    let text = line.trim_matches(|c: char| is_space(c) || c == '\t');
+    let inner = text
+        .strip_prefix('【')
+        .map(|t| t.strip_suffix('】').unwrap_or(t))
+        .unwrap_or(text);
+    let (label, list) = inner.split_once(['：', ':'])?;
+    if !fold_key(label).ends_with("担当課") {
+        return None;
+    }
+    Some(split_departments(list))
+}
+
+/// Suffixes that end a department's name; a part without one is joined to the next part
+/// (`子ども・子育て支援課` is one department).
+const ORGANISATION_SUFFIXES: &[&str] = &[
+    "課",
+    "室",
+    "部",
+    "局",
+    "所",
+    "署",
+    "館",
+    "センター",
+    "会",
+    "庁",
+    "係",
+    "班",
+    "院",
+    "園",
+    "団",
+    "）",
+    ")",
+];
+
+fn split_departments(list: &str) -> Vec<String> {
+    let separators: &[char] = if list.contains('、') || list.contains('，') || list.contains(',')
+    {
+        &['、', '，', ',']
+    } else {
+        &['・']
+    };
+    let mut names: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for part in list.split(separators) {
+        let part = part.trim_matches(is_space);
+        if part.is_empty() {
+            continue;
+        }
+        if !pending.is_empty() {
+            pending.push('・');
+        }
+        pending.push_str(part);
+        if ORGANISATION_SUFFIXES.iter().any(|s| pending.ends_with(s)) {
+            names.push(std::mem::take(&mut pending));
+        }
+    }
+    if !pending.is_empty() {
+        names.push(pending);
+    }
+    names
+}
+
+/// A schedule cell read: action numbers with ranges expanded, and a phase word.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ScheduleText {
+    /// Action numbers in order, without repeats.
+    pub actions: Vec<u8>,
+    /// The phase in parentheses (`② (検討)`) or a bare phase word (`実施`).
+    pub phase: Option<Phase>,
+}
+
+/// Reads a schedule cell: `①～⑤`, `②③`, `① ②`, `② (検討)`, `1～3`, `実施`, or empty.
+pub fn schedule(cell: &str) -> ScheduleText {
+    let mut actions: Vec<u8> = Vec::new();
+    let mut phase_word = String::new();
+    let mut bare_words = String::new();
+    let mut range_pending = false;
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        let number = circled_number(c).or_else(|| {
+            let mut value = digit_value(c)?;
+            while let Some(d) = chars.peek().and_then(|c| digit_value(*c)) {
+                value = value.checked_mul(10)?.checked_add(d)?;
+                chars.next();
+            }
+            u8::try_from(value).ok()
+        });
+        if let Some(n) = number {
+            match (range_pending, actions.last().copied()) {
+                (true, Some(from)) if from < n => actions.extend(from + 1..=n),
+                _ => actions.push(n),
+            }
+            range_pending = false;
+        } else if is_range_dash(c) {
+            range_pending = true;
+        } else if matches!(c, '(' | '（') {
+            for inner in chars.by_ref() {
+                if matches!(inner, ')' | '）') {
+                    break;
+                }
+                phase_word.push(inner);
+            }
+        } else if !is_space(c) && !matches!(c, '、' | ',' | '，' | '・') {
+            bare_words.push(c);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    actions.retain(|n| seen.insert(*n));
+    let word = if phase_word.trim().is_empty() {
+        bare_words
+    } else {
+        phase_word
+    };
+    let word = word.trim();
+    ScheduleText {
+        actions,
+        phase: (!word.is_empty()).then(|| Phase::from_word(word)),
+    }
+}
+
+/// Splits a main-actions text `①… ②… ③…` into numbered actions. A circled number starts an
+/// action at the start of the text or after a space; elsewhere it is part of the text.
+/// Returns the text before the first number (normally empty) and the actions.
+pub fn actions(text: &str) -> (String, Vec<Action>) {
+    let mut preamble = String::new();
+    let mut actions: Vec<Action> = Vec::new();
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let starts_action = previous.is_none_or(is_space);
+        match circled_number(c) {
+            Some(no) if starts_action => actions.push(Action {
+                no,
+                text: String::new(),
+            }),
+            _ => match actions.last_mut() {
+                Some(action) => action.text.push(c),
+                None => preamble.push(c),
+            },
+        }
+        previous = Some(c);
+    }
+    for action in &mut actions {
+        action.text = action.text.trim_matches(is_space).to_owned();
+    }
+    (preamble.trim_matches(is_space).to_owned(), actions)
+}
+
+/// A bracketed section heading at the start of a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heading {
+    /// `【令和3年度（実績）】`, `【令和4年度（見込み）】`, `【令和5年度（計画）】`.
+    Narrative(FiscalYear, NarrativeKind),
+    /// `【令和3年度総評】`.
+    Evaluation(FiscalYear),
+}
+
+/// Reads a heading `【…】` at the start of `text` (spaces allowed before it); returns the
+/// heading and the byte offset just after `】`.
+pub fn heading(text: &str, era: Option<Era>) -> Option<(Heading, usize)> {
+    let trimmed = text.trim_start_matches(is_space);
+    let offset = text.len() - trimmed.len();
+    let inner_start = trimmed.strip_prefix('【')?;
+    let close = inner_start.find('】')?;
+    let inner = &inner_start[..close];
+    let end = offset + '【'.len_utf8() + close + '】'.len_utf8();
+    let mention = scan_fiscal_years(inner, era).into_iter().next()?;
+    if !inner[..mention.span.start]
+        .trim_matches(is_space)
+        .is_empty()
+    {
+        return None;
+    }
+    let rest = fold_key(&inner[mention.span.end..]);
+    let word = rest.trim_start_matches('(').trim_end_matches(')');
+    let heading = match word {
+        "総評" => Heading::Evaluation(mention.year),
+        "実績" => Heading::Narrative(mention.year, NarrativeKind::Actual),
+        "見込み" | "見込" | "見通し" => {
+            Heading::Narrative(mention.year, NarrativeKind::Forecast)
+        }
+        "計画" | "目標" | "予定" => Heading::Narrative(mention.year, NarrativeKind::Plan),
+        _ => return None,
+    };
+    Some((heading, end))
+}
+
+/// The item numbers of repost references in a text: `（No.3再掲）`, `（No.2 再掲）`,
+/// `（Ｎｏ．５再掲）`, in order, without repeats.
+pub fn reposts(text: &str) -> Vec<ItemNo> {
+    let key = fold_key(text);
+    let mut found: Vec<ItemNo> = Vec::new();
+    for (pos, _) in key.match_indices("再掲") {
+        let before = &key[..pos];
+        let digits: String = before
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let head = &before[..before.len() - digits.len()];
+        let head = head.strip_suffix('.').unwrap_or(head);
+        if digits.is_empty() || !(head.ends_with("No") || head.ends_with("NO")) {
+            continue;
+        }
+        if let Ok(n) = digits.parse::<u32>() {
+            if !found.contains(&ItemNo(n)) {
+                found.push(ItemNo(n));
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_headings() {
+        let h = |s: &str| item_heading(s).map(|(no, title)| (no.0, title));
+        assert_eq!(
+            h("No.1 多様な話し合いの場と環境づくり"),
+            Some((1, "多様な話し合いの場と環境づくり".into()))
+        );
+        assert_eq!(h("Ｎｏ．１２ 行政情報"), Some((12, "行政情報".into())));
+        assert_eq!(
+            h("No. 3\tアウトソーシング"),
+            Some((3, "アウトソーシング".into()))
+        );
+        assert_eq!(h("No.7"), Some((7, String::new())));
+        assert_eq!(h("Note"), None);
+        assert_eq!(h("No.x"), None);
+        assert_eq!(h("（No.3再掲）"), None);
+    }
+
+    #[test]
+    fn department_lists() {
+        let d = |s: &str| departments(s).unwrap_or_default();
+        assert_eq!(
+            d("【担当課：まちづくり推進課・地域振興課・関係各課】"),
+            ["まちづくり推進課", "地域振興課", "関係各課"]
+        );
+        assert_eq!(
+            d("【担当課：まちづくり推進課、各総合支所地域振興課、財政課、総務課、政策課】"),
+            [
+                "まちづくり推進課",
+                "各総合支所地域振興課",
+                "財政課",
+                "総務課",
+                "政策課"
+            ]
+        );
+        assert_eq!(
+            d("【担当課：経営管理部経営企画課】"),
+            ["経営管理部経営企画課"]
+        );
+        assert_eq!(
+            d("【担当課：子ども・子育て支援課・政策課】"),
+            ["子ども・子育て支援課", "政策課"]
+        );
+        assert_eq!(departments("【令和3年度総評】"), None);
+    }
+
+    #[test]
+    fn schedule_cells() {
+        let s = |cell: &str| {
+            let read = schedule(cell);
+            (read.actions, read.phase.map(|p| p.word().to_owned()))
+        };
+        assert_eq!(s("①～⑤"), (vec![1, 2, 3, 4, 5], None));
+        assert_eq!(s("①〜③"), (vec![1, 2, 3], None));
+        assert_eq!(s("②③"), (vec![2, 3], None));
+        assert_eq!(s("②③⑤"), (vec![2, 3, 5], None));
+        assert_eq!(s("② (検討)"), (vec![2], Some("検討".into())));
+        assert_eq!(s("②（試行）"), (vec![2], Some("試行".into())));
+        assert_eq!(s("1～3"), (vec![1, 2, 3], None));
+        assert_eq!(s("実施"), (vec![], Some("実施".into())));
+        assert_eq!(s(""), (vec![], None));
+        assert_eq!(s("⑤～①"), (vec![5, 1], None));
+    }
+
+    #[test]
+    fn action_lists() {
+        let (pre, list) =
+            actions("①多様な話し合い ②きっかけづくり（計画期間：H19～H27） ③役割の明確化");
+        assert_eq!(pre, "");
+        let got: Vec<(u8, &str)> = list.iter().map(|a| (a.no, a.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (1, "多様な話し合い"),
+                (2, "きっかけづくり（計画期間：H19～H27）"),
+                (3, "役割の明確化")
+            ]
+        );
+        let (_, list) = actions("①A②を含む ②B");
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].text, "A②を含む");
+    }
+
+    #[test]
+    fn headings() {
+        let era = Some(Era::Reiwa);
+        let h = |s: &str| heading(s, era).map(|(h, _)| h);
+        let fy = |y| FiscalYear::new(y).expect("year");
+        assert_eq!(
+            h("【令和3年度（実績）】 ・協働"),
+            Some(Heading::Narrative(fy(2021), NarrativeKind::Actual))
+        );
+        assert_eq!(
+            h("【令和 4 年度（見込み）】"),
+            Some(Heading::Narrative(fy(2022), NarrativeKind::Forecast))
+        );
+        assert_eq!(
+            h("【令和3年度総評】 コロナ禍"),
+            Some(Heading::Evaluation(fy(2021)))
+        );
+        assert_eq!(
+            h("【令和 3 年度総評】"),
+            Some(Heading::Evaluation(fy(2021)))
+        );
+        assert_eq!(
+            h("【3年度（実績）】"),
+            Some(Heading::Narrative(fy(2021), NarrativeKind::Actual))
+        );
+        assert_eq!(h("【担当課：政策課】"), None);
+        assert_eq!(h("【階層別研修 157 人】"), None);
+        assert_eq!(
+            heading("【令和3年度（実績）】 x", era).map(|(_, end)| end),
+            Some("【令和3年度（実績）】".len())
+        );
+    }
+
+    #[test]
+    fn repost_references() {
+        let r = |s: &str| reposts(s).into_iter().map(|n| n.0).collect::<Vec<_>>();
+        assert_eq!(
+            r("…となった。（No.3再掲） ・…。（No.5再掲） …（No.3再掲）"),
+            [3, 5]
+        );
+        assert_eq!(r("（No.2 再掲）"), [2]);
+        assert_eq!(r("（Ｎｏ．１５再掲）"), [15]);
+        assert_eq!(r("再掲なし"), Vec::<u32>::new());
+    }
+}

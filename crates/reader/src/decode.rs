@@ -1,0 +1,107 @@
+//! Bytes → text: the one place where encodings are handled.
+//!
+//! A byte-order mark wins; otherwise valid UTF-8 is UTF-8; otherwise the encoding is detected
+//! with chardetng (Firefox's detector) and confirmed by decoding without errors, preferring
+//! Shift_JIS (CP932) and EUC-JP, the encodings of older Japanese Windows and Unix tools.
+
+use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8};
+
+/// Decoded text and how it was decoded.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The text, without byte-order mark. Line ends are left as they were.
+    pub text: String,
+    /// The encoding used.
+    pub encoding: &'static Encoding,
+    /// True when some bytes were malformed and replaced by U+FFFD.
+    pub had_errors: bool,
+}
+
+/// Decodes `bytes`, with `forced` when given, else by BOM, UTF-8 validity or detection.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
+    if let Some(encoding) = forced {
+        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+        return Decoded {
+            text: text.into_owned(),
+            encoding,
+            had_errors,
+        };
+    }
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return Decoded {
+            text: text.into_owned(),
+            encoding,
+            had_errors,
+        };
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: text.to_owned(),
+            encoding: UTF_8,
+            had_errors: false,
+        };
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let guess = detector.guess(Some(b"jp"), true);
+    let mut fallback = None;
+    for encoding in [guess, SHIFT_JIS, EUC_JP] {
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Decoded {
+                text: text.into_owned(),
+                encoding,
+                had_errors,
+            };
+        }
+        fallback.get_or_insert((text.into_owned(), encoding));
+    }
+    // The loop above always records a fallback; lossy UTF-8 only satisfies the type.
+    let (text, encoding) =
+        fallback.unwrap_or_else(|| (String::from_utf8_lossy(bytes).into_owned(), UTF_8));
+    Decoded {
+        text,
+        encoding,
+        had_errors: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_encodings_of_japanese_reports() {
+        let text = "第5次集中改革プラン取組実績一覧（令和3年度実績）\n①～⑤\t髙橋\n";
+        let (sjis, _, _) = SHIFT_JIS.encode(text);
+        let decoded = decode(&sjis, None);
+        assert_eq!(decoded.encoding, SHIFT_JIS);
+        assert_eq!(decoded.text, text);
+        assert!(!decoded.had_errors);
+
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        let decoded = decode(&bom, None);
+        assert_eq!((decoded.encoding, decoded.text.as_str()), (UTF_8, text));
+
+        let (euc, _, _) = EUC_JP.encode("行政改革の取組実績と効果額の一覧表");
+        assert_eq!(decode(&euc, None).encoding, EUC_JP);
+    }
+
+    #[test]
+    fn a_forced_encoding_is_used_as_is() {
+        let decoded = decode("令和".as_bytes(), Some(SHIFT_JIS));
+        assert_eq!(decoded.encoding, SHIFT_JIS);
+        assert_ne!(decoded.text, "令和");
+    }
+
+    #[test]
+    fn byte_literal_shift_jis() {
+        // 「令和３年度」 in CP932, written out as bytes.
+        let bytes = [0x97, 0xDF, 0x98, 0x61, 0x82, 0x52, 0x94, 0x4E, 0x93, 0x78];
+        let decoded = decode(&bytes, None);
+        assert_eq!(decoded.text, "令和３年度");
+        assert_eq!(decoded.encoding, SHIFT_JIS);
+    }
+}

@@ -1,0 +1,829 @@
+//! The reader proper: decoded text → lines of cells → [`Report`].
+//!
+//! The document is read line by line by a small state machine that knows the anatomy of an
+//! item sheet (DOMAIN.md): heading, departments, contents with schedule, goal, main actions,
+//! yearly narratives, effects table, evaluation. Each line either lands in a part of the model
+//! or in a warning with its line number; nothing is dropped silently.
+
+use kaikaku_model::calendar::scan_fiscal_years;
+use kaikaku_model::text::{digit_value, fold_key, is_range_dash, is_space};
+use kaikaku_model::{
+    ContentRow, EffectRow, Era, Evaluation, FiscalYear, Item, ItemNo, Line, Narrative, Report,
+    ScheduleCell, SummaryRow, Warning,
+};
+
+use crate::cells::{self, Heading};
+use crate::{ReadError, effects, html};
+
+/// One line of the source: its number and its TAB-separated cells, trimmed, without the empty
+/// cells at the end.
+struct SourceLine<'a> {
+    no: Line,
+    cells: Vec<&'a str>,
+}
+
+impl<'a> SourceLine<'a> {
+    fn new(no: Line, raw: &'a str) -> SourceLine<'a> {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let mut cells: Vec<&str> = raw.split('\t').map(|c| c.trim_matches(is_space)).collect();
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        SourceLine { no, cells }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    fn cell(&self, i: usize) -> &'a str {
+        self.cells.get(i).copied().unwrap_or("")
+    }
+
+    /// The non-empty cells joined by a space.
+    fn text(&self) -> String {
+        self.cells
+            .iter()
+            .filter(|c| !c.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Which part of the document the previous lines were in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    /// Before the summary table: the title.
+    Preamble,
+    /// The summary table.
+    Summary,
+    /// An item's heading and departments.
+    Head,
+    /// 改善・推進の内容 rows.
+    Contents,
+    /// 主な取組内容.
+    Actions,
+    /// Yearly narratives.
+    Narratives,
+    /// 取組による効果.
+    Effects,
+    /// 総評.
+    Evaluation,
+}
+
+/// Where a continuation line of text goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    None,
+    Narrative(usize),
+    Evaluation,
+}
+
+/// Reads decoded text into a report.
+pub fn read_text(text: &str) -> Result<Report, ReadError> {
+    let lines: Vec<SourceLine<'_>> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, raw)| SourceLine::new(i + 1, raw))
+        .collect();
+    let first = lines
+        .iter()
+        .find(|l| !l.is_blank())
+        .ok_or(ReadError::Empty)?;
+    let era = document_era(text);
+    let mut reader = Reader {
+        era,
+        period: plan_period(&lines, era),
+        report: Report::default(),
+        section: Section::Preamble,
+        item: None,
+        target: Target::None,
+        title_open: false,
+    };
+    for line in &lines {
+        reader.line(line);
+    }
+    reader.finish_item();
+    if reader.report.items.is_empty() && reader.report.summary.is_empty() {
+        return Err(ReadError::NotAReport {
+            line: first.no,
+            text: shorten(&first.text()),
+        });
+    }
+    Ok(reader.finish())
+}
+
+/// The era a document counts in: that of its first year written with an era.
+fn document_era(text: &str) -> Option<Era> {
+    scan_fiscal_years(text, None)
+        .into_iter()
+        .find(|m| m.explicit)
+        .and_then(|m| FiscalYear::explicit_era(&text[m.span]))
+}
+
+/// The plan period from a line such as `令和2年度～令和4年度の取組内容`: the first range of two
+/// years written with their eras.
+fn plan_period(lines: &[SourceLine<'_>], era: Option<Era>) -> Vec<FiscalYear> {
+    for line in lines {
+        let text = line.text();
+        let mentions = scan_fiscal_years(&text, era);
+        for pair in mentions.windows(2) {
+            let between = &text[pair[0].span.end..pair[1].span.start];
+            let is_range = !between.is_empty()
+                && between
+                    .chars()
+                    .all(|c| is_range_dash(c) || is_space(c) || c == '－');
+            let (from, to) = (pair[0].year, pair[1].year);
+            let span = to.gregorian() - from.gregorian();
+            if is_range && pair[0].explicit && pair[1].explicit && (1..=9).contains(&span) {
+                return years(from, to);
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn years(from: FiscalYear, to: FiscalYear) -> Vec<FiscalYear> {
+    std::iter::successors(Some(from), |y| (*y < to).then(|| y.next())).collect()
+}
+
+struct ItemState {
+    item: Item,
+    /// The fiscal years of the schedule columns.
+    years: Vec<FiscalYear>,
+    /// The column of the goal (改善・推進目標) in content rows.
+    goal_column: Option<usize>,
+    goal: Vec<String>,
+}
+
+struct Reader {
+    era: Option<Era>,
+    period: Vec<FiscalYear>,
+    report: Report,
+    section: Section,
+    item: Option<ItemState>,
+    target: Target,
+    /// True while the title may continue on the next line.
+    title_open: bool,
+}
+
+impl Reader {
+    fn warn(&mut self, line: Line, message: String) {
+        self.report.warnings.push(Warning { line, message });
+    }
+
+    fn unplaced(&mut self, line: &SourceLine<'_>) {
+        let text = shorten(&line.text());
+        self.warn(
+            line.no,
+            format!("どの欄にも割り当てられない行です:「{text}」"),
+        );
+    }
+
+    fn line(&mut self, line: &SourceLine<'_>) {
+        if line.is_blank() {
+            self.title_open = false;
+            return;
+        }
+        let first = line.cell(0);
+        if let Some((no, title)) =
+            cells::item_heading(first).filter(|(_, t)| !t.starts_with("再掲"))
+        {
+            let title = if title.is_empty() && line.cells.len() > 1 {
+                line.cells[1..].join(" ")
+            } else {
+                title
+            };
+            self.start_item(no, title, line.no);
+            return;
+        }
+        if self.item.is_none() {
+            self.preamble(line);
+            return;
+        }
+        self.item_line(line);
+    }
+
+    fn preamble(&mut self, line: &SourceLine<'_>) {
+        let keys: Vec<String> = line.cells.iter().map(|c| fold_key(c)).collect();
+        if keys.iter().any(|k| k == "項目" || k == "取組項目")
+            && keys.iter().any(|k| k.ends_with("担当課"))
+        {
+            self.section = Section::Summary;
+            self.title_open = false;
+            return;
+        }
+        if self.section == Section::Summary {
+            if let Some(no) = item_number(line.cell(0)).filter(|_| line.cells.len() >= 2) {
+                self.report.summary.push(SummaryRow {
+                    no,
+                    title: line.cell(1).to_owned(),
+                    reporting_department: line.cells.get(2..).unwrap_or(&[]).join(" "),
+                    line: line.no,
+                });
+                return;
+            }
+        }
+        if self.report.title.is_empty() {
+            self.report.title = line.text();
+            self.title_open = true;
+        } else if self.title_open {
+            self.report.title.push_str(&line.text());
+        } else {
+            self.unplaced(line);
+        }
+    }
+
+    fn start_item(&mut self, no: ItemNo, title: String, line: Line) {
+        self.finish_item();
+        self.section = Section::Head;
+        self.target = Target::None;
+        self.item = Some(ItemState {
+            item: Item {
+                no,
+                title,
+                line,
+                ..Item::default()
+            },
+            years: Vec::new(),
+            goal_column: None,
+            goal: Vec::new(),
+        });
+    }
+
+    fn finish_item(&mut self) {
+        if let Some(state) = self.item.take() {
+            let mut item = state.item;
+            if !state.goal.is_empty() {
+                item.goal = Some(state.goal.join("\n"));
+            }
+            let mut reposts = Vec::new();
+            let texts = item
+                .narratives
+                .iter()
+                .map(|n| n.text.as_str())
+                .chain(item.evaluation.iter().map(|e| e.text.as_str()));
+            for text in texts {
+                for no in cells::reposts(text) {
+                    if !reposts.contains(&no) {
+                        reposts.push(no);
+                    }
+                }
+            }
+            item.reposts = reposts
+                .into_iter()
+                .map(|item_no| kaikaku_model::Repost { item_no })
+                .collect();
+            self.report.items.push(item);
+        }
+    }
+
+    fn item_line(&mut self, line: &SourceLine<'_>) {
+        let first = line.cell(0);
+        let key = fold_key(first);
+        if let Some(list) = cells::departments(first) {
+            if let Some(state) = &mut self.item {
+                state.item.departments.extend(list);
+            }
+            return;
+        }
+        if line
+            .cells
+            .iter()
+            .skip(1)
+            .any(|c| fold_key(c).contains("スケジュール"))
+        {
+            self.section = Section::Contents;
+            let goal = line.cells.iter().position(|c| fold_key(c).contains("目標"));
+            if let Some(state) = &mut self.item {
+                state.goal_column = goal;
+            }
+            return;
+        }
+        if self.section == Section::Contents && first.is_empty() {
+            if let Some(years) = self.header_years(&line.cells[1..]) {
+                if let Some(state) = &mut self.item {
+                    if state.goal_column.is_none_or(|g| g <= years.len()) {
+                        state.goal_column = Some(years.len() + 1);
+                    }
+                    state.years = years;
+                }
+                return;
+            }
+        }
+        if key.starts_with("主な取組内容") {
+            self.section = Section::Actions;
+            let rest = line.cells[1..].join(" ");
+            if !rest.trim().is_empty() {
+                self.actions(rest.trim(), line.no);
+            }
+            return;
+        }
+        if key.ends_with("取組内容") && key.contains("年度") {
+            self.section = Section::Narratives;
+            self.target = Target::None;
+            return;
+        }
+        if key.ends_with("効果") && line.cells.len() >= 2 {
+            self.section = Section::Effects;
+            self.effect_row(&line.cells[1..], line.no);
+            return;
+        }
+        if self.starts_with_heading(first) {
+            self.flow(&line.text(), line.no);
+            return;
+        }
+        match self.section {
+            Section::Contents if !first.is_empty() => self.content_row(line),
+            Section::Contents => self.goal_continuation(line),
+            Section::Actions => self.actions(&line.text(), line.no),
+            Section::Effects if first.is_empty() => self.effect_row(&line.cells[1..], line.no),
+            Section::Narratives | Section::Evaluation | Section::Effects
+                if self.target != Target::None =>
+            {
+                self.flow(&line.text(), line.no)
+            }
+            _ => self.unplaced(line),
+        }
+    }
+
+    fn starts_with_heading(&self, cell: &str) -> bool {
+        if html::is_fragment(cell) {
+            html::to_text(cell)
+                .lines()
+                .next()
+                .is_some_and(|l| cells::heading(l, self.era).is_some())
+        } else {
+            cells::heading(cell, self.era).is_some()
+        }
+    }
+
+    /// Reads a schedule header (`2年度⇥3年度⇥4年度`): every cell must be a fiscal year.
+    fn header_years(&self, cells: &[&str]) -> Option<Vec<FiscalYear>> {
+        let cells: Vec<&str> = cells.iter().copied().filter(|c| !c.is_empty()).collect();
+        if cells.is_empty() {
+            return None;
+        }
+        cells.iter().map(|c| self.column_year(c)).collect()
+    }
+
+    /// A fiscal year as written in a column header or an effects row: with its era, or in the
+    /// era that puts it inside the plan period (`30年度⇥元年度⇥2年度` crosses 平成 → 令和), or
+    /// in the document's era.
+    fn column_year(&self, cell: &str) -> Option<FiscalYear> {
+        if FiscalYear::explicit_era(cell).is_some() {
+            return FiscalYear::parse(cell, None).ok();
+        }
+        let in_period = Era::ALL.iter().rev().find_map(|era| {
+            FiscalYear::parse(cell, Some(*era))
+                .ok()
+                .filter(|y| self.period.contains(y))
+        });
+        in_period.or_else(|| FiscalYear::parse(cell, self.era).ok())
+    }
+
+    fn content_row(&mut self, line: &SourceLine<'_>) {
+        let Some(state) = &mut self.item else {
+            return;
+        };
+        let years = if state.years.is_empty() {
+            self.period.clone()
+        } else {
+            state.years.clone()
+        };
+        let schedule = years
+            .iter()
+            .enumerate()
+            .map(|(i, year)| {
+                let text = line.cell(i + 1);
+                let read = cells::schedule(text);
+                ScheduleCell {
+                    fiscal_year: *year,
+                    text: text.to_owned(),
+                    actions: read.actions,
+                    phase: read.phase,
+                }
+            })
+            .collect();
+        state.item.contents.push(ContentRow {
+            text: line.cell(0).to_owned(),
+            schedule,
+            line: line.no,
+        });
+        let goal_column = state.goal_column.unwrap_or(years.len() + 1);
+        let goal = line.cell(goal_column);
+        if !goal.is_empty() {
+            state.goal.push(goal.to_owned());
+        }
+        let extra: Vec<&str> = line
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| *i > goal_column.max(years.len()) && !c.is_empty())
+            .map(|(_, c)| *c)
+            .collect();
+        if !extra.is_empty() {
+            let text = shorten(&extra.join(" "));
+            self.warn(
+                line.no,
+                format!("改善スケジュールの列外にある記載です:「{text}」"),
+            );
+        }
+        if years.is_empty() {
+            self.warn(
+                line.no,
+                "改善スケジュールの年度見出しがなく、スケジュールを読めません".to_owned(),
+            );
+        }
+    }
+
+    fn goal_continuation(&mut self, line: &SourceLine<'_>) {
+        let goal_column = self.item.as_ref().and_then(|s| s.goal_column);
+        let goal = goal_column.map(|g| line.cell(g)).unwrap_or("");
+        let others = line
+            .cells
+            .iter()
+            .enumerate()
+            .any(|(i, c)| Some(i) != goal_column && !c.is_empty());
+        match &mut self.item {
+            Some(state) if !goal.is_empty() && !others => state.goal.push(goal.to_owned()),
+            _ => self.unplaced(line),
+        }
+    }
+
+    fn actions(&mut self, text: &str, line: Line) {
+        let (preamble, actions) = cells::actions(text);
+        let Some(state) = &mut self.item else {
+            return;
+        };
+        if !preamble.is_empty() {
+            match state.item.actions.last_mut() {
+                Some(last) => {
+                    last.text.push('\n');
+                    last.text.push_str(&preamble);
+                }
+                None => {
+                    let text = shorten(&preamble);
+                    self.warn(
+                        line,
+                        format!("主な取組内容に番号（①②…）がありません:「{text}」"),
+                    );
+                }
+            }
+        }
+        if let Some(state) = &mut self.item {
+            state.item.actions.extend(actions);
+        }
+    }
+
+    /// Text of narratives and evaluations: headings start sections, other lines continue the
+    /// current one. HTML fragments are turned into lines first.
+    fn flow(&mut self, text: &str, line: Line) {
+        let text = if html::is_fragment(text) {
+            html::to_text(text)
+        } else {
+            text.to_owned()
+        };
+        for (i, part) in text.split('\n').enumerate() {
+            match cells::heading(part, self.era) {
+                Some((heading, end)) => self.open_section(heading, part[end..].trim(), line),
+                None => self.continue_section(part.trim(), line, i == 0),
+            }
+        }
+    }
+
+    fn open_section(&mut self, heading: Heading, text: &str, line: Line) {
+        let Some(state) = &mut self.item else {
+            return;
+        };
+        match heading {
+            Heading::Narrative(fiscal_year, kind) => {
+                state.item.narratives.push(Narrative {
+                    fiscal_year,
+                    kind,
+                    text: text.to_owned(),
+                    line,
+                });
+                self.target = Target::Narrative(state.item.narratives.len() - 1);
+                self.section = Section::Narratives;
+            }
+            Heading::Evaluation(fiscal_year) => {
+                if state.item.evaluation.is_some() {
+                    self.warn(
+                        line,
+                        "総評が二つあります。二つ目は前の総評に続けました".to_owned(),
+                    );
+                    self.continue_section(text, line, true);
+                } else {
+                    state.item.evaluation = Some(Evaluation {
+                        fiscal_year,
+                        text: text.to_owned(),
+                        line,
+                    });
+                }
+                self.target = Target::Evaluation;
+                self.section = Section::Evaluation;
+            }
+        }
+    }
+
+    fn continue_section(&mut self, text: &str, line: Line, new_line: bool) {
+        if text.is_empty() {
+            return;
+        }
+        let target = self.item.as_mut().and_then(|state| match self.target {
+            Target::Narrative(i) => state.item.narratives.get_mut(i).map(|n| &mut n.text),
+            Target::Evaluation => state.item.evaluation.as_mut().map(|e| &mut e.text),
+            Target::None => None,
+        });
+        match target {
+            Some(existing) => append_paragraph(existing, text, new_line),
+            None => {
+                let text = shorten(text);
+                self.warn(line, format!("見出しのない記述です:「{text}」"));
+            }
+        }
+    }
+
+    fn effect_row(&mut self, cells: &[&str], line: Line) {
+        let label = cells.first().copied().unwrap_or("");
+        let values = cells.get(1..).unwrap_or(&[]);
+        let text = values
+            .iter()
+            .filter(|c| !c.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let quantities = effects::quantities(values);
+        let key = fold_key(label);
+        let is_total = matches!(key.as_str(), "総計" | "合計" | "計" | "累計");
+        let fiscal_year = if is_total || label.is_empty() {
+            None
+        } else {
+            self.column_year(label)
+        };
+        let Some(state) = &mut self.item else {
+            return;
+        };
+        self.target = Target::None;
+        if label.is_empty() {
+            match state.item.effects.last_mut() {
+                Some(row) => {
+                    if !text.is_empty() {
+                        if !row.text.is_empty() {
+                            row.text.push('\n');
+                        }
+                        row.text.push_str(&text);
+                    }
+                    row.quantities.extend(quantities);
+                }
+                None => {
+                    let text = shorten(&text);
+                    self.warn(line, format!("年度のない効果の行です:「{text}」"));
+                }
+            }
+            return;
+        }
+        state.item.effects.push(EffectRow {
+            fiscal_year,
+            is_total,
+            text,
+            quantities,
+            line,
+        });
+        if !is_total && fiscal_year.is_none() {
+            let label = shorten(label);
+            self.warn(line, format!("効果の行の年度「{label}」を読めません"));
+        }
+    }
+
+    fn finish(mut self) -> Report {
+        let departments: Vec<(ItemNo, String)> = self
+            .report
+            .summary
+            .iter()
+            .map(|row| (row.no, row.reporting_department.clone()))
+            .collect();
+        for item in &mut self.report.items {
+            item.reporting_department = departments
+                .iter()
+                .find(|(no, _)| *no == item.no)
+                .map(|(_, d)| d.clone());
+        }
+        self.report.plan_name = plan_name(&self.report.title);
+        self.report.fiscal_years = if self.period.is_empty() {
+            self.first_schedule_years()
+        } else {
+            self.period.clone()
+        };
+        self.report.report_fiscal_year = self.report_year();
+        self.cross_check();
+        self.report.warnings.sort_by_key(|w| w.line);
+        self.report
+    }
+
+    fn first_schedule_years(&self) -> Vec<FiscalYear> {
+        self.report
+            .items
+            .iter()
+            .flat_map(|item| item.contents.first())
+            .map(|row| row.schedule.iter().map(|c| c.fiscal_year).collect())
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// The report year: the title's year marked 実績 (`（令和3年度実績）`), else the title's only
+    /// year, else the year of most 実績 narratives.
+    fn report_year(&self) -> Option<FiscalYear> {
+        let title = &self.report.title;
+        let mentions = scan_fiscal_years(title, self.era);
+        let marked = mentions.iter().find(|m| {
+            title[m.span.end..]
+                .trim_start_matches(|c: char| is_space(c) || matches!(c, '（' | '('))
+                .starts_with("実績")
+        });
+        if let Some(m) = marked {
+            return Some(m.year);
+        }
+        if let [only] = mentions.as_slice() {
+            return Some(only.year);
+        }
+        let mut counts: Vec<(FiscalYear, usize)> = Vec::new();
+        let actual_years = self.report.items.iter().flat_map(|item| {
+            item.narratives
+                .iter()
+                .filter(|n| n.kind == kaikaku_model::NarrativeKind::Actual)
+                .map(|n| n.fiscal_year)
+        });
+        for year in actual_years {
+            match counts.iter_mut().find(|(y, _)| *y == year) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((year, 1)),
+            }
+        }
+        counts.into_iter().max_by_key(|(_, n)| *n).map(|(y, _)| y)
+    }
+
+    /// Warnings for what does not fit together: items missing from the summary and the other
+    /// way round, repeated item numbers, schedules that differ from the plan period.
+    fn cross_check(&mut self) {
+        let mut warnings = Vec::new();
+        let summary = &self.report.summary;
+        for item in &self.report.items {
+            if !summary.is_empty() && !summary.iter().any(|row| row.no == item.no) {
+                warnings.push((item.line, format!("{}は一覧表にありません", item.no)));
+            }
+            if self.report.items.iter().filter(|i| i.no == item.no).count() > 1 {
+                warnings.push((item.line, format!("{}が複数あります", item.no)));
+            }
+            for row in &item.contents {
+                let years: Vec<FiscalYear> = row.schedule.iter().map(|c| c.fiscal_year).collect();
+                if !self.report.fiscal_years.is_empty() && years != self.report.fiscal_years {
+                    warnings.push((
+                        row.line,
+                        format!("{}のスケジュールの年度が計画期間と異なります", item.no),
+                    ));
+                }
+            }
+        }
+        for row in summary {
+            if !self.report.items.iter().any(|item| item.no == row.no) {
+                warnings.push((
+                    row.line,
+                    format!("一覧表の{}に対応する取組シートがありません", row.no),
+                ));
+            }
+        }
+        for (line, message) in warnings {
+            self.warn(line, message);
+        }
+    }
+}
+
+/// Appends a line to a text. A line that follows a sentence end starts a new line; one that
+/// follows a cut sentence (a page break inside a paragraph: `…地域包` / `括ケア病床…`) joins it.
+fn append_paragraph(existing: &mut String, text: &str, new_line: bool) {
+    let ends_sentence = existing.trim_end().chars().next_back().is_none_or(|c| {
+        matches!(
+            c,
+            '。' | '．' | '.' | '！' | '!' | '？' | '?' | '」' | '』' | '）' | ')' | '】'
+        )
+    });
+    if !existing.is_empty() && (!new_line || ends_sentence) {
+        existing.push('\n');
+    }
+    existing.push_str(text);
+}
+
+/// An item number in the summary table: `1`, `１`, `No.1`.
+fn item_number(cell: &str) -> Option<ItemNo> {
+    let key = fold_key(cell);
+    let key = key
+        .strip_prefix("No.")
+        .or_else(|| key.strip_prefix("No"))
+        .unwrap_or(&key);
+    if key.is_empty() || key.len() > 6 {
+        return None;
+    }
+    key.chars()
+        .try_fold(0u32, |acc, c| {
+            acc.checked_mul(10)?.checked_add(digit_value(c)?)
+        })
+        .map(ItemNo)
+}
+
+/// Words that end a report title after the plan's name.
+const TITLE_SUFFIXES: &[&str] = &[
+    "取組実績一覧",
+    "取組実績報告書",
+    "取組実績",
+    "実績一覧",
+    "実績報告書",
+    "進捗状況一覧",
+    "進捗状況報告書",
+    "進捗状況",
+    "実施状況",
+    "取組状況",
+    "報告書",
+    "一覧",
+];
+
+/// The plan's name in a title: the title without its parenthesised year and report words
+/// (`第5次集中改革プラン取組実績一覧(令和3年度実績)` → `第5次集中改革プラン`).
+fn plan_name(title: &str) -> String {
+    let mut name = title;
+    for (i, c) in title.char_indices() {
+        if matches!(c, '(' | '（') && title[i..].contains("年度") {
+            name = &title[..i];
+            break;
+        }
+    }
+    let mut name = name.trim_matches(is_space);
+    loop {
+        let before = name;
+        for suffix in TITLE_SUFFIXES {
+            if let Some(rest) = name.strip_suffix(suffix) {
+                name = rest.trim_end_matches(is_space);
+            }
+        }
+        if before == name {
+            break;
+        }
+    }
+    if name.is_empty() {
+        title.trim().to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The first 60 characters of a text, for messages.
+fn shorten(text: &str) -> String {
+    let mut chars = text.chars();
+    let short: String = chars.by_ref().take(60).collect();
+    if chars.next().is_some() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_names_from_titles() {
+        assert_eq!(
+            plan_name("第5次集中改革プラン取組実績一覧(令和3年度実績)"),
+            "第5次集中改革プラン"
+        );
+        assert_eq!(
+            plan_name("第3次楓町行政改革実施計画 取組実績報告書（令和6年度実績）"),
+            "第3次楓町行政改革実施計画"
+        );
+        assert_eq!(plan_name("行政改革大綱"), "行政改革大綱");
+    }
+
+    #[test]
+    fn paragraphs_cut_by_a_page_break_are_joined() {
+        let mut text = "各分院では地域包".to_owned();
+        append_paragraph(&mut text, "括ケア病床の増床を行った。", true);
+        append_paragraph(&mut text, "今後も連携する。", true);
+        assert_eq!(
+            text,
+            "各分院では地域包括ケア病床の増床を行った。\n今後も連携する。"
+        );
+    }
+
+    #[test]
+    fn not_a_report() {
+        let err = read_text("hello\nworld\n").expect_err("not a report");
+        assert!(
+            matches!(err, ReadError::NotAReport { line: 1, .. }),
+            "{err}"
+        );
+        assert!(matches!(read_text("\n \n"), Err(ReadError::Empty)));
+    }
+}
