@@ -17,6 +17,16 @@ pub struct Decoded {
     pub had_errors: bool,
 }
 
+/// The encoding a user names: any WHATWG label (`utf-8`, `shift_jis`, `sjis`, `euc-jp`,
+/// `windows-31j` …) or the Windows names `cp932` and `ms932`, case-insensitive.
+pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    let label = label.trim();
+    if label.eq_ignore_ascii_case("cp932") || label.eq_ignore_ascii_case("ms932") {
+        return Some(SHIFT_JIS);
+    }
+    Encoding::for_label(label.as_bytes())
+}
+
 /// Decodes `bytes`, with `forced` when given, else by BOM, UTF-8 validity or detection.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
     if let Some(encoding) = forced {
@@ -87,6 +97,15 @@ mod tests {
 
         let (euc, _, _) = EUC_JP.encode("行政改革の取組実績と効果額の一覧表");
         assert_eq!(decode(&euc, None).encoding, EUC_JP);
+    }
+
+    #[test]
+    fn encoding_labels() {
+        assert_eq!(encoding_for_label("CP932"), Some(SHIFT_JIS));
+        assert_eq!(encoding_for_label("shift_jis"), Some(SHIFT_JIS));
+        assert_eq!(encoding_for_label("EUC-JP"), Some(EUC_JP));
+        assert_eq!(encoding_for_label("utf8"), Some(UTF_8));
+        assert_eq!(encoding_for_label("klingon"), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod html;
 
 use kaikaku_model::{Report, Warning};
 
-pub use decode::{Decoded, decode};
+pub use decode::{Decoded, decode, encoding_for_label};
 pub use document::read_text;
 pub use encoding_rs::Encoding;
 
