@@ -51,12 +51,7 @@ fn effects(item: &Item) -> Vec<(String, Vec<Q>)> {
         .collect()
 }
 
-fn q(
-    label: &str,
-    value: &str,
-    unit: &str,
-    status: Option<Status>,
-) -> (String, String, String, Option<Status>) {
+fn q(label: &str, value: &str, unit: &str, status: Option<Status>) -> Q {
     (label.to_owned(), value.to_owned(), unit.to_owned(), status)
 }
 
