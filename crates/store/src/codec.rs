@@ -1,0 +1,281 @@
+//! Conversions between model values and column values, shared by every backend.
+//!
+//! Encoding never loses information and decoding is strict: a value that does not decode is
+//! reported as [`StoreError::Corrupt`] by the caller rather than guessed.
+
+use std::str::FromStr;
+
+use kaikaku_model::{Decimal, FiscalYear, Line, NarrativeKind, Phase, Status, Unit};
+
+use crate::StoreError;
+
+/// A `usize` (position, line number) as an `i32` column.
+pub(crate) fn to_i32(value: usize, what: &'static str) -> Result<i32, StoreError> {
+    i32::try_from(value).map_err(|_| StoreError::OutOfRange {
+        what,
+        value: value.to_string(),
+    })
+}
+
+/// A line number as a BIGINT column.
+pub(crate) fn line_to_i64(line: Line) -> Result<i64, StoreError> {
+    i64::try_from(line).map_err(|_| StoreError::OutOfRange {
+        what: "line number",
+        value: line.to_string(),
+    })
+}
+
+/// A BIGINT column as a line number.
+pub(crate) fn line_from_i64(value: i64) -> Result<Line, String> {
+    Line::try_from(value).map_err(|_| format!("line number {value} is negative or too large"))
+}
+
+/// An INTEGER column as a fiscal year.
+pub(crate) fn fiscal_year_from_i32(value: i32) -> Result<FiscalYear, String> {
+    FiscalYear::new(value).ok_or_else(|| format!("fiscal year {value} is out of range"))
+}
+
+/// A BIGINT column as an item number.
+pub(crate) fn item_no_from_i64(value: i64) -> Result<u32, String> {
+    u32::try_from(value).map_err(|_| format!("item number {value} is out of range"))
+}
+
+/// The action numbers of a schedule cell as text: `1,2,3`, or empty when there are none.
+pub(crate) fn encode_actions(actions: &[u8]) -> String {
+    actions
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Action numbers from [`encode_actions`].
+pub(crate) fn decode_actions(text: &str) -> Result<Vec<u8>, String> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|n| {
+            n.parse::<u8>()
+                .map_err(|_| format!("action list 「{text}」 is not comma-separated numbers"))
+        })
+        .collect()
+}
+
+/// The stable code of a phase: `study`, `trial`, `implementation`, `other`.
+pub(crate) fn phase_code(phase: &Phase) -> &'static str {
+    match phase {
+        Phase::Study => "study",
+        Phase::Trial => "trial",
+        Phase::Implementation => "implementation",
+        Phase::Other(_) => "other",
+    }
+}
+
+/// The phase from its code and word. The code decides the variant, so that even a
+/// `Phase::Other` whose word is 検討 reads back as itself.
+pub(crate) fn decode_phase(
+    code: Option<&str>,
+    word: Option<String>,
+) -> Result<Option<Phase>, String> {
+    match (code, word) {
+        (None, None) => Ok(None),
+        (Some("study"), Some(_)) => Ok(Some(Phase::Study)),
+        (Some("trial"), Some(_)) => Ok(Some(Phase::Trial)),
+        (Some("implementation"), Some(_)) => Ok(Some(Phase::Implementation)),
+        (Some("other"), Some(word)) => Ok(Some(Phase::Other(word))),
+        (code, word) => Err(format!(
+            "phase code {code:?} with word {word:?} is not a phase"
+        )),
+    }
+}
+
+/// A narrative kind from its code.
+pub(crate) fn decode_narrative_kind(code: &str) -> Result<NarrativeKind, String> {
+    NarrativeKind::from_code(code).ok_or_else(|| format!("narrative kind 「{code}」 is unknown"))
+}
+
+/// A status from its code, `None` for NULL.
+pub(crate) fn decode_status(code: Option<&str>) -> Result<Option<Status>, String> {
+    code.map(|code| Status::from_code(code).ok_or_else(|| format!("status 「{code}」 is unknown")))
+        .transpose()
+}
+
+/// A decimal as exact text, keeping its scale (`32.30` stays `32.30`).
+pub(crate) fn encode_decimal(value: Decimal) -> String {
+    value.to_string()
+}
+
+/// A decimal from [`encode_decimal`].
+pub(crate) fn decode_decimal(text: &str) -> Result<Decimal, String> {
+    Decimal::from_str(text).map_err(|e| format!("value 「{text}」 is not a decimal: {e}"))
+}
+
+/// Canonical unit symbols that the model does not parse back by themselves, with a spelling
+/// that parses to them: the model reads トン as the unit with symbol `t` but does not read `t`.
+const SYMBOL_SPELLINGS: &[(&str, &str)] = &[("t", "トン")];
+
+/// The unit whose canonical symbol is exactly `symbol`. Counter words come back as the model's
+/// own `&'static str`, found through [`Unit::parse`].
+pub(crate) fn unit_from_symbol(symbol: &str) -> Option<Unit> {
+    let spelling = SYMBOL_SPELLINGS
+        .iter()
+        .find(|(canonical, _)| *canonical == symbol)
+        .map_or(symbol, |(_, spelling)| spelling);
+    Unit::parse(spelling).filter(|unit| unit.symbol() == symbol)
+}
+
+/// True when `unit` survives a trip through its symbol.
+pub(crate) fn unit_is_storable(unit: Unit) -> bool {
+    unit_from_symbol(unit.symbol()) == Some(unit)
+}
+
+/// The current time as RFC 3339 in UTC, to the second.
+pub(crate) fn now_rfc3339() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip() {
+        for actions in [
+            vec![],
+            vec![1],
+            vec![1, 2, 3, 4, 5],
+            vec![2, 3],
+            vec![50, 7],
+        ] {
+            let text = encode_actions(&actions);
+            assert_eq!(decode_actions(&text), Ok(actions));
+        }
+        assert_eq!(encode_actions(&[1, 2, 3]), "1,2,3");
+        assert!(decode_actions("1,,2").is_err());
+        assert!(decode_actions("①").is_err());
+    }
+
+    #[test]
+    fn phases_round_trip_by_code() {
+        let phases = [
+            Phase::Study,
+            Phase::Trial,
+            Phase::Implementation,
+            Phase::Other("準備".into()),
+            Phase::Other("検討".into()),
+            Phase::Other(" 策定 ".into()),
+        ];
+        for phase in phases {
+            let back = decode_phase(Some(phase_code(&phase)), Some(phase.word().to_owned()));
+            assert_eq!(back, Ok(Some(phase)));
+        }
+        assert_eq!(decode_phase(None, None), Ok(None));
+        assert!(decode_phase(Some("study"), None).is_err());
+        assert!(decode_phase(Some("later"), Some("後".into())).is_err());
+    }
+
+    #[test]
+    fn decimals_keep_value_and_scale() {
+        for text in [
+            "1205.56", "32.3", "32.30", "-1200", "0", "0.001", "68307000",
+        ] {
+            let value = decode_decimal(text).expect("decimal");
+            let back = decode_decimal(&encode_decimal(value)).expect("decimal");
+            assert_eq!(back, value);
+            assert_eq!(back.scale(), value.scale(), "{text}");
+            assert_eq!(encode_decimal(value), text);
+        }
+        assert!(decode_decimal("1,200").is_err());
+    }
+
+    #[test]
+    fn every_unit_reads_back_from_its_symbol() {
+        let named = [
+            Unit::Yen,
+            Unit::ThousandYen,
+            Unit::TenThousandYen,
+            Unit::MillionYen,
+            Unit::HundredMillionYen,
+            Unit::Percent,
+            Unit::Points,
+            Unit::SquareMetres,
+        ];
+        for unit in named {
+            assert!(unit_is_storable(unit), "{unit:?}");
+        }
+        // Every counter the model recognises, through the spellings found in documents.
+        let spellings = [
+            "件",
+            "人日",
+            "人",
+            "名",
+            "施設",
+            "床",
+            "回",
+            "校",
+            "園",
+            "台",
+            "箇所",
+            "か所",
+            "ヶ所",
+            "カ所",
+            "ケ所",
+            "社",
+            "団体",
+            "世帯",
+            "戸",
+            "棟",
+            "館",
+            "時間",
+            "日間",
+            "週間",
+            "か月",
+            "ヶ月",
+            "カ月",
+            "本",
+            "冊",
+            "枚",
+            "種類",
+            "地区",
+            "路線",
+            "基",
+            "頭",
+            "事業",
+            "業務",
+            "項目",
+            "ポイント",
+            "ページ",
+            "km",
+            "㎞",
+            "kWh",
+            "トン",
+        ];
+        for spelling in spellings {
+            let unit = Unit::parse(spelling).expect("the model parses its own spellings");
+            assert!(unit_is_storable(unit), "{spelling} → {unit:?}");
+            assert_eq!(unit_from_symbol(unit.symbol()), Some(unit));
+        }
+        assert_eq!(unit_from_symbol("施設"), Some(Unit::Count("施設")));
+        assert_eq!(unit_from_symbol("t"), Some(Unit::Count("t")));
+    }
+
+    #[test]
+    fn units_the_model_cannot_read_back_are_refused() {
+        assert!(!unit_is_storable(Unit::Count("ダース")));
+        assert_eq!(unit_from_symbol("ダース"), None);
+        assert_eq!(unit_from_symbol(" 件"), None);
+    }
+
+    #[test]
+    fn imported_at_is_rfc3339_utc() {
+        let now = now_rfc3339();
+        assert_eq!(now.len(), "2026-11-29T09:40:00Z".len(), "{now}");
+        assert!(now.ends_with('Z'));
+    }
+}
