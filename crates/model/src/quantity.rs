@@ -100,7 +100,7 @@ const COUNTERS: &[(&str, &str)] = &[
     ("km", "km"),
     ("㎞", "km"),
     ("kWh", "kWh"),
-    ("トン", "t"),
+    ("トン", "トン"),
 ];
 
 impl Unit {
@@ -634,6 +634,17 @@ mod tests {
         assert_eq!(count.yen(), None);
         assert_eq!(count.unit, Unit::Count("施設"));
         assert_eq!(count.value_in(Unit::Yen), None);
+    }
+
+    #[test]
+    fn every_canonical_symbol_parses_back() {
+        let units = UNIT_SPELLINGS
+            .iter()
+            .map(|(_, unit)| *unit)
+            .chain(COUNTERS.iter().map(|(_, canonical)| Unit::Count(canonical)));
+        for unit in units {
+            assert_eq!(Unit::parse(unit.symbol()), Some(unit), "{unit:?}");
+        }
     }
 
     #[test]

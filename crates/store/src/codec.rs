@@ -111,18 +111,10 @@ pub(crate) fn decode_decimal(text: &str) -> Result<Decimal, String> {
     Decimal::from_str(text).map_err(|e| format!("value 「{text}」 is not a decimal: {e}"))
 }
 
-/// Canonical unit symbols that the model does not parse back by themselves, with a spelling
-/// that parses to them: the model reads トン as the unit with symbol `t` but does not read `t`.
-const SYMBOL_SPELLINGS: &[(&str, &str)] = &[("t", "トン")];
-
 /// The unit whose canonical symbol is exactly `symbol`. Counter words come back as the model's
 /// own `&'static str`, found through [`Unit::parse`].
 pub(crate) fn unit_from_symbol(symbol: &str) -> Option<Unit> {
-    let spelling = SYMBOL_SPELLINGS
-        .iter()
-        .find(|(canonical, _)| *canonical == symbol)
-        .map_or(symbol, |(_, spelling)| spelling);
-    Unit::parse(spelling).filter(|unit| unit.symbol() == symbol)
+    Unit::parse(symbol).filter(|unit| unit.symbol() == symbol)
 }
 
 /// True when `unit` survives a trip through its symbol.
@@ -262,7 +254,7 @@ mod tests {
             assert_eq!(unit_from_symbol(unit.symbol()), Some(unit));
         }
         assert_eq!(unit_from_symbol("施設"), Some(Unit::Count("施設")));
-        assert_eq!(unit_from_symbol("t"), Some(Unit::Count("t")));
+        assert_eq!(unit_from_symbol("トン"), Some(Unit::Count("トン")));
     }
 
     #[test]

@@ -293,7 +293,7 @@ fn rich_report() -> Report {
                 quantity("", "186", Unit::MillionYen, None),
                 quantity("", "1", Unit::HundredMillionYen, None),
                 quantity("", "4", Unit::TenThousandYen, None),
-                quantity("", "0.001", Unit::Count("t"), None),
+                quantity("", "0.001", Unit::Count("トン"), None),
                 quantity("", "12", Unit::Count("km"), None),
             ],
             line: 90,
