@@ -8,6 +8,7 @@ use std::fmt;
 use kaikaku_model::quantity::format_decimal;
 use kaikaku_model::{Decimal, FiscalYear, ItemNo, Line, Quantity, Report, Unit};
 
+mod amount;
 mod stated_sum;
 mod total;
 

@@ -301,8 +301,10 @@ pub struct Quantity {
 
 impl Quantity {
     /// The value in yen for money, `None` for other units.
+    /// `None` also when the value in yen would overflow.
     pub fn yen(&self) -> Option<Decimal> {
-        self.unit.yen_factor().map(|f| (self.value * f).normalize())
+        let factor = self.unit.yen_factor()?;
+        self.value.checked_mul(factor).map(|v| v.normalize())
     }
 
     /// The value converted to `unit`'s scale when both are money, or itself when the units are
@@ -312,7 +314,7 @@ impl Quantity {
             return Some(self.value);
         }
         let yen = self.yen()?;
-        unit.yen_factor().map(|f| (yen / f).normalize())
+        yen.checked_div(unit.yen_factor()?).map(|v| v.normalize())
     }
 }
 
@@ -513,7 +515,7 @@ fn quantity_after(text: &str, number: &Number) -> Option<(Decimal, Unit, usize)>
     let mut pos = number.end;
     for (mark, factor) in [('億', 100_000_000i64), ('万', 10_000)] {
         if text[pos..].starts_with(mark) {
-            total += value * Decimal::from(factor);
+            total = total.checked_add(value.checked_mul(Decimal::from(factor))?)?;
             pos += mark.len_utf8();
             if text[pos..].starts_with('円') {
                 return Some((total, Unit::Yen, pos + '円'.len_utf8()));
@@ -528,7 +530,8 @@ fn quantity_after(text: &str, number: &Number) -> Option<(Decimal, Unit, usize)>
     }
     text[pos..]
         .starts_with('円')
-        .then(|| (total + value, Unit::Yen, pos + '円'.len_utf8()))
+        .then(|| Some((total.checked_add(value)?, Unit::Yen, pos + '円'.len_utf8())))
+        .flatten()
 }
 
 fn number_at_unchecked(text: &str, pos: usize) -> Option<Number> {
@@ -645,6 +648,18 @@ mod tests {
         for unit in units {
             assert_eq!(Unit::parse(unit.symbol()), Some(unit), "{unit:?}");
         }
+    }
+
+    #[test]
+    fn huge_values_do_not_overflow() {
+        let huge = "79,228,162,514,264,337,593,543,950,335億円";
+        let found = scan(huge);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].quantity.yen(), None);
+        // The compound overflows, so only `1万円` is read; nothing panics.
+        let parts = scan("79228162514264337593543950335億1万円");
+        let values: Vec<Decimal> = parts.iter().map(|f| f.quantity.value).collect();
+        assert_eq!(values, [Decimal::ONE]);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! references (`（No.3再掲）`).
 
 use kaikaku_model::calendar::scan_fiscal_years;
-use kaikaku_model::text::{circled_number, digit_value, fold_key, is_range_dash, is_space};
+use kaikaku_model::text::{
+    circled_number, digit_value, fold_key, is_nothing, is_range_dash, is_space,
+};
 use kaikaku_model::{Action, Era, FiscalYear, ItemNo, NarrativeKind, Phase};
 
 /// Reads an item heading `No.1 多様な…`, `Ｎｏ．１ …`, `No 12 …`: the number and the title.
@@ -34,7 +36,11 @@ pub fn departments(line: &str) -> Option<Vec<String>> {
         .strip_prefix('【')
         .map(|t| t.strip_suffix('】').unwrap_or(t))
         .unwrap_or(text);
-    let (label, list) = inner.split_once(['：', ':'])?;
+    let (label, list) = match inner.split_once(['：', ':']) {
+        Some(split) => split,
+        // `【担当課】政策課、財政課`
+        None => text.strip_prefix('【')?.split_once('】')?,
+    };
     if !fold_key(label).ends_with("担当課") {
         return None;
     }
@@ -102,6 +108,12 @@ pub struct ScheduleText {
 
 /// Reads a schedule cell: `①～⑤`, `②③`, `① ②`, `② (検討)`, `1～3`, `実施`, or empty.
 pub fn schedule(cell: &str) -> ScheduleText {
+    if is_nothing(cell) {
+        return ScheduleText {
+            actions: Vec::new(),
+            phase: None,
+        };
+    }
     let mut actions: Vec<u8> = Vec::new();
     let mut phase_word = String::new();
     let mut bare_words = String::new();
@@ -181,8 +193,8 @@ pub fn actions(text: &str) -> (String, Vec<Action>) {
 pub enum Heading {
     /// `【令和3年度（実績）】`, `【令和4年度（見込み）】`, `【令和5年度（計画）】`.
     Narrative(FiscalYear, NarrativeKind),
-    /// `【令和3年度総評】`.
-    Evaluation(FiscalYear),
+    /// `【令和3年度総評】`, or `【総評】` without a year.
+    Evaluation(Option<FiscalYear>),
 }
 
 /// Reads a heading `【…】` at the start of `text` (spaces allowed before it); returns the
@@ -194,6 +206,9 @@ pub fn heading(text: &str, era: Option<Era>) -> Option<(Heading, usize)> {
     let close = inner_start.find('】')?;
     let inner = &inner_start[..close];
     let end = offset + '【'.len_utf8() + close + '】'.len_utf8();
+    if fold_key(inner) == "総評" {
+        return Some((Heading::Evaluation(None), end));
+    }
     let mention = scan_fiscal_years(inner, era).into_iter().next()?;
     if !inner[..mention.span.start]
         .trim_matches(is_space)
@@ -204,7 +219,7 @@ pub fn heading(text: &str, era: Option<Era>) -> Option<(Heading, usize)> {
     let rest = fold_key(&inner[mention.span.end..]);
     let word = rest.trim_start_matches('(').trim_end_matches(')');
     let heading = match word {
-        "総評" => Heading::Evaluation(mention.year),
+        "総評" => Heading::Evaluation(Some(mention.year)),
         "実績" => Heading::Narrative(mention.year, NarrativeKind::Actual),
         "見込み" | "見込" | "見通し" => {
             Heading::Narrative(mention.year, NarrativeKind::Forecast)
@@ -291,6 +306,7 @@ mod tests {
             d("【担当課：子ども・子育て支援課・政策課】"),
             ["子ども・子育て支援課", "政策課"]
         );
+        assert_eq!(d("【担当課】政策課、財政課"), ["政策課", "財政課"]);
         assert_eq!(departments("【令和3年度総評】"), None);
     }
 
@@ -309,6 +325,7 @@ mod tests {
         assert_eq!(s("1～3"), (vec![1, 2, 3], None));
         assert_eq!(s("実施"), (vec![], Some("実施".into())));
         assert_eq!(s(""), (vec![], None));
+        assert_eq!(s("－"), (vec![], None));
         assert_eq!(s("⑤～①"), (vec![5, 1], None));
     }
 
@@ -346,12 +363,13 @@ mod tests {
         );
         assert_eq!(
             h("【令和3年度総評】 コロナ禍"),
-            Some(Heading::Evaluation(fy(2021)))
+            Some(Heading::Evaluation(Some(fy(2021))))
         );
         assert_eq!(
             h("【令和 3 年度総評】"),
-            Some(Heading::Evaluation(fy(2021)))
+            Some(Heading::Evaluation(Some(fy(2021))))
         );
+        assert_eq!(h("【総評】"), Some(Heading::Evaluation(None)));
         assert_eq!(
             h("【3年度（実績）】"),
             Some(Heading::Narrative(fy(2021), NarrativeKind::Actual))

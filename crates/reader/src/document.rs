@@ -301,6 +301,19 @@ impl Reader {
             }
             return;
         }
+        if key.contains("内容") && !key.contains("年度") && line.cells.len() > 1 {
+            // A one-line header: `改善・推進の内容⇥2年度⇥3年度⇥4年度⇥改善・推進目標`.
+            let goal = line.cells.iter().position(|c| fold_key(c).contains("目標"));
+            let end = goal.unwrap_or(line.cells.len());
+            if let Some(years) = self.header_years(&line.cells[1..end]) {
+                self.section = Section::Contents;
+                if let Some(state) = &mut self.item {
+                    state.goal_column = Some(goal.unwrap_or(years.len() + 1));
+                    state.years = years;
+                }
+                return;
+            }
+        }
         if self.section == Section::Contents && first.is_empty() {
             if let Some(years) = self.header_years(&line.cells[1..]) {
                 if let Some(state) = &mut self.item {
@@ -325,9 +338,17 @@ impl Reader {
             self.target = Target::None;
             return;
         }
-        if key.ends_with("効果") && line.cells.len() >= 2 {
+        if key.ends_with("効果") && key.len() <= "取組による効果".len() {
             self.section = Section::Effects;
-            self.effect_row(&line.cells[1..], line.no);
+            self.target = Target::None;
+            if line.cells.len() >= 2 {
+                self.effect_row(&line.cells[1..], line.no);
+            }
+            return;
+        }
+        if self.section == Section::Effects && !first.is_empty() && self.is_effect_label(first) {
+            // Rows without the heading column: `令和2年度⇥…`.
+            self.effect_row(&line.cells, line.no);
             return;
         }
         if self.starts_with_heading(first) {
@@ -346,6 +367,10 @@ impl Reader {
             }
             _ => self.unplaced(line),
         }
+    }
+
+    fn is_effect_label(&self, cell: &str) -> bool {
+        is_total_label(cell) || self.column_year(cell).is_some()
     }
 
     fn starts_with_heading(&self, cell: &str) -> bool {
@@ -508,7 +533,19 @@ impl Reader {
                 self.target = Target::Narrative(state.item.narratives.len() - 1);
                 self.section = Section::Narratives;
             }
-            Heading::Evaluation(fiscal_year) => {
+            Heading::Evaluation(written) => {
+                // `【総評】` without a year evaluates the year of the item's results.
+                let actual = state
+                    .item
+                    .narratives
+                    .iter()
+                    .rfind(|n| n.kind == kaikaku_model::NarrativeKind::Actual)
+                    .map(|n| n.fiscal_year);
+                let Some(fiscal_year) = written.or(actual) else {
+                    let text = shorten(text);
+                    self.warn(line, format!("総評の年度が分かりません:「{text}」"));
+                    return;
+                };
                 if state.item.evaluation.is_some() {
                     self.warn(
                         line,
@@ -556,8 +593,7 @@ impl Reader {
             .collect::<Vec<_>>()
             .join(" ");
         let quantities = effects::quantities(values);
-        let key = fold_key(label);
-        let is_total = matches!(key.as_str(), "総計" | "合計" | "計" | "累計");
+        let is_total = is_total_label(label);
         let fiscal_year = if is_total || label.is_empty() {
             None
         } else {
@@ -714,6 +750,11 @@ fn append_paragraph(existing: &mut String, text: &str, new_line: bool) {
         existing.push('\n');
     }
     existing.push_str(text);
+}
+
+/// True for the label of an effects table's total row: 総計, 合計, 計, 累計.
+fn is_total_label(cell: &str) -> bool {
+    matches!(fold_key(cell).as_str(), "総計" | "合計" | "計" | "累計")
 }
 
 /// An item number in the summary table: `1`, `１`, `No.1`.

@@ -696,3 +696,187 @@ mod never_panics {
         at
     }
 }
+
+/// The bundled fictional towns (`samples/`, described value by value in `samples/README.md`).
+mod towns {
+    use super::*;
+
+    fn town(name: &str) -> Report {
+        read(&fixtures::bundled(name), &ReadOptions::default()).expect("the sample reads")
+    }
+
+    fn schedule(item: &Item, row: usize) -> Vec<(i32, Vec<u8>, Option<String>)> {
+        item.contents[row]
+            .schedule
+            .iter()
+            .map(|c| {
+                let phase = c.phase.as_ref().map(|p| p.word().to_owned());
+                (c.fiscal_year.gregorian(), c.actions.clone(), phase)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kaedemachi_four_fiscal_years() {
+        let report = town("kaedemachi_r6.txt");
+        assert_eq!(report.plan_name, "第3次楓町行政改革実施計画");
+        assert_eq!(report.report_fiscal_year, Some(fy(2024)));
+        assert_eq!(
+            report.fiscal_years,
+            [fy(2023), fy(2024), fy(2025), fy(2026)]
+        );
+        assert_eq!((report.items.len(), report.summary.len()), (9, 9));
+        assert_eq!(report.warnings, []);
+        assert_eq!(
+            item(&report, 9).reporting_department.as_deref(),
+            Some("経営管理課（上下水道部）")
+        );
+        let no4 = item(&report, 4);
+        assert_eq!(no4.departments, ["住民課", "総務課", "デジタル推進課"]);
+        let phase = |w: &str| Some(w.to_owned());
+        assert_eq!(
+            schedule(no4, 2),
+            [
+                (2023, vec![], None),
+                (2024, vec![3], phase("検討")),
+                (2025, vec![3], phase("試行")),
+                (2026, vec![3], phase("実施")),
+            ]
+        );
+        let mark = |v: &str, s| q("窓口サービス満足度", v, "点", Some(s));
+        assert_eq!(
+            effects(no4),
+            [
+                ("2023".into(), vec![mark("78", Status::Actual)]),
+                ("2024".into(), vec![mark("82", Status::Actual)]),
+                ("2025".into(), vec![mark("84", Status::Target)]),
+                ("2026".into(), vec![mark("85", Status::Target)]),
+                ("総計".into(), vec![]),
+            ]
+        );
+        let no5 = effects(item(&report, 5));
+        let label = "補助金等の見直しによる削減額";
+        assert_eq!(no5[1].1, [q(label, "-350", "千円", Some(Status::Actual))]);
+        assert_eq!(no5[4].1, [q(label, "9430", "千円", None)]);
+        let no8 = effects(item(&report, 8));
+        assert_eq!(
+            no8[4].1,
+            [
+                q("寄附受入", "16317", "件", None),
+                q("寄附受入", "284616500", "円", None)
+            ]
+        );
+        let no7 = item(&report, 7).evaluation.as_ref().expect("総評");
+        assert!(
+            no7.text
+                .contains("丁寧な説明を重ね、計画期間内の目標達成を目指していく。\nまた、")
+        );
+        assert_eq!(no7.text.lines().count(), 2);
+        let reposts: Vec<u32> = item(&report, 3)
+            .reposts
+            .iter()
+            .map(|r| r.item_no.0)
+            .collect();
+        assert_eq!(reposts, [2]);
+    }
+
+    #[test]
+    fn sakuragawa_five_years_across_the_era_change() {
+        let report = town("sakuragawa_h30.txt");
+        assert_eq!(report.report_fiscal_year, Some(fy(2019)));
+        assert_eq!(
+            report.fiscal_years,
+            [fy(2018), fy(2019), fy(2020), fy(2021), fy(2022)]
+        );
+        assert_eq!((report.items.len(), report.summary.len()), (4, 4));
+        assert_eq!(report.warnings, []);
+        let no1 = item(&report, 1);
+        let phase = |w: &str| Some(w.to_owned());
+        assert_eq!(
+            schedule(no1, 0),
+            [
+                (2018, vec![1], phase("検討")),
+                (2019, vec![1], phase("試行")),
+                (2020, vec![1], phase("実施")),
+                (2021, vec![1], None),
+                (2022, vec![1], None),
+            ]
+        );
+        let years: Vec<Option<i32>> = no1
+            .effects
+            .iter()
+            .map(|row| row.fiscal_year.map(FiscalYear::gregorian))
+            .collect();
+        assert_eq!(
+            years,
+            [
+                Some(2018),
+                Some(2019),
+                Some(2020),
+                Some(2021),
+                Some(2022),
+                None
+            ]
+        );
+        assert_eq!(no1.narratives[0].fiscal_year, fy(2019));
+        assert_eq!(
+            no1.evaluation.as_ref().map(|e| e.fiscal_year),
+            Some(fy(2019))
+        );
+        let no2 = effects(item(&report, 2));
+        assert_eq!(no2[5].1, [q("収納対策による増収額", "99849", "千円", None)]);
+    }
+}
+
+/// Other layouts of the family: a one-line contents header, an effects table whose rows start
+/// in the first column, `【総評】` without a year, `【担当課】` without a colon, `R` years,
+/// `－` in schedule cells.
+#[test]
+fn other_layouts_of_the_family() {
+    let text = [
+        "令和5年度 行政改革推進計画 進捗状況（令和5年度実績）",
+        "",
+        "No.1 窓口の改善",
+        "【担当課】市民課、情報政策課",
+        "改善内容\tR4\tR5\tR6\t目標",
+        "書かない窓口\t①\t①②\t－\t待たない窓口",
+        "主な取組内容",
+        "①申請書の削減",
+        "②予約制の導入",
+        "【令和5年度実績】 ・申請書を20件削減した。",
+        "取組による効果",
+        "令和4年度\t申請書の削減数 10件",
+        "令和5年度\t申請書の削減数 20件",
+        "総計\t申請書の削減数 30件",
+        "【総評】 順調に進んだ。",
+    ]
+    .join("\n");
+    let report = read(text.as_bytes(), &ReadOptions::default()).expect("reads");
+    assert_eq!(report.warnings, []);
+    assert_eq!(report.plan_name, "令和5年度 行政改革推進計画");
+    assert_eq!(report.report_fiscal_year, Some(fy(2023)));
+    assert_eq!(report.fiscal_years, [fy(2022), fy(2023), fy(2024)]);
+    let no1 = item(&report, 1);
+    assert_eq!(no1.departments, ["市民課", "情報政策課"]);
+    let cells: Vec<Vec<u8>> = no1.contents[0]
+        .schedule
+        .iter()
+        .map(|c| c.actions.clone())
+        .collect();
+    assert_eq!(cells, [vec![1], vec![1, 2], vec![]]);
+    assert_eq!(no1.contents[0].schedule[2].phase, None);
+    assert_eq!(no1.goal.as_deref(), Some("待たない窓口"));
+    assert_eq!(no1.actions.len(), 2);
+    assert_eq!(no1.narratives[0].fiscal_year, fy(2023));
+    let rows = effects(no1);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows[2],
+        ("総計".into(), vec![q("申請書の削減数", "30", "件", None)])
+    );
+    let evaluation = no1.evaluation.as_ref().expect("総評");
+    assert_eq!(
+        (evaluation.fiscal_year, evaluation.text.as_str()),
+        (fy(2023), "順調に進んだ。")
+    );
+}
