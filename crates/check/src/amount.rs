@@ -1,8 +1,9 @@
 //! Exact, panic-free arithmetic on quantities of one unit family, shared by the rules.
 //!
 //! Money is compared in yen (`38,353千円` = `38,353,000円`); other units compare as written.
-//! This mirrors [`Quantity::yen`] and [`Quantity::value_in`], but every operation is checked:
-//! `Decimal`'s operators panic on overflow, and a document may hold absurdly large numbers.
+//! Conversions are the model's ([`Quantity::base_value`], [`Unit::from_base`]); sums here are
+//! checked, because `Decimal`'s operators panic on overflow and a document may hold absurdly
+//! large numbers.
 
 use kaikaku_model::{Decimal, Quantity, Unit};
 
@@ -15,18 +16,12 @@ pub(crate) fn summable(a: Unit, b: Unit) -> bool {
 /// The value in the family's base unit: yen for money, the value itself otherwise. `None` on
 /// overflow.
 pub(crate) fn base(quantity: &Quantity) -> Option<Decimal> {
-    match quantity.unit.yen_factor() {
-        Some(factor) => quantity.value.checked_mul(factor).map(|v| v.normalize()),
-        None => Some(quantity.value),
-    }
+    quantity.base_value()
 }
 
 /// A base value (yen for money) expressed in `unit`. `None` on overflow.
 pub(crate) fn in_unit(base: Decimal, unit: Unit) -> Option<Decimal> {
-    match unit.yen_factor() {
-        Some(factor) => base.checked_div(factor).map(|v| v.normalize()),
-        None => Some(base),
-    }
+    unit.from_base(base)
 }
 
 /// The sum of the quantities in their base unit. `None` on overflow.

@@ -164,6 +164,15 @@ impl Unit {
         !matches!(self, Unit::Percent | Unit::Points)
     }
 
+    /// A value in the family's base unit (yen for money, the unit itself otherwise) expressed in
+    /// this unit: 410,732,000 (yen) → 410,732 for 千円. `None` on overflow.
+    pub fn from_base(self, base: Decimal) -> Option<Decimal> {
+        match self.yen_factor() {
+            Some(factor) => base.checked_div(factor).map(|v| v.normalize()),
+            None => Some(base),
+        }
+    }
+
     /// True when values of `self` and `other` can be compared: the same unit, or both money.
     pub fn same_family(self, other: Unit) -> bool {
         self == other || (self.is_money() && other.is_money())
@@ -305,6 +314,15 @@ impl Quantity {
     pub fn yen(&self) -> Option<Decimal> {
         let factor = self.unit.yen_factor()?;
         self.value.checked_mul(factor).map(|v| v.normalize())
+    }
+
+    /// The value in its family's base unit: yen for money, the value itself otherwise, so
+    /// that 38,353千円 and 38,353,000円 compare equal. `None` when yen would overflow.
+    pub fn base_value(&self) -> Option<Decimal> {
+        match self.unit.yen_factor() {
+            Some(_) => self.yen(),
+            None => Some(self.value),
+        }
     }
 
     /// The value converted to `unit`'s scale when both are money, or itself when the units are
