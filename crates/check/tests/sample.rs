@@ -86,3 +86,68 @@ fn encoding_and_width_variants_of_the_sample_give_the_same_findings() {
         "full-width labels"
     );
 }
+
+/// A finding as `(item, kind, unit, stated, computed, difference, line, explained)`.
+type FindingRow<'a> = (u32, &'a str, &'a str, Decimal, Decimal, Decimal, usize, bool);
+
+fn findings_of_bundled(name: &str) -> Vec<kaikaku_check::Finding> {
+    let bytes = kaikaku_fixtures::bundled(name);
+    let report = kaikaku_reader::read(&bytes, &Default::default()).expect("the sample reads");
+    check(&report)
+}
+
+#[test]
+fn kaedemachi_where_every_total_holds_has_no_findings() {
+    let findings = findings_of_bundled("kaedemachi_r6.txt");
+    let messages: Vec<String> = findings.iter().map(|f| f.message()).collect();
+    assert_eq!(messages, Vec::<String>::new());
+}
+
+#[test]
+fn sakuragawa_has_its_two_deliberate_slips() {
+    let findings = findings_of_bundled("sakuragawa_h30.txt");
+    let got: Vec<FindingRow<'_>> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.item_no.0,
+                f.kind.code(),
+                f.unit.symbol(),
+                f.stated,
+                f.computed,
+                f.difference,
+                f.line,
+                f.explanation.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                2,
+                "total_mismatch",
+                "千円",
+                Decimal::from(99_849),
+                Decimal::from(99_489),
+                Decimal::from(360),
+                48,
+                false
+            ),
+            (
+                3,
+                "stated_sum_mismatch",
+                "円",
+                Decimal::from(21_770_000),
+                Decimal::from(20_770_000),
+                Decimal::from(1_000_000),
+                63,
+                false
+            ),
+        ]
+    );
+    assert_eq!(
+        findings[0].message(),
+        "No.2: 「収納対策による増収額」の総計は99,849千円と記載されていますが、内訳を合計すると99,489千円です（差 360千円）。"
+    );
+}
