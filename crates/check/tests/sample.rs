@@ -88,7 +88,16 @@ fn encoding_and_width_variants_of_the_sample_give_the_same_findings() {
 }
 
 /// A finding as `(item, kind, unit, stated, computed, difference, line, explained)`.
-type FindingRow<'a> = (u32, &'a str, &'a str, Decimal, Decimal, Decimal, usize, bool);
+type FindingRow<'a> = (
+    u32,
+    &'a str,
+    &'a str,
+    Decimal,
+    Decimal,
+    Decimal,
+    usize,
+    bool,
+);
 
 fn findings_of_bundled(name: &str) -> Vec<kaikaku_check::Finding> {
     let bytes = kaikaku_fixtures::bundled(name);

@@ -45,7 +45,14 @@ pub enum ReadError {
 ///
 /// Fails only when the text is empty or is not a progress report at all.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Report, ReadError> {
-    let decoded = decode(bytes, options.encoding);
+    read_decoded(&decode(bytes, options.encoding))
+}
+
+/// Reads text already decoded by [`decode`], adding a warning on line 1 when bytes had to be
+/// replaced by U+FFFD.
+///
+/// Fails only when the text is empty or is not a progress report at all.
+pub fn read_decoded(decoded: &Decoded) -> Result<Report, ReadError> {
     let mut report = read_text(&decoded.text)?;
     if decoded.had_errors {
         report.warnings.insert(

@@ -1,0 +1,291 @@
+//! The subcommands: each reads its inputs, does its work and says how it went as an
+//! [`Outcome`]; errors that stop a command are returned to `main`.
+
+use std::future::Future;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kaikaku_interchange::{FileFindingsJson, FindingJson, ReportJson};
+use kaikaku_reader::Encoding;
+use kaikaku_store::{Saved, Source, SqliteStore, Store};
+
+use crate::args::{CheckFormat, Command, DbArgs, ExportFormat, ParseFormat};
+use crate::input::read_report;
+use crate::render;
+
+/// How a command went, ordered from best to worst; maps to the exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Everything was done and every total holds: exit 0.
+    Success,
+    /// `check` found at least one difference: exit 1.
+    Differs,
+    /// At least one file could not be read or stored: exit 2.
+    Unreadable,
+}
+
+impl Outcome {
+    /// The exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Differs => 1,
+            Outcome::Unreadable => 2,
+        }
+    }
+}
+
+/// Runs a subcommand.
+///
+/// Fails when the command cannot go on at all (a single input that cannot be read, a database
+/// that cannot be opened, stdout closed); problems with one of several files are printed and
+/// end in [`Outcome::Unreadable`] instead.
+pub fn run(command: Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Parse {
+            file,
+            format,
+            input,
+        } => parse(&file, format, input.encoding),
+        Command::Check {
+            files,
+            format,
+            input,
+        } => check(&files, format, input.encoding),
+        Command::Import { files, db, input } => block_on(import(&files, &db, input.encoding)),
+        Command::List { db } => block_on(list(&db)),
+        Command::Export { db, format } => block_on(export(&db, format)),
+    }
+}
+
+fn parse(
+    file: &Path,
+    format: ParseFormat,
+    encoding: Option<&'static Encoding>,
+) -> anyhow::Result<Outcome> {
+    let read = read_report(file, encoding)?;
+    let mut out = io::stdout().lock();
+    match format {
+        ParseFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &ReportJson::from(&read.report))?;
+            writeln!(out)?;
+        }
+        ParseFormat::Text => render::report(&mut out, &read.report)?,
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+fn check(
+    files: &[PathBuf],
+    format: CheckFormat,
+    encoding: Option<&'static Encoding>,
+) -> anyhow::Result<Outcome> {
+    let mut outcome = Outcome::Success;
+    let mut results = Vec::new();
+    let mut out = io::stdout().lock();
+    for (i, file) in files.iter().enumerate() {
+        let name = file.display().to_string();
+        match read_report(file, encoding) {
+            Ok(read) => {
+                let findings = kaikaku_check::check(&read.report);
+                if !findings.is_empty() {
+                    outcome = outcome.max(Outcome::Differs);
+                }
+                match format {
+                    CheckFormat::Text => {
+                        if files.len() > 1 {
+                            if i > 0 {
+                                writeln!(out)?;
+                            }
+                            writeln!(out, "== {name}")?;
+                        }
+                        render::findings(&mut out, &name, &findings)?;
+                    }
+                    CheckFormat::Json => results.push(FileFindingsJson {
+                        file: name,
+                        error: None,
+                        findings: findings.iter().map(FindingJson::from).collect(),
+                    }),
+                }
+            }
+            Err(error) => {
+                out.flush()?;
+                eprintln!("error: {error:#}");
+                outcome = Outcome::Unreadable;
+                if format == CheckFormat::Json {
+                    results.push(FileFindingsJson {
+                        file: name,
+                        error: Some(cause_after_file(&error)),
+                        findings: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    if format == CheckFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &results)?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(outcome)
+}
+
+/// The error chain without its outermost context, which is the file name.
+fn cause_after_file(error: &anyhow::Error) -> String {
+    error
+        .chain()
+        .skip(1)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+async fn import(
+    files: &[PathBuf],
+    db: &DbArgs,
+    encoding: Option<&'static Encoding>,
+) -> anyhow::Result<Outcome> {
+    let store = open_store(&db.db).await?;
+    let bar = progress_bar(files.len());
+    let mut outcome = Outcome::Success;
+    for file in files {
+        let name = file.display().to_string();
+        bar.set_message(name.clone());
+        match import_one(&store, file, encoding).await {
+            Ok(line) => bar.suspend(|| writeln!(io::stdout(), "{name}: {line}"))?,
+            Err(error) => {
+                bar.suspend(|| eprintln!("error: {error:#}"));
+                outcome = Outcome::Unreadable;
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(outcome)
+}
+
+/// Reads and saves one file; returns the line that says what happened.
+async fn import_one(
+    store: &SqliteStore,
+    file: &Path,
+    encoding: Option<&'static Encoding>,
+) -> anyhow::Result<String> {
+    let read = read_report(file, encoding)?;
+    let source = Source {
+        name: file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        encoding: read.encoding.to_owned(),
+    };
+    let saved = store
+        .save_report(&read.report, &source)
+        .await
+        .context("データベースに保存できません")
+        .with_context(|| file.display().to_string())?;
+    let (verb, id) = match saved {
+        Saved::Inserted { report_id } => ("imported", report_id),
+        Saved::Replaced { report_id } => ("replaced", report_id),
+    };
+    Ok(format!(
+        "{verb} (id {id}, {} items, {} warnings, {})",
+        read.report.items.len(),
+        read.report.warnings.len(),
+        read.encoding
+    ))
+}
+
+/// A progress bar on stderr for several files when stderr is a terminal; hidden otherwise.
+fn progress_bar(files: usize) -> ProgressBar {
+    if files < 2 || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(u64::try_from(files).unwrap_or(u64::MAX)),
+        ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
+    let store = open_store(&db.db).await?;
+    let reports = store
+        .list_reports()
+        .await
+        .context("保存された報告の一覧を読めません")?;
+    let mut out = io::stdout().lock();
+    render::stored_reports(&mut out, &reports)?;
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+async fn export(db: &DbArgs, format: ExportFormat) -> anyhow::Result<Outcome> {
+    let store = open_store(&db.db).await?;
+    let reports = store
+        .load_all()
+        .await
+        .context("保存された報告を読めません")?;
+    let mut out = io::stdout().lock();
+    match format {
+        ExportFormat::Json => {
+            let json: Vec<ReportJson> = reports.iter().map(ReportJson::from).collect();
+            serde_json::to_writer_pretty(&mut out, &json)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+async fn open_store(path: &Path) -> anyhow::Result<SqliteStore> {
+    tracing::debug!(db = %path.display(), "opening the database");
+    SqliteStore::open(path)
+        .await
+        .context("データベースを開けません")
+        .with_context(|| path.display().to_string())
+}
+
+/// Runs a future on a single-threaded runtime: the commands do one thing at a time.
+fn block_on<F: Future<Output = anyhow::Result<Outcome>>>(future: F) -> anyhow::Result<Outcome> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("非同期ランタイムを起動できません")?
+        .block_on(future)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worst_outcome_wins() {
+        assert_eq!(Outcome::Success.max(Outcome::Differs), Outcome::Differs);
+        assert_eq!(
+            Outcome::Unreadable.max(Outcome::Differs),
+            Outcome::Unreadable
+        );
+        let codes: Vec<u8> = [Outcome::Success, Outcome::Differs, Outcome::Unreadable]
+            .map(Outcome::code)
+            .to_vec();
+        assert_eq!(codes, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn the_json_error_of_a_file_leaves_out_its_name() {
+        let error = anyhow::anyhow!("not found")
+            .context("ファイルを読めません")
+            .context("x.txt");
+        assert_eq!(
+            format!("{error:#}"),
+            "x.txt: ファイルを読めません: not found"
+        );
+        assert_eq!(cause_after_file(&error), "ファイルを読めません: not found");
+    }
+}

@@ -1,0 +1,42 @@
+//! Reading one report file: bytes → decoded text → [`Report`], with errors that name the file.
+
+use std::path::Path;
+
+use anyhow::Context;
+use kaikaku_model::Report;
+use kaikaku_reader::Encoding;
+
+/// A report read from a file, with the encoding it was decoded with.
+#[derive(Debug)]
+pub struct ReadFile {
+    /// The report.
+    pub report: Report,
+    /// The name of the encoding used (`UTF-8`, `Shift_JIS`).
+    pub encoding: &'static str,
+}
+
+/// Reads the report in `path`, decoding it with `forced` or a detected encoding.
+///
+/// Fails when the file cannot be read or is not a progress report. The outermost context of
+/// the error is always the file's name as given, so that `{:#}` prints
+/// `samples/x.txt: 進捗報告として読めません: …`.
+pub fn read_report(path: &Path, forced: Option<&'static Encoding>) -> anyhow::Result<ReadFile> {
+    let name = path.display();
+    let bytes = std::fs::read(path)
+        .context("ファイルを読めません")
+        .with_context(|| name.to_string())?;
+    let decoded = kaikaku_reader::decode(&bytes, forced);
+    let encoding = decoded.encoding.name();
+    tracing::debug!(file = %name, encoding, bytes = bytes.len(), "decoded");
+    let report = kaikaku_reader::read_decoded(&decoded).with_context(|| name.to_string())?;
+    if decoded.had_errors {
+        tracing::warn!("{name}: some bytes are not {encoding} and were replaced by U+FFFD");
+    }
+    tracing::info!(
+        file = %name,
+        items = report.items.len(),
+        warnings = report.warnings.len(),
+        "read"
+    );
+    Ok(ReadFile { report, encoding })
+}
