@@ -129,7 +129,7 @@ pub enum ParseFormat {
 pub enum CheckFormat {
     /// Japanese, one block per finding.
     Text,
-    /// JSON, one object per file.
+    /// JSON: one `{file, error, findings}` object, or an array of them for several files.
     Json,
 }
 

@@ -126,7 +126,11 @@ fn check(
         }
     }
     if format == CheckFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &results)?;
+        // One file: the object itself (`{"file", "error", "findings"}`); several: an array.
+        match results.as_slice() {
+            [single] => serde_json::to_writer_pretty(&mut out, single)?,
+            _ => serde_json::to_writer_pretty(&mut out, &results)?,
+        }
         writeln!(out)?;
     }
     out.flush()?;

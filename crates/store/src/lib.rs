@@ -104,7 +104,7 @@ pub trait Store {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or created.
-    #[error("cannot open the database {path}: {source}")]
+    #[error("データベース {path} を開けません: {source}")]
     Open {
         /// The file, as given.
         path: String,
@@ -113,20 +113,20 @@ pub enum StoreError {
         source: sqlx::Error,
     },
     /// The schema could not be brought up to date.
-    #[error("cannot migrate the database schema: {0}")]
+    #[error("データベースのスキーマを更新できません: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Any other database failure.
-    #[error("database error: {0}")]
+    #[error("データベースのエラー: {0}")]
     Database(#[from] sqlx::Error),
     /// The report names no plan, so it cannot be filed.
-    #[error("report 「{title}」 has no plan name; a report is stored per plan and fiscal year")]
+    #[error("報告「{title}」に計画名がありません（報告は計画と年度ごとに保存します）")]
     MissingPlanName {
         /// The report title.
         title: String,
     },
     /// The report names no fiscal year, so it cannot be filed.
     #[error(
-        "report 「{title}」 of plan 「{plan}」 has no report fiscal year; a report is stored per plan and fiscal year"
+        "計画「{plan}」の報告「{title}」に報告年度がありません（報告は計画と年度ごとに保存します）"
     )]
     MissingFiscalYear {
         /// The plan name.
@@ -135,15 +135,13 @@ pub enum StoreError {
         title: String,
     },
     /// Two item sheets have the same number.
-    #[error("item {no} appears twice in the report; item numbers must be unique")]
+    #[error("{no}が報告の中に二つあります（項目番号は重複できません）")]
     DuplicateItem {
         /// The repeated number.
         no: ItemNo,
     },
     /// A quantity has a unit whose symbol does not read back as the same unit.
-    #[error(
-        "item {item}: the unit 「{symbol}」 cannot be stored (it does not read back as a unit)"
-    )]
+    #[error("{item}: 単位「{symbol}」は保存できません（単位として読み戻せません）")]
     UnstorableUnit {
         /// The item whose effects hold the quantity.
         item: ItemNo,
@@ -151,7 +149,7 @@ pub enum StoreError {
         symbol: String,
     },
     /// A number does not fit its column.
-    #[error("{what} {value} is too large to store")]
+    #[error("{what} {value} は大きすぎて保存できません")]
     OutOfRange {
         /// What the number is (`line number`, `position` …).
         what: &'static str,
@@ -159,13 +157,13 @@ pub enum StoreError {
         value: String,
     },
     /// No report has this id.
-    #[error("no stored report has id {id}")]
+    #[error("ID {id} の報告は保存されていません")]
     NotFound {
         /// The id asked for.
         id: i64,
     },
     /// A stored row does not decode into the model (edited by hand, or written by a newer version).
-    #[error("stored row {table} #{id} cannot be read back: {detail}")]
+    #[error("保存された行 {table} #{id} を読み戻せません: {detail}")]
     Corrupt {
         /// The table.
         table: &'static str,

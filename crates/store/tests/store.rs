@@ -626,7 +626,7 @@ async fn failed_import_leaves_the_database_unchanged() {
         "{err:?}"
     );
     assert!(
-        err.to_string().contains("item No.19 appears twice"),
+        err.to_string().contains("No.19が報告の中に二つあります"),
         "{err}"
     );
 
