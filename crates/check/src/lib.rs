@@ -81,7 +81,8 @@ impl Finding {
     /// A sentence for people, in Japanese.
     pub fn message(&self) -> String {
         let amount = |v: Decimal| format!("{}{}", format_decimal(v), self.unit);
-        let what = if self.label.is_empty() {
+        // `「合計」の合計` says nothing more than `合計`.
+        let what = if self.label.is_empty() || self.label.ends_with('計') {
             String::new()
         } else {
             format!("「{}」の", self.label)
