@@ -128,6 +128,26 @@ impl Unit {
         }
     }
 
+    /// The unit whose canonical symbol ([`Unit::symbol`]) is exactly `symbol`; other
+    /// spellings (`％`, `m²`, `か所`) are refused. Storage and wire formats read units back
+    /// with it.
+    pub fn from_symbol(symbol: &str) -> Option<Unit> {
+        Unit::parse(symbol).filter(|unit| unit.symbol() == symbol)
+    }
+
+    /// Every unit the scanner can produce, each once.
+    pub fn known() -> impl Iterator<Item = Unit> {
+        let mut units: Vec<Unit> = UNIT_SPELLINGS.iter().map(|(_, unit)| *unit).collect();
+        units.extend(COUNTERS.iter().map(|(_, canonical)| Unit::Count(canonical)));
+        let mut seen = Vec::with_capacity(units.len());
+        units.retain(|unit| {
+            let new = !seen.contains(unit);
+            seen.push(*unit);
+            new
+        });
+        units.into_iter()
+    }
+
     /// The longest unit spelling at the start of `text`, with its length in bytes.
     pub fn match_prefix(text: &str) -> Option<(Unit, usize)> {
         let spelled = UNIT_SPELLINGS
@@ -659,13 +679,13 @@ mod tests {
 
     #[test]
     fn every_canonical_symbol_parses_back() {
-        let units = UNIT_SPELLINGS
-            .iter()
-            .map(|(_, unit)| *unit)
-            .chain(COUNTERS.iter().map(|(_, canonical)| Unit::Count(canonical)));
-        for unit in units {
-            assert_eq!(Unit::parse(unit.symbol()), Some(unit), "{unit:?}");
+        assert_eq!(Unit::known().count(), 8 + 37);
+        for unit in Unit::known() {
+            assert_eq!(Unit::from_symbol(unit.symbol()), Some(unit), "{unit:?}");
         }
+        assert_eq!(Unit::from_symbol("％"), None);
+        assert_eq!(Unit::from_symbol("か所"), None);
+        assert_eq!(Unit::from_symbol("ダース"), None);
     }
 
     #[test]
