@@ -126,6 +126,13 @@ fn document_era(text: &str) -> Option<Era> {
 /// years written with their eras.
 fn plan_period(lines: &[SourceLine<'_>], era: Option<Era>) -> Vec<FiscalYear> {
     for line in lines {
+        let has_range = line
+            .cells
+            .iter()
+            .any(|c| c.contains(|ch| is_range_dash(ch) || ch == '－'));
+        if !has_range {
+            continue;
+        }
         let text = line.text();
         let mentions = scan_fiscal_years(&text, era);
         for pair in mentions.windows(2) {
