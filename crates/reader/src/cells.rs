@@ -31,6 +31,9 @@ pub fn item_heading(line: &str) -> Option<(ItemNo, String)> {
 
 /// Reads `【担当課：まちづくり推進課・地域振興課・関係各課】` into department names.
 pub fn departments(line: &str) -> Option<Vec<String>> {
+    if !line.contains("担当") {
+        return None;
+    }
     let text = line.trim_matches(|c: char| is_space(c) || c == '\t');
     let inner = text
         .strip_prefix('【')
@@ -233,6 +236,9 @@ pub fn heading(text: &str, era: Option<Era>) -> Option<(Heading, usize)> {
 /// The item numbers of repost references in a text: `（No.3再掲）`, `（No.2 再掲）`,
 /// `（Ｎｏ．５再掲）`, in order, without repeats.
 pub fn reposts(text: &str) -> Vec<ItemNo> {
+    if !text.contains("再掲") {
+        return Vec::new();
+    }
     let key = fold_key(text);
     let mut found: Vec<ItemNo> = Vec::new();
     for (pos, _) in key.match_indices("再掲") {

@@ -213,7 +213,7 @@ impl Reader {
     }
 
     fn preamble(&mut self, line: &SourceLine<'_>) {
-        let keys: Vec<String> = line.cells.iter().map(|c| fold_key(c)).collect();
+        let keys: Vec<String> = line.cells.iter().map(|c| label_key(c)).collect();
         if keys.iter().any(|k| k == "項目" || k == "取組項目")
             && keys.iter().any(|k| k.ends_with("担当課"))
         {
@@ -288,7 +288,7 @@ impl Reader {
 
     fn item_line(&mut self, line: &SourceLine<'_>) {
         let first = line.cell(0);
-        let key = fold_key(first);
+        let key = label_key(first);
         if let Some(list) = cells::departments(first) {
             if let Some(state) = &mut self.item {
                 state.item.departments.extend(list);
@@ -299,10 +299,13 @@ impl Reader {
             .cells
             .iter()
             .skip(1)
-            .any(|c| fold_key(c).contains("スケジュール"))
+            .any(|c| label_key(c).contains("スケジュール"))
         {
             self.section = Section::Contents;
-            let goal = line.cells.iter().position(|c| fold_key(c).contains("目標"));
+            let goal = line
+                .cells
+                .iter()
+                .position(|c| label_key(c).contains("目標"));
             if let Some(state) = &mut self.item {
                 state.goal_column = goal;
             }
@@ -310,7 +313,10 @@ impl Reader {
         }
         if key.contains("内容") && !key.contains("年度") && line.cells.len() > 1 {
             // A one-line header: `改善・推進の内容⇥2年度⇥3年度⇥4年度⇥改善・推進目標`.
-            let goal = line.cells.iter().position(|c| fold_key(c).contains("目標"));
+            let goal = line
+                .cells
+                .iter()
+                .position(|c| label_key(c).contains("目標"));
             let end = goal.unwrap_or(line.cells.len());
             if let Some(years) = self.header_years(&line.cells[1..end]) {
                 self.section = Section::Contents;
@@ -404,6 +410,10 @@ impl Reader {
     /// era that puts it inside the plan period (`30年度⇥元年度⇥2年度` crosses 平成 → 令和), or
     /// in the document's era.
     fn column_year(&self, cell: &str) -> Option<FiscalYear> {
+        // A year label is short (`令和 2 年度`, `H30`); longer cells are text.
+        if cell.chars().nth(16).is_some() {
+            return None;
+        }
         if FiscalYear::explicit_era(cell).is_some() {
             return FiscalYear::parse(cell, None).ok();
         }
@@ -759,9 +769,19 @@ fn append_paragraph(existing: &mut String, text: &str, new_line: bool) {
     existing.push_str(text);
 }
 
+/// The matching key of a cell that may be a label (`改善・推進の内容`, `取組による 効果`): labels
+/// are short, so longer cells (narratives, goals) get an empty key and are never folded.
+fn label_key(cell: &str) -> String {
+    const LONGEST_LABEL: usize = 48;
+    if cell.len() > LONGEST_LABEL * 3 || cell.chars().nth(LONGEST_LABEL).is_some() {
+        return String::new();
+    }
+    fold_key(cell)
+}
+
 /// True for the label of an effects table's total row: 総計, 合計, 計, 累計.
 fn is_total_label(cell: &str) -> bool {
-    matches!(fold_key(cell).as_str(), "総計" | "合計" | "計" | "累計")
+    matches!(label_key(cell).as_str(), "総計" | "合計" | "計" | "累計")
 }
 
 /// An item number in the summary table: `1`, `１`, `No.1`.
