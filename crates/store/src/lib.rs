@@ -64,8 +64,11 @@ impl Saved {
 /// A stored report as listed: what it is, how big it is and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredReport {
-    /// The report id, for [`Store::load_report`].
+    /// The report id, for [`Store::load_report`]; a re-import gives a new id.
     pub id: i64,
+    /// The id of the plan, stable for the life of the database (plans are never deleted):
+    /// with the fiscal year, the stable address of a report.
+    pub plan_id: i64,
     /// The plan the report belongs to.
     pub plan_name: String,
     /// The fiscal year whose results the report gives (always present for stored reports).
@@ -89,6 +92,9 @@ pub trait Store {
     /// year is replaced (deleted and re-inserted) inside that same transaction. On any error
     /// nothing changes.
     async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError>;
+
+    /// Succeeds when the database answers a trivial query (for `GET /healthz`).
+    async fn ping(&self) -> Result<(), StoreError>;
 
     /// Every stored report, ordered by plan name, then report fiscal year.
     async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError>;

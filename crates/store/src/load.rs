@@ -41,15 +41,16 @@ impl<T> Children<T> {
 
 /// The listing, ordered by plan name and report fiscal year.
 pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<StoredReport>, StoreError> {
-    type Row = (i64, String, i32, String, i64, i64, String, String);
+    type Row = (i64, i64, String, i32, String, i64, i64, String, String);
     let rows: Vec<Row> = sqlx::query_as(sql::LIST_REPORTS)
         .fetch_all(&mut *conn)
         .await?;
     rows.into_iter()
         .map(
-            |(id, plan_name, year, title, items, warnings, source, imported_at)| {
+            |(id, plan_id, plan_name, year, title, items, warnings, source, imported_at)| {
                 Ok(StoredReport {
                     id,
+                    plan_id,
                     plan_name,
                     report_fiscal_year: Some(
                         fiscal_year_from_i32(year).map_err(corrupt("reports", id))?,

@@ -64,7 +64,10 @@ pub(crate) const INSERT_REPOST: &str =
     "INSERT INTO reposts (item_id, position, item_no) VALUES ($1, $2, $3)";
 
 /// The listing, with item and warning counts.
-pub(crate) const LIST_REPORTS: &str = "SELECT r.id, p.name, r.report_fiscal_year, r.title, \
+/// A query that succeeds whenever the database answers (health checks).
+pub(crate) const PING: &str = "SELECT 1";
+
+pub(crate) const LIST_REPORTS: &str = "SELECT r.id, p.id, p.name, r.report_fiscal_year, r.title, \
      (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id), \
      (SELECT COUNT(*) FROM warnings w WHERE w.report_id = r.id), \
      r.source_name, r.imported_at \

@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 use crate::codec::now_rfc3339;
-use crate::{Saved, Source, Store, StoreError, StoredReport, load, save};
+use crate::{Saved, Source, Store, StoreError, StoredReport, load, save, sql};
 
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -85,6 +85,12 @@ impl Store for SqliteStore {
                 Err(e)
             }
         }
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query(sql::PING).execute(&mut *conn).await?;
+        Ok(())
     }
 
     async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError> {

@@ -797,3 +797,9 @@ async fn real_sample_round_trips_with_22_items() {
     assert_eq!(list[0].items, 22);
     assert_eq!(row_counts(&db.path).await["items"], 22);
 }
+
+#[tokio::test]
+async fn ping_answers_when_the_database_does() {
+    let store = SqliteStore::open_in_memory().await.expect("opens");
+    store.ping().await.expect("an open database answers");
+}
