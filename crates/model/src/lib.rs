@@ -2,12 +2,14 @@
 //! years and Japanese eras, and quantities with units.
 //!
 //! This crate does no IO and defines no wire format. Eras, fiscal years, dates, quantities and
-//! units are parsed here and nowhere else.
+//! units are parsed here and nowhere else; the rules of the reporting cycle (roles, sheet
+//! states, who may do what) are decided here and nowhere else.
 
 pub mod calendar;
 pub mod quantity;
 pub mod report;
 pub mod text;
+pub mod workflow;
 
 pub use calendar::{Era, FiscalYear, YearError, YearMention};
 pub use quantity::{Quantity, Status, Unit};
