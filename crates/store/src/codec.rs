@@ -5,6 +5,8 @@
 
 use std::str::FromStr;
 
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use kaikaku_model::workflow::{EditionState, Field, Role, SheetState};
 use kaikaku_model::{Decimal, FiscalYear, Line, NarrativeKind, Phase, Status, Unit};
 
 use crate::StoreError;
@@ -127,9 +129,66 @@ pub(crate) fn now_rfc3339() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    chrono::DateTime::from_timestamp(now, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    encode_timestamp(DateTime::from_timestamp(now, 0).unwrap_or_default())
+}
+
+/// A timestamp as RFC 3339 in UTC to the second (`2026-11-29T09:40:00Z`): fixed width, so that
+/// text order is time order in SQL comparisons.
+pub(crate) fn encode_timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A timestamp from [`encode_timestamp`].
+pub(crate) fn decode_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| format!("timestamp 「{text}」 is not RFC 3339: {e}"))
+}
+
+/// A date as ISO 8601 (`2022-03-31`).
+pub(crate) fn encode_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A date from [`encode_date`].
+pub(crate) fn decode_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| format!("date 「{text}」 is not YYYY-MM-DD: {e}"))
+}
+
+/// A role from its code.
+pub(crate) fn decode_role(code: &str) -> Result<Role, String> {
+    Role::from_code(code).ok_or_else(|| format!("role 「{code}」 is unknown"))
+}
+
+/// A sheet state from its code.
+pub(crate) fn decode_sheet_state(code: &str) -> Result<SheetState, String> {
+    SheetState::from_code(code).ok_or_else(|| format!("sheet state 「{code}」 is unknown"))
+}
+
+/// An edition state from its code.
+pub(crate) fn decode_edition_state(code: &str) -> Result<EditionState, String> {
+    EditionState::from_code(code).ok_or_else(|| format!("edition state 「{code}」 is unknown"))
+}
+
+/// A field from its path.
+pub(crate) fn decode_field(path: &str) -> Result<Field, String> {
+    Field::parse(path).ok_or_else(|| format!("field 「{path}」 is unknown"))
+}
+
+/// Where a field comes in a sheet, for listing fields in sheet order.
+pub(crate) fn field_order(field: Field) -> (u8, usize) {
+    match field {
+        Field::Title => (0, 0),
+        Field::Departments => (1, 0),
+        Field::Content(i) => (2, i),
+        Field::Goal => (3, 0),
+        Field::Actions => (4, 0),
+        Field::Narrative(i) => (5, i),
+        Field::Effect(i) => (6, i),
+        Field::Evaluation => (7, 0),
+        Field::State => (8, 0),
+    }
 }
 
 #[cfg(test)]
@@ -200,6 +259,38 @@ mod tests {
         assert!(!unit_is_storable(Unit::Count("ダース")));
         assert_eq!(unit_from_symbol("ダース"), None);
         assert_eq!(unit_from_symbol(" 件"), None);
+    }
+
+    #[test]
+    fn timestamps_and_dates_round_trip() {
+        let at = decode_timestamp("2026-11-29T09:40:00Z").expect("timestamp");
+        assert_eq!(encode_timestamp(at), "2026-11-29T09:40:00Z");
+        assert!(decode_timestamp("2026-11-29").is_err());
+        let date = decode_date("2022-03-31").expect("date");
+        assert_eq!(encode_date(date), "2022-03-31");
+        assert!(decode_date("2022/03/31").is_err());
+    }
+
+    #[test]
+    fn fields_sort_in_sheet_order() {
+        let mut fields = vec![
+            Field::Effect(0),
+            Field::Content(10),
+            Field::Goal,
+            Field::Content(2),
+            Field::Departments,
+        ];
+        fields.sort_by_key(|f| field_order(*f));
+        assert_eq!(
+            fields,
+            [
+                Field::Departments,
+                Field::Content(2),
+                Field::Content(10),
+                Field::Goal,
+                Field::Effect(0)
+            ]
+        );
     }
 
     #[test]

@@ -1,31 +1,68 @@
-//! Stores progress reports, one per plan and report fiscal year, in a normalised SQL schema:
-//! SQLite embedded by default, with SQL written so that PostgreSQL can run it unchanged.
+//! Stores progress reports, one edition per plan, report fiscal year and revision, in a
+//! normalised SQL schema: SQLite embedded by default, with SQL written so that PostgreSQL can
+//! run it unchanged; and the yearly reporting cycle that makes new editions.
 //!
-//! [`Store`] is the interface; [`SqliteStore`] implements it over a SQLite file (WAL, foreign
-//! keys on, busy timeout). A report is saved in one transaction and replaces any earlier report
-//! of the same plan and fiscal year; [`Store::load_report`] gives back a [`Report`] equal to the
-//! one saved.
+//! Two traits, both implemented by [`SqliteStore`] (WAL, foreign keys on, busy timeout):
+//!
+//! - [`Store`]: imports and the public read side. A report is saved in one transaction and
+//!   replaces any earlier *imported* report of the same plan and fiscal year;
+//!   [`Store::load_report`] gives back a [`Report`] equal to the one saved. Reads through
+//!   `Store` see published editions only, which is what anonymous visitors may see.
+//! - [`Cycle`]: users and sessions, and the reporting cycle: opening a year from last year's
+//!   edition, sheets with versions (a stale write is refused with [`StoreError::Conflict`]),
+//!   state transitions, comments, waivers, locking, publishing, corrections, and an
+//!   append-only audit log. Every write is ONE transaction and changes nothing when it fails.
+//!   The store keeps the data consistent (edition states, sheet versions, transitions that
+//!   [`kaikaku_model::workflow::SheetState::apply`] allows); *who* may do what is decided by
+//!   the caller with [`kaikaku_model::workflow::may`] before it calls the store.
+//!
+//! # Editions and sheets
+//!
+//! An edition is a `reports` row, a sheet an `items` row. Imported reports are published
+//! editions (revision 1, [`Origin::Import`]). [`Cycle::open_cycle`] makes an open edition of
+//! origin [`Origin::Cycle`] whose sheets are [`kaikaku_model::workflow::carry_over`] of the
+//! latest published edition before it; sheets go 未着手 → … → 確定; the edition is locked
+//! with its 基準日 once every sheet is 確定, then published, after which it never changes. A
+//! correction ([`Cycle::open_correction`]) is a copy of a published edition as the next
+//! revision; [`Cycle::changes_between`] lists what it changed.
 //!
 //! # Adding PostgreSQL
 //!
 //! Every statement lives in the `sql` module and is portable: runtime-checked queries,
 //! `$1, $2 …` placeholders, `INSERT … RETURNING id`, `ON CONFLICT … DO UPDATE`, standard types
-//! (INTEGER for `i32`, BIGINT for `i64`, TEXT, BOOLEAN) and decimals kept as TEXT. A PostgreSQL
-//! backend is a second `impl Store for PgStore` over a `PgPool`: it enables sqlx's `postgres`
+//! (INTEGER for `i32`, BIGINT for `i64`, TEXT, BOOLEAN), decimals kept as TEXT, timestamps as
+//! fixed-width RFC 3339 text written in Rust. A PostgreSQL backend is a second
+//! `impl Store for PgStore` (and `impl Cycle`) over a `PgPool`: it enables sqlx's `postgres`
 //! feature, embeds its own `migrations/postgres` (the SQLite migration with
-//! `BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY` ids), begins its write transaction with a
-//! plain `BEGIN` instead of `BEGIN IMMEDIATE`, and reuses the `sql` statements and the `codec`
-//! conversions; only the thin executor code in `save` and `load` is repeated for the other
-//! connection type.
+//! `BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY` ids and a trigger function for the
+//! append-only audit log), begins its write transactions with a plain `BEGIN` instead of
+//! `BEGIN IMMEDIATE`, and reuses the `sql` statements and the `codec` conversions; only the
+//! thin executor code is repeated for the other connection type.
+//!
+//! Writers stay correct under PostgreSQL's READ COMMITTED without `SELECT … FOR UPDATE`:
+//! every write to an edition's sheets first runs a guarded no-op `UPDATE reports … WHERE
+//! status = 'open'`, which row-locks the edition, and locking it does its guarded `UPDATE`
+//! before counting unconfirmed sheets; sheet writes are guarded by
+//! `UPDATE items … WHERE version = $expected`. SQLite's `BEGIN IMMEDIATE` serialises writers
+//! anyway.
 
 mod codec;
+mod editions;
 mod load;
+mod records;
 mod save;
+mod sheets;
 mod sql;
 mod sqlite;
+mod users;
 
-use kaikaku_model::{FiscalYear, ItemNo, Report};
+use chrono::{DateTime, NaiveDate, Utc};
+use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
+use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 
+pub use records::{
+    AuditEntry, Comment, Edition, NewUser, Origin, Session, Sheet, SheetSummary, User, Waiver,
+};
 pub use sqlite::SqliteStore;
 
 /// Where a stored report came from.
@@ -61,10 +98,11 @@ impl Saved {
     }
 }
 
-/// A stored report as listed: what it is, how big it is and where it came from.
+/// A published edition as listed: what it is, how big it is and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredReport {
-    /// The report id, for [`Store::load_report`]; a re-import gives a new id.
+    /// The report id, for [`Store::load_report`]; a re-import gives a new id (ids are never
+    /// reused).
     pub id: i64,
     /// The id of the plan, stable for the life of the database (plans are never deleted):
     /// with the fiscal year, the stable address of a report.
@@ -79,31 +117,249 @@ pub struct StoredReport {
     pub items: i64,
     /// How many warnings the reader left.
     pub warnings: i64,
-    /// The source file name.
+    /// The source file name; empty for editions made in kaikaku.
     pub source: String,
-    /// When the report was stored, RFC 3339 in UTC (`2026-11-29T09:40:00Z`).
+    /// When the report was stored, RFC 3339 in UTC (`2026-11-29T09:40:00Z`): the import, or
+    /// the opening of a cycle edition.
     pub imported_at: String,
+    /// 1, or the revision of the latest correction (訂正).
+    pub revision: i32,
+    /// Imported, or made in kaikaku.
+    pub origin: Origin,
+    /// When the edition was published (imports: when they were imported).
+    pub published_at: Option<String>,
+    /// 基準日, for editions made in kaikaku.
+    pub base_date: Option<NaiveDate>,
+    /// Why the correction was made, for revision 2 and later.
+    pub correction_note: Option<String>,
 }
 
-/// Stores reports and reads them back.
+/// Imports reports and reads published editions back: what the CLI and the public pages use.
 #[allow(async_fn_in_trait)]
 pub trait Store {
-    /// Stores one report in ONE transaction; a report with the same plan name and report fiscal
-    /// year is replaced (deleted and re-inserted) inside that same transaction. On any error
-    /// nothing changes.
+    /// Stores one imported report as a published edition in ONE transaction; an imported
+    /// report with the same plan name and report fiscal year is replaced (deleted and
+    /// re-inserted) inside that same transaction. On any error nothing changes.
+    ///
+    /// Fails with [`StoreError::EditionInCycle`] when the plan and year have an edition made
+    /// in kaikaku (an open cycle or a correction): its history is not overwritten by a file.
     async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError>;
 
     /// Succeeds when the database answers a trivial query (for `GET /healthz`).
     async fn ping(&self) -> Result<(), StoreError>;
 
-    /// Every stored report, ordered by plan name, then report fiscal year.
+    /// Every published plan and year, in its latest published revision, ordered by plan name,
+    /// then report fiscal year: what the public pages list. Editions in the cycle (open or
+    /// locked) and superseded revisions are in [`Cycle::list_editions`].
     async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError>;
 
-    /// The full report stored under `id`, equal (`==`) to the one saved.
+    /// The full published edition stored under `id` (any revision), equal (`==`) to the one
+    /// saved. Fails with [`StoreError::NotFound`] for an unknown id and for an edition that is
+    /// not published, so that no draft reaches the public; drafts load with
+    /// [`Cycle::load_edition`].
     async fn load_report(&self, id: i64) -> Result<Report, StoreError>;
 
-    /// Every stored report in full, in the order of [`Store::list_reports`].
+    /// Every report of [`Store::list_reports`] in full, in that order.
     async fn load_all(&self) -> Result<Vec<Report>, StoreError>;
+}
+
+/// Users, sessions and the yearly reporting cycle.
+///
+/// Every method that writes runs ONE transaction and changes nothing when it fails. `by` is
+/// the acting user's id ([`StoreError::UserNotFound`] when there is no such user); it is
+/// written to the audit log. Methods that name a sheet by `(report_id, no)` fail with
+/// [`StoreError::NotFound`] for an unknown edition and [`StoreError::SheetNotFound`] for an
+/// unknown item number.
+#[allow(async_fn_in_trait)]
+pub trait Cycle {
+    // Users and sessions.
+
+    /// Creates a user and returns its id. Fails with [`StoreError::DuplicateUser`] when the
+    /// name is taken.
+    async fn create_user(&self, user: &NewUser) -> Result<i64, StoreError>;
+
+    /// The user with this id, if any.
+    async fn user(&self, id: i64) -> Result<Option<User>, StoreError>;
+
+    /// The user with this log-in name, if any.
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError>;
+
+    /// Every user, ordered by name.
+    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// Replaces a user's password hash. Fails with [`StoreError::UserNotFound`].
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<(), StoreError>;
+
+    /// Stores a new session. Fails with [`StoreError::UserNotFound`] for an unknown user.
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+
+    /// The session with this token hash and its user; `None` when there is none or it expired
+    /// at or before `now`.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>, StoreError>;
+
+    /// Ends a session (log-out); succeeds when there is none.
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of a user (after a password change); returns how many.
+    async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, StoreError>;
+
+    /// Deletes the sessions expired at or before `now`; returns how many.
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    // Editions.
+
+    /// Every edition, all revisions and states, ordered by plan name, fiscal year, revision.
+    async fn list_editions(&self) -> Result<Vec<Edition>, StoreError>;
+
+    /// One edition as listed.
+    async fn edition(&self, report_id: i64) -> Result<Edition, StoreError>;
+
+    /// One edition in full, in any state (drafts included).
+    async fn load_edition(&self, report_id: i64) -> Result<Report, StoreError>;
+
+    /// Opens the reporting cycle of `fiscal_year` for a plan and returns the new edition's id:
+    /// an open edition (revision 1, origin cycle) whose sheets are
+    /// [`kaikaku_model::workflow::carry_over`] of the latest published edition of the plan's
+    /// latest earlier year, each 未着手 at version 1 with its copied parts marked. The title is
+    /// the previous title with the year replaced (else `{plan}（{和暦}実績）`); the plan
+    /// period and the summary table are copied.
+    ///
+    /// Fails with [`StoreError::PlanNotFound`], [`StoreError::EditionExists`] (any edition of
+    /// that plan and year), [`StoreError::NoPreviousEdition`], or
+    /// [`StoreError::PreviousNotPublished`] when the latest earlier year is still in its cycle.
+    async fn open_cycle(
+        &self,
+        plan_id: i64,
+        fiscal_year: FiscalYear,
+        due_date: Option<NaiveDate>,
+        by: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// Locks an open edition with its 基準日. Fails with [`StoreError::NotAllConfirmed`] while
+    /// a sheet is not 確定, and [`StoreError::EditionTransition`] when the edition is not open.
+    async fn lock_edition(
+        &self,
+        report_id: i64,
+        base_date: NaiveDate,
+        by: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Takes a locked edition back to open. Fails with [`StoreError::EditionTransition`] when
+    /// it is not locked.
+    async fn unlock_edition(&self, report_id: i64, by: i64) -> Result<(), StoreError>;
+
+    /// Publishes a locked edition; from then on it never changes. Fails with
+    /// [`StoreError::EditionTransition`] when it is not locked.
+    async fn publish_edition(&self, report_id: i64, by: i64) -> Result<(), StoreError>;
+
+    /// Opens a correction (訂正) of a published edition and returns its id: a copy as the next
+    /// revision, open, origin cycle, every sheet 入力中, with `note` saying why. Fails with
+    /// [`StoreError::EditionTransition`] when the edition is not published and
+    /// [`StoreError::RevisionExists`] when it already has a later revision.
+    async fn open_correction(&self, report_id: i64, note: &str, by: i64)
+    -> Result<i64, StoreError>;
+
+    /// What changed from one edition to another (a correction's change list), item by item in
+    /// the order of `new_report_id`, then items it no longer has; computed with
+    /// [`kaikaku_model::workflow::diff_items`].
+    async fn changes_between(
+        &self,
+        old_report_id: i64,
+        new_report_id: i64,
+    ) -> Result<Vec<(ItemNo, FieldChange)>, StoreError>;
+
+    /// The edition's own history (opened, locked, unlocked, published), oldest first; each
+    /// entry has [`Field::State`] and the edition states' labels.
+    async fn edition_history(&self, report_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
+
+    // Sheets.
+
+    /// The progress board: every sheet of an edition in document order.
+    async fn sheets(&self, report_id: i64) -> Result<Vec<SheetSummary>, StoreError>;
+
+    /// One sheet with its state, version and copy marks.
+    async fn sheet(&self, report_id: i64, no: ItemNo) -> Result<Sheet, StoreError>;
+
+    /// The same item in the latest published edition of the plan's latest earlier year (last
+    /// year's sheet: its 見込み is shown beside the new 実績), if there is one.
+    async fn previous_item(&self, report_id: i64, no: ItemNo) -> Result<Option<Item>, StoreError>;
+
+    /// Saves a sheet's content and moves it to `new_state`; returns the new version.
+    ///
+    /// ONE transaction: refuses unless the edition is open ([`StoreError::EditionClosed`]) and
+    /// the sheet is still at `expected_version` ([`StoreError::Conflict`] with the current
+    /// version: someone else saved first); replaces the content (the sheet keeps its identity,
+    /// so comments and marks stay attached); journals one audit row per field that differs
+    /// from the stored content ([`kaikaku_model::workflow::diff_items`], computed here, inside
+    /// the transaction) and one for the state when it changes; clears the copy marks of the
+    /// changed fields.
+    ///
+    /// `new_state` must be the current state or one that an action allows from it
+    /// ([`StoreError::InvalidTransition`]). The item number and the reporting department are
+    /// the sheet's identity and cannot change here ([`StoreError::FixedField`]).
+    async fn save_sheet(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        expected_version: i64,
+        item: &Item,
+        new_state: SheetState,
+        by: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// Moves a sheet to `to` (提出, 差戻し, 確定, 確定解除) and returns the new version: the
+    /// same guards as [`Cycle::save_sheet`], an audit row for the state, and `comments` on
+    /// the fields they concern (a 差戻し carries its remarks).
+    async fn transition(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        expected_version: i64,
+        to: SheetState,
+        by: i64,
+        comments: &[(Field, String)],
+    ) -> Result<i64, StoreError>;
+
+    /// A sheet's history, oldest first.
+    async fn audit(&self, report_id: i64, no: ItemNo) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// A sheet's comments, oldest first.
+    async fn comments(&self, report_id: i64, no: ItemNo) -> Result<Vec<Comment>, StoreError>;
+
+    /// Adds a comment on one field and returns its id. Fails with
+    /// [`StoreError::EditionClosed`] on a published edition.
+    async fn add_comment(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        field: Field,
+        by: i64,
+        body: &str,
+    ) -> Result<i64, StoreError>;
+
+    /// Marks a comment resolved (a comment already resolved stays as it was). Fails with
+    /// [`StoreError::CommentNotFound`], or [`StoreError::EditionClosed`] on a published
+    /// edition.
+    async fn resolve_comment(&self, id: i64, by: i64) -> Result<(), StoreError>;
+
+    /// Accepts a check finding of a sheet with a reason and returns the waiver's id. Fails
+    /// with [`StoreError::EditionClosed`] unless the edition is open, and
+    /// [`StoreError::AlreadyWaived`].
+    async fn waive(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        finding_key: &str,
+        reason: &str,
+        by: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// A sheet's waivers, oldest first.
+    async fn waivers(&self, report_id: i64, no: ItemNo) -> Result<Vec<Waiver>, StoreError>;
 }
 
 /// Why the store could not do what was asked.
@@ -167,6 +423,144 @@ pub enum StoreError {
     NotFound {
         /// The id asked for.
         id: i64,
+    },
+    /// An import would replace an edition made in kaikaku.
+    #[error(
+        "計画「{plan}」の{year}は報告サイクルで作成された版があるため、取込で置き換えられません（訂正は訂正版で行います）"
+    )]
+    EditionInCycle {
+        /// The plan name.
+        plan: String,
+        /// The report fiscal year.
+        year: FiscalYear,
+    },
+    /// The plan and year already have an edition.
+    #[error("計画「{plan}」の{year}の報告はすでにあります")]
+    EditionExists {
+        /// The plan name.
+        plan: String,
+        /// The report fiscal year.
+        year: FiscalYear,
+    },
+    /// A correction of an edition that already has a later revision.
+    #[error(
+        "計画「{plan}」の{year}には第{revision}版がすでにあります（訂正は最新の版から行います）"
+    )]
+    RevisionExists {
+        /// The plan name.
+        plan: String,
+        /// The report fiscal year.
+        year: FiscalYear,
+        /// The latest revision.
+        revision: i32,
+    },
+    /// No plan has this id.
+    #[error("ID {id} の計画はありません")]
+    PlanNotFound {
+        /// The id asked for.
+        id: i64,
+    },
+    /// A new year cannot be opened without an earlier edition to carry over.
+    #[error("計画「{plan}」には{year}より前の報告がないため、引き継ぐシートがありません")]
+    NoPreviousEdition {
+        /// The plan name.
+        plan: String,
+        /// The year asked for.
+        year: FiscalYear,
+    },
+    /// The latest earlier year has no published edition yet.
+    #[error("計画「{plan}」の{year}の報告がまだ公開されていないため、次の年度を開始できません")]
+    PreviousNotPublished {
+        /// The plan name.
+        plan: String,
+        /// The earlier year still in its cycle.
+        year: FiscalYear,
+    },
+    /// The edition has no sheet with this number.
+    #[error("ID {report_id} の報告に{no}のシートはありません")]
+    SheetNotFound {
+        /// The edition.
+        report_id: i64,
+        /// The item number asked for.
+        no: ItemNo,
+    },
+    /// The edition is not open, so its sheets cannot change.
+    #[error("この報告は「{}」のため変更できません", state.label())]
+    EditionClosed {
+        /// The edition.
+        report_id: i64,
+        /// Its state.
+        state: EditionState,
+    },
+    /// The edition's state does not allow the action (lock, unlock, publish, correct).
+    #[error("この報告は「{}」のため{action}できません", state.label())]
+    EditionTransition {
+        /// The edition's state.
+        state: EditionState,
+        /// What was asked, in Japanese (確定（ロック）, ロック解除, 公開, 訂正).
+        action: &'static str,
+    },
+    /// An edition cannot be locked while sheets are not confirmed.
+    #[error(
+        "確定していないシートが{pending}件あります（全{total}件）。すべて確定してからロックしてください"
+    )]
+    NotAllConfirmed {
+        /// Sheets not 確定.
+        pending: usize,
+        /// Every sheet.
+        total: usize,
+    },
+    /// Someone else saved or moved the sheet since it was read (a lost update prevented).
+    #[error(
+        "このシートは他の人が更新しました（現在の版 {current_version}）。最新の内容を読み込み直してください"
+    )]
+    Conflict {
+        /// The sheet's version now.
+        current_version: i64,
+    },
+    /// No action leads from the sheet's state to the one asked.
+    #[error("{no}: 「{}」のシートを「{}」にはできません", from.label(), to.label())]
+    InvalidTransition {
+        /// The sheet.
+        no: ItemNo,
+        /// Its state.
+        from: SheetState,
+        /// The state asked.
+        to: SheetState,
+    },
+    /// A save tried to change what identifies the sheet.
+    #[error("{no}: {field}はシートの保存では変更できません")]
+    FixedField {
+        /// The sheet.
+        no: ItemNo,
+        /// 項目番号 or 記入担当課.
+        field: &'static str,
+    },
+    /// The user name is taken.
+    #[error("ユーザー名「{name}」はすでに使われています")]
+    DuplicateUser {
+        /// The name.
+        name: String,
+    },
+    /// No user has this id.
+    #[error("ID {id} のユーザーはいません")]
+    UserNotFound {
+        /// The id given.
+        id: i64,
+    },
+    /// No comment has this id.
+    #[error("ID {id} のコメントはありません")]
+    CommentNotFound {
+        /// The id given.
+        id: i64,
+    },
+    /// The finding is already waived on this sheet.
+    #[error("{no}: 指摘「{finding_key}」はすでに確認済みとして扱われています")]
+    AlreadyWaived {
+        /// The sheet.
+        no: ItemNo,
+        /// The finding's key.
+        finding_key: String,
     },
     /// A stored row does not decode into the model (edited by hand, or written by a newer version).
     #[error("保存された行 {table} #{id} を読み戻せません: {detail}")]

@@ -1,6 +1,6 @@
-//! Reading reports back: one query per table for any number of reports, grouped by parent id
-//! and assembled in memory, all inside one read transaction so that a concurrent save is
-//! either wholly visible or not at all.
+//! Reading reports back: one query per table for any number of reports (or for one sheet),
+//! grouped by parent id and assembled in memory, inside one read transaction opened by the
+//! caller so that a concurrent save is either wholly visible or not at all.
 
 use std::collections::HashMap;
 
@@ -11,14 +11,51 @@ use kaikaku_model::{
 use sqlx::SqliteConnection;
 
 use crate::codec::{
-    decode_actions, decode_decimal, decode_narrative_kind, decode_phase, decode_status,
-    fiscal_year_from_i32, item_no_from_i64, line_from_i64, unit_from_symbol,
+    decode_actions, decode_date, decode_decimal, decode_narrative_kind, decode_phase,
+    decode_status, fiscal_year_from_i32, item_no_from_i64, line_from_i64, unit_from_symbol,
 };
-use crate::{StoreError, StoredReport, sql};
+use crate::{Origin, StoreError, StoredReport, sql};
 
 /// Turns a decoding failure into [`StoreError::Corrupt`] for a row.
-fn corrupt(table: &'static str, id: i64) -> impl Fn(String) -> StoreError {
+pub(crate) fn corrupt(table: &'static str, id: i64) -> impl Fn(String) -> StoreError {
     move |detail| StoreError::Corrupt { table, id, detail }
+}
+
+/// An origin from its code.
+pub(crate) fn decode_origin(code: &str) -> Result<Origin, String> {
+    Origin::from_code(code).ok_or_else(|| format!("origin 「{code}」 is unknown"))
+}
+
+/// Which items to load: those of the reports whose id lies in `first_report ..= last_report`
+/// and whose number lies in `first_no ..= last_no`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scope {
+    first_report: i64,
+    last_report: i64,
+    first_no: i64,
+    last_no: i64,
+}
+
+impl Scope {
+    /// Every item of the reports in `first ..= last`.
+    pub(crate) fn reports(first: i64, last: i64) -> Scope {
+        Scope {
+            first_report: first,
+            last_report: last,
+            first_no: i64::MIN,
+            last_no: i64::MAX,
+        }
+    }
+
+    /// One item of one report.
+    pub(crate) fn item(report_id: i64, no: ItemNo) -> Scope {
+        Scope {
+            first_report: report_id,
+            last_report: report_id,
+            first_no: i64::from(no.0),
+            last_no: i64::from(no.0),
+        }
+    }
 }
 
 /// Children grouped by parent id, each group in document order.
@@ -39,27 +76,66 @@ impl<T> Children<T> {
     }
 }
 
-/// The listing, ordered by plan name and report fiscal year.
+/// The public listing (the latest published revision of each plan and year), ordered by plan
+/// name and report fiscal year.
 pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<StoredReport>, StoreError> {
-    type Row = (i64, i64, String, i32, String, i64, i64, String, String);
+    type Row = (
+        i64,
+        i64,
+        String,
+        i32,
+        String,
+        i64,
+        i64,
+        Option<String>,
+        String,
+        i32,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let rows: Vec<Row> = sqlx::query_as(sql::LIST_REPORTS)
         .fetch_all(&mut *conn)
         .await?;
     rows.into_iter()
         .map(
-            |(id, plan_id, plan_name, year, title, items, warnings, source, imported_at)| {
+            |(
+                id,
+                plan_id,
+                plan_name,
+                year,
+                title,
+                items,
+                warnings,
+                source,
+                imported_at,
+                revision,
+                origin,
+                published_at,
+                base_date,
+                correction_note,
+            )| {
+                let bad = corrupt("reports", id);
                 Ok(StoredReport {
                     id,
                     plan_id,
                     plan_name,
-                    report_fiscal_year: Some(
-                        fiscal_year_from_i32(year).map_err(corrupt("reports", id))?,
-                    ),
+                    report_fiscal_year: Some(fiscal_year_from_i32(year).map_err(&bad)?),
                     title,
                     items,
                     warnings,
-                    source,
+                    source: source.unwrap_or_default(),
                     imported_at,
+                    revision,
+                    origin: decode_origin(&origin).map_err(&bad)?,
+                    published_at,
+                    base_date: base_date
+                        .as_deref()
+                        .map(decode_date)
+                        .transpose()
+                        .map_err(&bad)?,
+                    correction_note,
                 })
             },
         )
@@ -116,158 +192,18 @@ pub(crate) async fn load_range(
     })?);
 
     // Items.
-    type ItemRow = (i64, i64, i64, String, Option<String>, Option<String>, i64);
-    let rows: Vec<ItemRow> = fetch(conn, sql::SELECT_ITEMS, first, last).await?;
-    let mut items = Children::new(decode(
-        rows,
-        |(id, report_id, no, title, reporting_department, goal, line)| {
-            let bad = corrupt("items", id);
-            let item = Item {
-                no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
-                title,
-                reporting_department,
-                goal,
-                line: line_from_i64(line).map_err(&bad)?,
-                ..Item::default()
-            };
-            Ok((report_id, (id, item)))
-        },
-    )?);
-
-    // Item children.
-    let rows: Vec<(i64, String)> = fetch(conn, sql::SELECT_DEPARTMENTS, first, last).await?;
-    let mut departments = Children::new(rows);
-
-    type CellRow = (
-        i64,
-        i64,
-        i32,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
+    let mut items = Children::new(
+        load_items(conn, Scope::reports(first, last))
+            .await?
+            .into_iter()
+            .map(|(report_id, _, item)| (report_id, item)),
     );
-    let rows: Vec<CellRow> = fetch(conn, sql::SELECT_SCHEDULE_CELLS, first, last).await?;
-    let mut cells = Children::new(decode(
-        rows,
-        |(id, row_id, year, text, actions, phase_code, phase)| {
-            let bad = corrupt("schedule_cells", id);
-            let cell = ScheduleCell {
-                fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-                text,
-                actions: decode_actions(&actions).map_err(&bad)?,
-                phase: decode_phase(phase_code.as_deref(), phase).map_err(&bad)?,
-            };
-            Ok((row_id, cell))
-        },
-    )?);
-
-    let rows: Vec<(i64, i64, String, i64)> =
-        fetch(conn, sql::SELECT_CONTENT_ROWS, first, last).await?;
-    let mut contents = Children::new(decode(rows, |(id, item_id, text, line)| {
-        let row = ContentRow {
-            text,
-            schedule: cells.take(id),
-            line: line_from_i64(line).map_err(corrupt("content_rows", id))?,
-        };
-        Ok((item_id, row))
-    })?);
-
-    let rows: Vec<(i64, i64, i32, String)> = fetch(conn, sql::SELECT_ACTIONS, first, last).await?;
-    let mut actions = Children::new(decode(rows, |(id, item_id, no, text)| {
-        let no = u8::try_from(no)
-            .map_err(|_| format!("action number {no} is out of range"))
-            .map_err(corrupt("actions", id))?;
-        Ok((item_id, Action { no, text }))
-    })?);
-
-    let rows: Vec<(i64, i64, i32, String, String, i64)> =
-        fetch(conn, sql::SELECT_NARRATIVES, first, last).await?;
-    let mut narratives = Children::new(decode(rows, |(id, item_id, year, kind, text, line)| {
-        let bad = corrupt("narratives", id);
-        let narrative = Narrative {
-            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-            kind: decode_narrative_kind(&kind).map_err(&bad)?,
-            text,
-            line: line_from_i64(line).map_err(&bad)?,
-        };
-        Ok((item_id, narrative))
-    })?);
-
-    let rows: Vec<(i64, i64, String, String, String, Option<String>)> =
-        fetch(conn, sql::SELECT_QUANTITIES, first, last).await?;
-    let mut quantities =
-        Children::new(decode(rows, |(id, row_id, label, value, unit, status)| {
-            let bad = corrupt("quantities", id);
-            let quantity = Quantity {
-                label,
-                value: decode_decimal(&value).map_err(&bad)?,
-                unit: unit_from_symbol(&unit)
-                    .ok_or_else(|| format!("unit 「{unit}」 is unknown"))
-                    .map_err(&bad)?,
-                status: decode_status(status.as_deref()).map_err(&bad)?,
-            };
-            Ok((row_id, quantity))
-        })?);
-
-    let rows: Vec<(i64, i64, Option<i32>, bool, String, i64)> =
-        fetch(conn, sql::SELECT_EFFECT_ROWS, first, last).await?;
-    let mut effects = Children::new(decode(
-        rows,
-        |(id, item_id, year, is_total, text, line)| {
-            let bad = corrupt("effect_rows", id);
-            let row = EffectRow {
-                fiscal_year: year.map(fiscal_year_from_i32).transpose().map_err(&bad)?,
-                is_total,
-                text,
-                quantities: quantities.take(id),
-                line: line_from_i64(line).map_err(&bad)?,
-            };
-            Ok((item_id, row))
-        },
-    )?);
-
-    let rows: Vec<(i64, i64, i32, String, i64)> =
-        fetch(conn, sql::SELECT_EVALUATIONS, first, last).await?;
-    let mut evaluations = Children::new(decode(rows, |(id, item_id, year, text, line)| {
-        let bad = corrupt("evaluations", id);
-        let evaluation = Evaluation {
-            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-            text,
-            line: line_from_i64(line).map_err(&bad)?,
-        };
-        Ok((item_id, evaluation))
-    })?);
-
-    let rows: Vec<(i64, i64, i64)> = fetch(conn, sql::SELECT_REPOSTS, first, last).await?;
-    let mut reposts = Children::new(decode(rows, |(id, item_id, no)| {
-        let no = item_no_from_i64(no).map_err(corrupt("reposts", id))?;
-        Ok((
-            item_id,
-            Repost {
-                item_no: ItemNo(no),
-            },
-        ))
-    })?);
 
     // Assembly.
     reports
         .into_iter()
         .map(|(id, plan_name, year, title)| {
-            let items = items
-                .take(id)
-                .into_iter()
-                .map(|(item_id, item)| Item {
-                    departments: departments.take(item_id),
-                    contents: contents.take(item_id),
-                    actions: actions.take(item_id),
-                    narratives: narratives.take(item_id),
-                    effects: effects.take(item_id),
-                    evaluation: evaluations.take(item_id).pop(),
-                    reposts: reposts.take(item_id),
-                    ..item
-                })
-                .collect();
+            let items = items.take(id);
             let report = Report {
                 title,
                 plan_name,
@@ -284,6 +220,177 @@ pub(crate) async fn load_range(
         .collect()
 }
 
+/// The items in `scope` as `(report id, item id, item)`, in report id and document order.
+/// Runs one query per table whatever the number of items.
+pub(crate) async fn load_items(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> Result<Vec<(i64, i64, Item)>, StoreError> {
+    // Items, in report id and document order.
+    type ItemRow = (i64, i64, i64, String, Option<String>, Option<String>, i64);
+    let rows: Vec<ItemRow> = fetch_items(conn, sql::SELECT_ITEMS, scope).await?;
+    let items = decode(
+        rows,
+        |(id, report_id, no, title, reporting_department, goal, line)| {
+            let bad = corrupt("items", id);
+            let item = Item {
+                no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
+                title,
+                reporting_department,
+                goal,
+                line: line_from_i64(line).map_err(&bad)?,
+                ..Item::default()
+            };
+            Ok((report_id, (id, item)))
+        },
+    )?;
+
+    // Item children.
+    let rows: Vec<(i64, String)> = fetch_items(conn, sql::SELECT_DEPARTMENTS, scope).await?;
+    let mut departments = Children::new(rows);
+
+    type CellRow = (
+        i64,
+        i64,
+        i32,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<CellRow> = fetch_items(conn, sql::SELECT_SCHEDULE_CELLS, scope).await?;
+    let mut cells = Children::new(decode(
+        rows,
+        |(id, row_id, year, text, actions, phase_code, phase)| {
+            let bad = corrupt("schedule_cells", id);
+            let cell = ScheduleCell {
+                fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
+                text,
+                actions: decode_actions(&actions).map_err(&bad)?,
+                phase: decode_phase(phase_code.as_deref(), phase).map_err(&bad)?,
+            };
+            Ok((row_id, cell))
+        },
+    )?);
+
+    let rows: Vec<(i64, i64, String, i64)> =
+        fetch_items(conn, sql::SELECT_CONTENT_ROWS, scope).await?;
+    let mut contents = Children::new(decode(rows, |(id, item_id, text, line)| {
+        let row = ContentRow {
+            text,
+            schedule: cells.take(id),
+            line: line_from_i64(line).map_err(corrupt("content_rows", id))?,
+        };
+        Ok((item_id, row))
+    })?);
+
+    let rows: Vec<(i64, i64, i32, String)> = fetch_items(conn, sql::SELECT_ACTIONS, scope).await?;
+    let mut actions = Children::new(decode(rows, |(id, item_id, no, text)| {
+        let no = u8::try_from(no)
+            .map_err(|_| format!("action number {no} is out of range"))
+            .map_err(corrupt("actions", id))?;
+        Ok((item_id, Action { no, text }))
+    })?);
+
+    let rows: Vec<(i64, i64, i32, String, String, i64)> =
+        fetch_items(conn, sql::SELECT_NARRATIVES, scope).await?;
+    let mut narratives = Children::new(decode(rows, |(id, item_id, year, kind, text, line)| {
+        let bad = corrupt("narratives", id);
+        let narrative = Narrative {
+            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
+            kind: decode_narrative_kind(&kind).map_err(&bad)?,
+            text,
+            line: line_from_i64(line).map_err(&bad)?,
+        };
+        Ok((item_id, narrative))
+    })?);
+
+    let rows: Vec<(i64, i64, String, String, String, Option<String>)> =
+        fetch_items(conn, sql::SELECT_QUANTITIES, scope).await?;
+    let mut quantities =
+        Children::new(decode(rows, |(id, row_id, label, value, unit, status)| {
+            let bad = corrupt("quantities", id);
+            let quantity = Quantity {
+                label,
+                value: decode_decimal(&value).map_err(&bad)?,
+                unit: unit_from_symbol(&unit)
+                    .ok_or_else(|| format!("unit 「{unit}」 is unknown"))
+                    .map_err(&bad)?,
+                status: decode_status(status.as_deref()).map_err(&bad)?,
+            };
+            Ok((row_id, quantity))
+        })?);
+
+    let rows: Vec<(i64, i64, Option<i32>, bool, String, i64)> =
+        fetch_items(conn, sql::SELECT_EFFECT_ROWS, scope).await?;
+    let mut effects = Children::new(decode(
+        rows,
+        |(id, item_id, year, is_total, text, line)| {
+            let bad = corrupt("effect_rows", id);
+            let row = EffectRow {
+                fiscal_year: year.map(fiscal_year_from_i32).transpose().map_err(&bad)?,
+                is_total,
+                text,
+                quantities: quantities.take(id),
+                line: line_from_i64(line).map_err(&bad)?,
+            };
+            Ok((item_id, row))
+        },
+    )?);
+
+    let rows: Vec<(i64, i64, i32, String, i64)> =
+        fetch_items(conn, sql::SELECT_EVALUATIONS, scope).await?;
+    let mut evaluations = Children::new(decode(rows, |(id, item_id, year, text, line)| {
+        let bad = corrupt("evaluations", id);
+        let evaluation = Evaluation {
+            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
+            text,
+            line: line_from_i64(line).map_err(&bad)?,
+        };
+        Ok((item_id, evaluation))
+    })?);
+
+    let rows: Vec<(i64, i64, i64)> = fetch_items(conn, sql::SELECT_REPOSTS, scope).await?;
+    let mut reposts = Children::new(decode(rows, |(id, item_id, no)| {
+        let no = item_no_from_i64(no).map_err(corrupt("reposts", id))?;
+        Ok((
+            item_id,
+            Repost {
+                item_no: ItemNo(no),
+            },
+        ))
+    })?);
+
+    Ok(items
+        .into_iter()
+        .map(|(report_id, (item_id, item))| {
+            let item = Item {
+                departments: departments.take(item_id),
+                contents: contents.take(item_id),
+                actions: actions.take(item_id),
+                narratives: narratives.take(item_id),
+                effects: effects.take(item_id),
+                evaluation: evaluations.take(item_id).pop(),
+                reposts: reposts.take(item_id),
+                ..item
+            };
+            (report_id, item_id, item)
+        })
+        .collect())
+}
+
+/// One item of one report, with its id.
+pub(crate) async fn load_item(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+) -> Result<Option<(i64, Item)>, StoreError> {
+    Ok(load_items(conn, Scope::item(report_id, no))
+        .await?
+        .pop()
+        .map(|(_, item_id, item)| (item_id, item)))
+}
+
 /// Runs a child query over the report id range.
 async fn fetch<T>(
     conn: &mut SqliteConnection,
@@ -297,6 +404,24 @@ where
     Ok(sqlx::query_as(query)
         .bind(first)
         .bind(last)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Runs an item query over the scope's report id and item number ranges.
+async fn fetch_items<T>(
+    conn: &mut SqliteConnection,
+    query: &'static str,
+    scope: Scope,
+) -> Result<Vec<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    Ok(sqlx::query_as(query)
+        .bind(scope.first_report)
+        .bind(scope.last_report)
+        .bind(scope.first_no)
+        .bind(scope.last_no)
         .fetch_all(&mut *conn)
         .await?)
 }

@@ -1,24 +1,33 @@
 //! Every SQL statement the store runs, written once for SQLite and PostgreSQL alike:
-//! `$n` placeholders, `RETURNING id`, `ON CONFLICT`, no backend-specific functions.
+//! `$n` placeholders, `RETURNING`, `ON CONFLICT`, `LIMIT`, no backend-specific functions;
+//! timestamps and dates are bound as text written in Rust.
 //!
 //! Loading selects the reports whose id lies in `$1 ..= $2` (one id for one report, the whole
-//! range for all of them) with one statement per table; children are joined through their
-//! parents and ordered by parent id and position, so that rows group in document order.
+//! range for all of them) and, for item tables, the items whose number lies in `$3 ..= $4`
+//! (one number for one sheet), with one statement per table; children are joined through
+//! their parents and ordered by parent id and position, so that rows group in document order.
 
 /// Creates the plan if missing and returns its id. `$1` name.
 pub(crate) const UPSERT_PLAN: &str = "INSERT INTO plans (name) VALUES ($1) \
      ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id";
 
-/// Deletes the report of a plan and fiscal year (children cascade), returning its id.
-/// `$1` plan id, `$2` report fiscal year.
-pub(crate) const DELETE_REPORT: &str =
-    "DELETE FROM reports WHERE plan_id = $1 AND report_fiscal_year = $2 RETURNING id";
+/// How many editions made in kaikaku a plan and fiscal year have (an import must not replace
+/// them). `$1` plan id, `$2` report fiscal year.
+pub(crate) const COUNT_CYCLE_EDITIONS: &str = "SELECT COUNT(*) FROM reports \
+     WHERE plan_id = $1 AND report_fiscal_year = $2 AND origin = 'cycle'";
 
-/// `$1` plan id, `$2` report fiscal year, `$3` title, `$4` source name, `$5` source
-/// encoding, `$6` imported at.
+/// Deletes the imported report of a plan and fiscal year (children cascade), returning its id.
+/// `$1` plan id, `$2` report fiscal year.
+pub(crate) const DELETE_IMPORTED_REPORT: &str = "DELETE FROM reports \
+     WHERE plan_id = $1 AND report_fiscal_year = $2 AND origin = 'import' RETURNING id";
+
+/// `$1` plan id, `$2` report fiscal year, `$3` revision, `$4` status, `$5` origin, `$6` title,
+/// `$7` source name, `$8` source encoding, `$9` imported at, `$10` due date, `$11` opened at,
+/// `$12` published at, `$13` correction note.
 pub(crate) const INSERT_REPORT: &str = "INSERT INTO reports \
-     (plan_id, report_fiscal_year, title, source_name, source_encoding, imported_at) \
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+     (plan_id, report_fiscal_year, revision, status, origin, title, source_name, \
+     source_encoding, imported_at, due_date, opened_at, published_at, correction_note) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
 
 pub(crate) const INSERT_REPORT_FISCAL_YEAR: &str =
     "INSERT INTO report_fiscal_years (report_id, position, fiscal_year) VALUES ($1, $2, $3)";
@@ -30,9 +39,10 @@ pub(crate) const INSERT_SUMMARY_ROW: &str = "INSERT INTO summary_rows \
 pub(crate) const INSERT_WARNING: &str =
     "INSERT INTO warnings (report_id, position, line, message) VALUES ($1, $2, $3, $4)";
 
+/// `$8` the sheet state.
 pub(crate) const INSERT_ITEM: &str = "INSERT INTO items \
-     (report_id, position, item_no, title, reporting_department, goal, line) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+     (report_id, position, item_no, title, reporting_department, goal, line, state) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 
 pub(crate) const INSERT_DEPARTMENT: &str =
     "INSERT INTO item_departments (item_id, position, name) VALUES ($1, $2, $3)";
@@ -63,16 +73,24 @@ pub(crate) const INSERT_EVALUATION: &str = "INSERT INTO evaluations \
 pub(crate) const INSERT_REPOST: &str =
     "INSERT INTO reposts (item_id, position, item_no) VALUES ($1, $2, $3)";
 
-/// The listing, with item and warning counts.
 /// A query that succeeds whenever the database answers (health checks).
 pub(crate) const PING: &str = "SELECT 1";
 
+/// The public listing, with item and warning counts: the latest published revision of each
+/// plan and year.
 pub(crate) const LIST_REPORTS: &str = "SELECT r.id, p.id, p.name, r.report_fiscal_year, r.title, \
      (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id), \
      (SELECT COUNT(*) FROM warnings w WHERE w.report_id = r.id), \
-     r.source_name, r.imported_at \
+     r.source_name, r.imported_at, r.revision, r.origin, r.published_at, r.base_date, \
+     r.correction_note \
      FROM reports r JOIN plans p ON p.id = r.plan_id \
+     WHERE r.status = 'published' AND r.revision = (SELECT MAX(l.revision) FROM reports l \
+     WHERE l.plan_id = r.plan_id AND l.report_fiscal_year = r.report_fiscal_year \
+     AND l.status = 'published') \
      ORDER BY p.name, r.report_fiscal_year, r.id";
+
+/// The state of one report. `$1` report id.
+pub(crate) const SELECT_REPORT_STATUS: &str = "SELECT status FROM reports WHERE id = $1";
 
 pub(crate) const SELECT_REPORTS: &str = "SELECT r.id, p.name, r.report_fiscal_year, r.title \
      FROM reports r JOIN plans p ON p.id = r.plan_id \
@@ -92,43 +110,256 @@ pub(crate) const SELECT_WARNINGS: &str = "SELECT id, report_id, line, message \
 
 pub(crate) const SELECT_ITEMS: &str = "SELECT id, report_id, item_no, title, \
      reporting_department, goal, line FROM items WHERE report_id BETWEEN $1 AND $2 \
-     ORDER BY report_id, position";
+     AND item_no BETWEEN $3 AND $4 ORDER BY report_id, position";
 
 pub(crate) const SELECT_DEPARTMENTS: &str = "SELECT d.item_id, d.name \
      FROM item_departments d JOIN items i ON i.id = d.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY d.item_id, d.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY d.item_id, d.position";
 
 pub(crate) const SELECT_CONTENT_ROWS: &str = "SELECT c.id, c.item_id, c.text, c.line \
      FROM content_rows c JOIN items i ON i.id = c.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY c.item_id, c.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY c.item_id, c.position";
 
 pub(crate) const SELECT_SCHEDULE_CELLS: &str = "SELECT s.id, s.content_row_id, \
      s.fiscal_year, s.text, s.actions, s.phase_code, s.phase \
      FROM schedule_cells s JOIN content_rows c ON c.id = s.content_row_id \
      JOIN items i ON i.id = c.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY s.content_row_id, s.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY s.content_row_id, s.position";
 
 pub(crate) const SELECT_ACTIONS: &str = "SELECT a.id, a.item_id, a.action_no, a.text \
      FROM actions a JOIN items i ON i.id = a.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY a.item_id, a.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY a.item_id, a.position";
 
 pub(crate) const SELECT_NARRATIVES: &str = "SELECT n.id, n.item_id, n.fiscal_year, n.kind, \
      n.text, n.line FROM narratives n JOIN items i ON i.id = n.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY n.item_id, n.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY n.item_id, n.position";
 
 pub(crate) const SELECT_EFFECT_ROWS: &str = "SELECT e.id, e.item_id, e.fiscal_year, \
      e.is_total, e.text, e.line FROM effect_rows e JOIN items i ON i.id = e.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY e.item_id, e.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY e.item_id, e.position";
 
 pub(crate) const SELECT_QUANTITIES: &str = "SELECT q.id, q.effect_row_id, q.label, q.value, \
      q.unit, q.status FROM quantities q JOIN effect_rows e ON e.id = q.effect_row_id \
      JOIN items i ON i.id = e.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY q.effect_row_id, q.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY q.effect_row_id, q.position";
 
 pub(crate) const SELECT_EVALUATIONS: &str = "SELECT v.id, v.item_id, v.fiscal_year, v.text, \
      v.line FROM evaluations v JOIN items i ON i.id = v.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4";
 
 pub(crate) const SELECT_REPOSTS: &str = "SELECT r.id, r.item_id, r.item_no \
      FROM reposts r JOIN items i ON i.id = r.item_id \
-     WHERE i.report_id BETWEEN $1 AND $2 ORDER BY r.item_id, r.position";
+     WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
+     ORDER BY r.item_id, r.position";
+
+// ---------------------------------------------------------------------------------------------
+// Users and sessions
+
+/// `$1` name, `$2` role code, `$3` department, `$4` password hash, `$5` created at.
+pub(crate) const INSERT_USER: &str = "INSERT INTO users \
+     (name, role, department, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
+     RETURNING id";
+
+pub(crate) const SELECT_USER: &str = "SELECT id, name, role, department, password_hash, \
+     created_at FROM users WHERE id = $1";
+
+pub(crate) const SELECT_USER_BY_NAME: &str = "SELECT id, name, role, department, \
+     password_hash, created_at FROM users WHERE name = $1";
+
+pub(crate) const SELECT_USERS: &str = "SELECT id, name, role, department, password_hash, \
+     created_at FROM users ORDER BY name, id";
+
+/// `$1` user id, `$2` hash.
+pub(crate) const UPDATE_PASSWORD_HASH: &str =
+    "UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING id";
+
+/// `$1` token hash, `$2` user id, `$3` CSRF token, `$4` created at, `$5` expires at.
+pub(crate) const INSERT_SESSION: &str = "INSERT INTO sessions \
+     (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+
+/// A session with its user. `$1` token hash.
+pub(crate) const SELECT_SESSION: &str = "SELECT s.token_hash, s.csrf_token, s.expires_at, \
+     u.id, u.name, u.role, u.department, u.password_hash, u.created_at \
+     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+
+pub(crate) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+
+pub(crate) const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+
+/// Fixed-width RFC 3339 text compares as time. `$1` now.
+pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+
+// ---------------------------------------------------------------------------------------------
+// Editions
+
+/// The columns of an edition listing; `edition_select!()` followed by a WHERE or ORDER BY.
+macro_rules! edition_select {
+    () => {
+        "SELECT r.id, p.id, p.name, r.report_fiscal_year, r.revision, r.status, r.origin, \
+         r.title, (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id), r.due_date, \
+         r.base_date, r.opened_at, r.locked_at, r.published_at, r.correction_note \
+         FROM reports r JOIN plans p ON p.id = r.plan_id"
+    };
+}
+
+pub(crate) const LIST_EDITIONS: &str = concat!(
+    edition_select!(),
+    " ORDER BY p.name, r.report_fiscal_year, r.revision, r.id"
+);
+
+/// `$1` report id.
+pub(crate) const SELECT_EDITION: &str = concat!(edition_select!(), " WHERE r.id = $1");
+
+/// What an edition is filed under, and its state. `$1` report id.
+pub(crate) const SELECT_EDITION_KEY: &str = "SELECT r.plan_id, p.name, r.report_fiscal_year, \
+     r.revision, r.status FROM reports r JOIN plans p ON p.id = r.plan_id WHERE r.id = $1";
+
+pub(crate) const SELECT_PLAN_NAME: &str = "SELECT name FROM plans WHERE id = $1";
+
+/// How many editions (any revision) a plan and year have. `$1` plan id, `$2` year.
+pub(crate) const COUNT_EDITIONS: &str =
+    "SELECT COUNT(*) FROM reports WHERE plan_id = $1 AND report_fiscal_year = $2";
+
+/// The latest revision of a plan and year, NULL when there is none. `$1` plan id, `$2` year.
+pub(crate) const MAX_REVISION: &str = "SELECT MAX(revision) FROM reports \
+     WHERE plan_id = $1 AND report_fiscal_year = $2";
+
+/// The plan's latest year with an edition before `$2`, NULL when there is none.
+pub(crate) const LATEST_EARLIER_YEAR: &str = "SELECT MAX(report_fiscal_year) FROM reports \
+     WHERE plan_id = $1 AND report_fiscal_year < $2";
+
+/// The latest published revision of a plan and year. `$1` plan id, `$2` year.
+pub(crate) const LATEST_PUBLISHED: &str = "SELECT id FROM reports \
+     WHERE plan_id = $1 AND report_fiscal_year = $2 AND status = 'published' \
+     ORDER BY revision DESC LIMIT 1";
+
+/// A no-op write that succeeds only while the edition is open: run first by every write to an
+/// edition's sheets, so that (on PostgreSQL) it holds the edition's row lock and a concurrent
+/// lock of the edition waits for it. `$1` report id.
+pub(crate) const CLAIM_OPEN_EDITION: &str =
+    "UPDATE reports SET status = status WHERE id = $1 AND status = 'open' RETURNING id";
+
+/// `$1` report id, `$2` base date, `$3` locked at.
+pub(crate) const LOCK_EDITION: &str = "UPDATE reports \
+     SET status = 'locked', base_date = $2, locked_at = $3 \
+     WHERE id = $1 AND status = 'open' RETURNING id";
+
+/// The states of an edition's sheets. `$1` report id.
+pub(crate) const SELECT_SHEET_STATES: &str = "SELECT state FROM items WHERE report_id = $1";
+
+pub(crate) const UNLOCK_EDITION: &str = "UPDATE reports SET status = 'open', locked_at = NULL \
+     WHERE id = $1 AND status = 'locked' RETURNING id";
+
+/// `$1` report id, `$2` published at.
+pub(crate) const PUBLISH_EDITION: &str = "UPDATE reports \
+     SET status = 'published', published_at = $2 \
+     WHERE id = $1 AND status = 'locked' RETURNING id";
+
+// ---------------------------------------------------------------------------------------------
+// Audit log
+
+/// `$1` report id, `$2` item number (NULL for the edition), `$3` user id, `$4` at, `$5` field
+/// path, `$6` before, `$7` after.
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
+     (report_id, item_no, user_id, at, field, before_text, after_text) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// A sheet's history, oldest first. `$1` report id, `$2` item number.
+pub(crate) const SELECT_SHEET_AUDIT: &str = "SELECT a.id, a.at, u.name, a.field, \
+     a.before_text, a.after_text FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no = $2 ORDER BY a.id";
+
+/// An edition's own history, oldest first. `$1` report id.
+pub(crate) const SELECT_EDITION_AUDIT: &str = "SELECT a.id, a.at, u.name, a.field, \
+     a.before_text, a.after_text FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no IS NULL ORDER BY a.id";
+
+// ---------------------------------------------------------------------------------------------
+// Sheets
+
+/// A sheet's row. `$1` report id, `$2` item number.
+pub(crate) const SELECT_SHEET_HEAD: &str = "SELECT i.id, i.state, i.version, \
+     i.reporting_department, i.updated_at, u.name \
+     FROM items i LEFT JOIN users u ON u.id = i.updated_by \
+     WHERE i.report_id = $1 AND i.item_no = $2";
+
+pub(crate) const SELECT_SHEET_VERSION: &str = "SELECT version FROM items WHERE id = $1";
+
+/// The progress board. `$1` report id.
+pub(crate) const SELECT_SHEET_SUMMARIES: &str = "SELECT i.id, i.item_no, i.title, \
+     i.reporting_department, i.state, i.version, i.updated_at, u.name, \
+     (SELECT COUNT(*) FROM comments c WHERE c.item_id = i.id AND c.resolved_at IS NULL) \
+     FROM items i LEFT JOIN users u ON u.id = i.updated_by \
+     WHERE i.report_id = $1 ORDER BY i.position";
+
+/// The content and state of a sheet, guarded by its version. `$1` item id, `$2` expected
+/// version, `$3` title, `$4` goal, `$5` line, `$6` state, `$7` updated at, `$8` updated by.
+pub(crate) const UPDATE_SHEET: &str = "UPDATE items SET title = $3, goal = $4, line = $5, \
+     state = $6, version = version + 1, updated_at = $7, updated_by = $8 \
+     WHERE id = $1 AND version = $2 RETURNING version";
+
+/// The state of a sheet, guarded by its version. `$1` item id, `$2` expected version, `$3`
+/// state, `$4` updated at, `$5` updated by.
+pub(crate) const UPDATE_SHEET_STATE: &str = "UPDATE items SET state = $3, \
+     version = version + 1, updated_at = $4, updated_by = $5 \
+     WHERE id = $1 AND version = $2 RETURNING version";
+
+/// The child rows of one item, deleted before they are written again (schedule cells and
+/// quantities cascade). `$1` item id.
+pub(crate) const DELETE_ITEM_CHILDREN: [&str; 7] = [
+    "DELETE FROM item_departments WHERE item_id = $1",
+    "DELETE FROM content_rows WHERE item_id = $1",
+    "DELETE FROM actions WHERE item_id = $1",
+    "DELETE FROM narratives WHERE item_id = $1",
+    "DELETE FROM effect_rows WHERE item_id = $1",
+    "DELETE FROM evaluations WHERE item_id = $1",
+    "DELETE FROM reposts WHERE item_id = $1",
+];
+
+/// `$1` item id, `$2` field path.
+pub(crate) const INSERT_COPIED: &str = "INSERT INTO copied_fields (item_id, field) \
+     VALUES ($1, $2) ON CONFLICT (item_id, field) DO NOTHING";
+
+pub(crate) const SELECT_COPIED: &str = "SELECT field FROM copied_fields WHERE item_id = $1";
+
+/// `$1` item id, `$2` field path.
+pub(crate) const DELETE_COPIED: &str =
+    "DELETE FROM copied_fields WHERE item_id = $1 AND field = $2";
+
+// ---------------------------------------------------------------------------------------------
+// Comments and waivers
+
+/// `$1` item id, `$2` field path, `$3` author id, `$4` body, `$5` created at.
+pub(crate) const INSERT_COMMENT: &str = "INSERT INTO comments \
+     (item_id, field, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+
+/// `$1` report id, `$2` item number.
+pub(crate) const SELECT_COMMENTS: &str = "SELECT c.id, c.field, a.name, c.body, \
+     c.created_at, c.resolved_at, r.name FROM comments c \
+     JOIN items i ON i.id = c.item_id JOIN users a ON a.id = c.author_id \
+     LEFT JOIN users r ON r.id = c.resolved_by \
+     WHERE i.report_id = $1 AND i.item_no = $2 ORDER BY c.id";
+
+/// The edition a comment belongs to, and its state. `$1` comment id.
+pub(crate) const SELECT_COMMENT_EDITION: &str = "SELECT r.id, r.status FROM comments c \
+     JOIN items i ON i.id = c.item_id JOIN reports r ON r.id = i.report_id WHERE c.id = $1";
+
+/// `$1` comment id, `$2` resolved at, `$3` resolved by.
+pub(crate) const RESOLVE_COMMENT: &str = "UPDATE comments \
+     SET resolved_at = $2, resolved_by = $3 WHERE id = $1 AND resolved_at IS NULL";
+
+/// `$1` item id, `$2` finding key, `$3` reason, `$4` user id, `$5` at.
+pub(crate) const INSERT_WAIVER: &str = "INSERT INTO waivers \
+     (item_id, finding_key, reason, user_id, at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+
+/// `$1` report id, `$2` item number.
+pub(crate) const SELECT_WAIVERS: &str = "SELECT w.id, w.finding_key, w.reason, u.name, w.at \
+     FROM waivers w JOIN items i ON i.id = w.item_id JOIN users u ON u.id = w.user_id \
+     WHERE i.report_id = $1 AND i.item_no = $2 ORDER BY w.id";

@@ -1,6 +1,10 @@
 //! Integration tests of the SQLite store: exact round trips, replacement per plan and fiscal
-//! year, atomic failure, ordering, persistence and concurrent writers. Every test uses its own
-//! database (a temporary file, or memory), so tests run in parallel.
+//! year, atomic failure, ordering, persistence and concurrent writers; the reporting cycle is
+//! in the `cycle` module. Every test uses its own database (a temporary file, or memory), so
+//! tests run in parallel.
+
+#[path = "store/cycle.rs"]
+mod cycle;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +59,12 @@ const COUNTS: &[(&str, &str)] = &[
     ("quantities", "SELECT COUNT(*) FROM quantities"),
     ("evaluations", "SELECT COUNT(*) FROM evaluations"),
     ("reposts", "SELECT COUNT(*) FROM reposts"),
+    ("users", "SELECT COUNT(*) FROM users"),
+    ("sessions", "SELECT COUNT(*) FROM sessions"),
+    ("copied_fields", "SELECT COUNT(*) FROM copied_fields"),
+    ("comments", "SELECT COUNT(*) FROM comments"),
+    ("audit_log", "SELECT COUNT(*) FROM audit_log"),
+    ("waivers", "SELECT COUNT(*) FROM waivers"),
 ];
 
 /// The number of rows in every table, read through a connection of its own.

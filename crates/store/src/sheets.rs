@@ -1,0 +1,484 @@
+//! Sheets in the reporting cycle: reading one (with its state, version and copy marks) or the
+//! progress board, saving content and moving states under the version guard, and the
+//! comments, waivers and history of a sheet.
+//!
+//! Every function runs inside the transaction its caller opened; writers are given a
+//! connection inside `BEGIN IMMEDIATE`, and a failed write is rolled back by the caller.
+
+use kaikaku_model::workflow::{
+    EditionState, Field, FieldChange, SheetAction, SheetState, diff_items,
+};
+use kaikaku_model::{Item, ItemNo};
+use sqlx::SqliteConnection;
+
+use crate::codec::{
+    decode_field, decode_sheet_state, field_order, item_no_from_i64, line_to_i64, now_rfc3339,
+};
+use crate::editions::{append_audit, audit_entries, claim_open_edition, edition_key};
+use crate::load::{corrupt, load_item};
+use crate::save::{check_units, write_item_children};
+use crate::users::require_user;
+use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, sql};
+
+/// A sheet's own row.
+#[derive(Debug)]
+struct Head {
+    item_id: i64,
+    state: SheetState,
+    version: i64,
+    reporting_department: Option<String>,
+    updated_at: Option<String>,
+    updated_by: Option<String>,
+}
+
+/// The row of sheet `no` in the edition; [`StoreError::NotFound`] for an unknown edition and
+/// [`StoreError::SheetNotFound`] for an unknown number.
+async fn head(conn: &mut SqliteConnection, report_id: i64, no: ItemNo) -> Result<Head, StoreError> {
+    type Row = (
+        i64,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Row> = sqlx::query_as(sql::SELECT_SHEET_HEAD)
+        .bind(report_id)
+        .bind(i64::from(no.0))
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((item_id, state, version, reporting_department, updated_at, updated_by)) = row else {
+        // Tell an unknown edition from an unknown sheet.
+        edition_key(conn, report_id).await?;
+        return Err(StoreError::SheetNotFound { report_id, no });
+    };
+    Ok(Head {
+        item_id,
+        state: decode_sheet_state(&state).map_err(corrupt("items", item_id))?,
+        version,
+        reporting_department,
+        updated_at,
+        updated_by,
+    })
+}
+
+/// True when one action takes a sheet from `from` to `to`.
+fn reachable(from: SheetState, to: SheetState) -> bool {
+    SheetAction::ALL
+        .into_iter()
+        .any(|action| from.apply(action) == Ok(to))
+}
+
+/// The version guard on the sheet's own row: `Conflict` with the version it has now when a
+/// write came first.
+async fn conflict(conn: &mut SqliteConnection, item_id: i64) -> Result<StoreError, StoreError> {
+    let current_version: i64 = sqlx::query_scalar(sql::SELECT_SHEET_VERSION)
+        .bind(item_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(StoreError::Conflict { current_version })
+}
+
+/// The change of state, as journaled.
+fn state_change(from: SheetState, to: SheetState) -> FieldChange {
+    FieldChange {
+        field: Field::State,
+        before: from.label().to_owned(),
+        after: to.label().to_owned(),
+    }
+}
+
+pub(crate) async fn sheet(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+) -> Result<Sheet, StoreError> {
+    let edition = edition_key(conn, report_id).await?;
+    let head = head(conn, report_id, no).await?;
+    let Some((_, item)) = load_item(conn, report_id, no).await? else {
+        return Err(StoreError::SheetNotFound { report_id, no });
+    };
+    let paths: Vec<String> = sqlx::query_scalar(sql::SELECT_COPIED)
+        .bind(head.item_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut copied = paths
+        .iter()
+        .map(|path| decode_field(path).map_err(corrupt("copied_fields", head.item_id)))
+        .collect::<Result<Vec<_>, _>>()?;
+    copied.sort_by_key(|field| field_order(*field));
+    Ok(Sheet {
+        report_id,
+        no,
+        edition_status: edition.status,
+        item,
+        state: head.state,
+        version: head.version,
+        updated_at: head.updated_at,
+        updated_by: head.updated_by,
+        copied,
+    })
+}
+
+pub(crate) async fn sheets(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+) -> Result<Vec<SheetSummary>, StoreError> {
+    edition_key(conn, report_id).await?;
+    type Row = (
+        i64,
+        i64,
+        String,
+        Option<String>,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(sql::SELECT_SHEET_SUMMARIES)
+        .bind(report_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.into_iter()
+        .map(
+            |(
+                item_id,
+                no,
+                title,
+                reporting_department,
+                state,
+                version,
+                updated_at,
+                updated_by,
+                open,
+            )| {
+                let bad = corrupt("items", item_id);
+                Ok(SheetSummary {
+                    no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
+                    title,
+                    reporting_department,
+                    state: decode_sheet_state(&state).map_err(&bad)?,
+                    version,
+                    updated_at,
+                    updated_by,
+                    open_comments: open,
+                })
+            },
+        )
+        .collect()
+}
+
+/// What a save must name and not change.
+fn check_identity(no: ItemNo, head: &Head, item: &Item) -> Result<(), StoreError> {
+    if item.no != no {
+        return Err(StoreError::FixedField {
+            no,
+            field: "項目番号",
+        });
+    }
+    if item.reporting_department != head.reporting_department {
+        return Err(StoreError::FixedField {
+            no,
+            field: "記入担当課",
+        });
+    }
+    Ok(())
+}
+
+pub(crate) async fn save_sheet(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+    expected_version: i64,
+    item: &Item,
+    new_state: SheetState,
+    by: i64,
+) -> Result<i64, StoreError> {
+    require_user(conn, by).await?;
+    claim_open_edition(conn, report_id).await?;
+    let head = head(conn, report_id, no).await?;
+    if head.version != expected_version {
+        return Err(StoreError::Conflict {
+            current_version: head.version,
+        });
+    }
+    check_identity(no, &head, item)?;
+    if new_state != head.state && !reachable(head.state, new_state) {
+        return Err(StoreError::InvalidTransition {
+            no,
+            from: head.state,
+            to: new_state,
+        });
+    }
+    check_units(item)?;
+    let Some((_, stored)) = load_item(conn, report_id, no).await? else {
+        return Err(StoreError::SheetNotFound { report_id, no });
+    };
+    let changes = diff_items(&stored, item);
+
+    let now = now_rfc3339();
+    let version: Option<i64> = sqlx::query_scalar(sql::UPDATE_SHEET)
+        .bind(head.item_id)
+        .bind(expected_version)
+        .bind(&item.title)
+        .bind(item.goal.as_deref())
+        .bind(line_to_i64(item.line)?)
+        .bind(new_state.code())
+        .bind(&now)
+        .bind(by)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(version) = version else {
+        return Err(conflict(conn, head.item_id).await?);
+    };
+    for statement in sql::DELETE_ITEM_CHILDREN {
+        sqlx::query(statement)
+            .bind(head.item_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    write_item_children(conn, head.item_id, item).await?;
+
+    for change in &changes {
+        append_audit(conn, report_id, Some(no), by, &now, change).await?;
+        sqlx::query(sql::DELETE_COPIED)
+            .bind(head.item_id)
+            .bind(change.field.path())
+            .execute(&mut *conn)
+            .await?;
+    }
+    if new_state != head.state {
+        let change = state_change(head.state, new_state);
+        append_audit(conn, report_id, Some(no), by, &now, &change).await?;
+    }
+    Ok(version)
+}
+
+pub(crate) async fn transition(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+    expected_version: i64,
+    to: SheetState,
+    by: i64,
+    comments: &[(Field, String)],
+) -> Result<i64, StoreError> {
+    require_user(conn, by).await?;
+    claim_open_edition(conn, report_id).await?;
+    let head = head(conn, report_id, no).await?;
+    if head.version != expected_version {
+        return Err(StoreError::Conflict {
+            current_version: head.version,
+        });
+    }
+    // A transition changes the state; saving without a change of state is `save_sheet`.
+    if to == head.state || !reachable(head.state, to) {
+        return Err(StoreError::InvalidTransition {
+            no,
+            from: head.state,
+            to,
+        });
+    }
+    let now = now_rfc3339();
+    let version: Option<i64> = sqlx::query_scalar(sql::UPDATE_SHEET_STATE)
+        .bind(head.item_id)
+        .bind(expected_version)
+        .bind(to.code())
+        .bind(&now)
+        .bind(by)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(version) = version else {
+        return Err(conflict(conn, head.item_id).await?);
+    };
+    let change = state_change(head.state, to);
+    append_audit(conn, report_id, Some(no), by, &now, &change).await?;
+    for (field, body) in comments {
+        insert_comment(conn, head.item_id, *field, by, body, &now).await?;
+    }
+    Ok(version)
+}
+
+async fn insert_comment(
+    conn: &mut SqliteConnection,
+    item_id: i64,
+    field: Field,
+    by: i64,
+    body: &str,
+    at: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(sql::INSERT_COMMENT)
+        .bind(item_id)
+        .bind(field.path())
+        .bind(by)
+        .bind(body)
+        .bind(at)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+pub(crate) async fn audit(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    head(conn, report_id, no).await?;
+    audit_entries(conn, sql::SELECT_SHEET_AUDIT, report_id, Some(no)).await
+}
+
+pub(crate) async fn comments(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+) -> Result<Vec<Comment>, StoreError> {
+    head(conn, report_id, no).await?;
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(sql::SELECT_COMMENTS)
+        .bind(report_id)
+        .bind(i64::from(no.0))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.into_iter()
+        .map(
+            |(id, field, author, body, created_at, resolved_at, resolved_by)| {
+                Ok(Comment {
+                    id,
+                    field: decode_field(&field).map_err(corrupt("comments", id))?,
+                    author,
+                    body,
+                    created_at,
+                    resolved_at,
+                    resolved_by,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Fails with [`StoreError::EditionClosed`] when the edition is published: comments belong to
+/// drafts (open, or locked while under review).
+fn refuse_published(report_id: i64, state: EditionState) -> Result<(), StoreError> {
+    match state {
+        EditionState::Published => Err(StoreError::EditionClosed { report_id, state }),
+        EditionState::Open | EditionState::Locked => Ok(()),
+    }
+}
+
+pub(crate) async fn add_comment(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+    field: Field,
+    by: i64,
+    body: &str,
+) -> Result<i64, StoreError> {
+    require_user(conn, by).await?;
+    let edition = edition_key(conn, report_id).await?;
+    refuse_published(report_id, edition.status)?;
+    let head = head(conn, report_id, no).await?;
+    insert_comment(conn, head.item_id, field, by, body, &now_rfc3339()).await
+}
+
+pub(crate) async fn resolve_comment(
+    conn: &mut SqliteConnection,
+    id: i64,
+    by: i64,
+) -> Result<(), StoreError> {
+    require_user(conn, by).await?;
+    let edition: Option<(i64, String)> = sqlx::query_as(sql::SELECT_COMMENT_EDITION)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((report_id, state)) = edition else {
+        return Err(StoreError::CommentNotFound { id });
+    };
+    let state =
+        crate::codec::decode_edition_state(&state).map_err(corrupt("reports", report_id))?;
+    refuse_published(report_id, state)?;
+    sqlx::query(sql::RESOLVE_COMMENT)
+        .bind(id)
+        .bind(now_rfc3339())
+        .bind(by)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn waive(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+    finding_key: &str,
+    reason: &str,
+    by: i64,
+) -> Result<i64, StoreError> {
+    require_user(conn, by).await?;
+    claim_open_edition(conn, report_id).await?;
+    let head = head(conn, report_id, no).await?;
+    let inserted = sqlx::query_scalar(sql::INSERT_WAIVER)
+        .bind(head.item_id)
+        .bind(finding_key)
+        .bind(reason)
+        .bind(by)
+        .bind(now_rfc3339())
+        .fetch_one(&mut *conn)
+        .await;
+    match inserted {
+        Ok(id) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(StoreError::AlreadyWaived {
+                no,
+                finding_key: finding_key.to_owned(),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn waivers(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    no: ItemNo,
+) -> Result<Vec<Waiver>, StoreError> {
+    head(conn, report_id, no).await?;
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(sql::SELECT_WAIVERS)
+        .bind(report_id)
+        .bind(i64::from(no.0))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, finding_key, reason, user, at)| Waiver {
+            id,
+            finding_key,
+            reason,
+            user,
+            at,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reachable_follows_the_cycle() {
+        use SheetState as S;
+        assert!(reachable(S::NotStarted, S::InProgress));
+        assert!(reachable(S::Submitted, S::Returned));
+        assert!(reachable(S::Confirmed, S::InProgress));
+        assert!(!reachable(S::NotStarted, S::Confirmed));
+        assert!(!reachable(S::Returned, S::Submitted));
+        assert!(!reachable(S::Confirmed, S::Submitted));
+    }
+}
