@@ -14,8 +14,8 @@ use kaikaku_reader::Encoding;
     propagate_version = true,
     after_help = "Exit status: 0 success (every total holds); 1 `check` found a difference \
                   (不一致); 2 a file could not be read, a database error, or a usage error.\n\
-                  Database (import, list, export): --db PATH, else $KAIKAKU_DB, else kaikaku.db \
-                  in the working directory (embedded SQLite, created when missing).\n\
+                  Database (import, list, export, serve): --db PATH, else $KAIKAKU_DB, else \
+                  kaikaku.db in the working directory (embedded SQLite, created when missing).\n\
                   Logging goes to stderr; set RUST_LOG (e.g. RUST_LOG=debug) for more."
 )]
 pub struct Cli {
@@ -90,6 +90,25 @@ pub enum Command {
         /// Output format (only `json` for now).
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+    },
+    /// Start the web server: the published editions (公開中の報告) as pages that read like the
+    /// original documents, with stable per-item addresses, until Ctrl-C or SIGTERM.
+    ///
+    /// Prints `listening on http://ADDR/` once the address is bound (with `--addr
+    /// 127.0.0.1:0`, the port the system chose). `GET /healthz` answers `ok` while the
+    /// database is reachable.
+    Serve {
+        /// The SQLite database file; created when missing. Default: $KAIKAKU_DB, else
+        /// kaikaku.db in the working directory. With --demo: a new temporary directory,
+        /// removed when the server stops; a file given here is deleted first and rebuilt.
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// The address to listen on; port 0 lets the system choose a free port.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Serve a fresh demo database with the bundled sample reports (楓町, 桜川市).
+        #[arg(long)]
+        demo: bool,
     },
 }
 

@@ -21,14 +21,26 @@ pub struct ReadFile {
 /// the error is always the file's name as given, so that `{:#}` prints
 /// `samples/x.txt: 進捗報告として読めません: …`.
 pub fn read_report(path: &Path, forced: Option<&'static Encoding>) -> anyhow::Result<ReadFile> {
-    let name = path.display();
     let bytes = std::fs::read(path)
         .context("ファイルを読めません")
-        .with_context(|| name.to_string())?;
-    let decoded = kaikaku_reader::decode(&bytes, forced);
+        .with_context(|| path.display().to_string())?;
+    read_bytes(&path.display().to_string(), &bytes, forced)
+}
+
+/// Reads the report in `bytes`, named `name` in messages, decoding it with `forced` or a
+/// detected encoding.
+///
+/// Fails when the bytes are not a progress report; the outermost context of the error is
+/// `name`.
+pub fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    forced: Option<&'static Encoding>,
+) -> anyhow::Result<ReadFile> {
+    let decoded = kaikaku_reader::decode(bytes, forced);
     let encoding = decoded.encoding.name();
     tracing::debug!(file = %name, encoding, bytes = bytes.len(), "decoded");
-    let report = kaikaku_reader::read_decoded(&decoded).with_context(|| name.to_string())?;
+    let report = kaikaku_reader::read_decoded(&decoded).with_context(|| name.to_owned())?;
     if decoded.had_errors {
         tracing::warn!("{name}: some bytes are not {encoding} and were replaced by U+FFFD");
     }

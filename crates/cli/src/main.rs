@@ -1,4 +1,5 @@
-//! The `kaikaku` command: parse, check, import, list and export reform-plan progress reports.
+//! The `kaikaku` command: parse, check, import, list and export reform-plan progress reports,
+//! and serve the published editions on the web.
 //!
 //! Exit status: 0 success, 1 a total does not hold (`check`), 2 unreadable input, database
 //! error or usage error. Errors are printed as one `error: FILE: …` line with their cause
@@ -8,6 +9,7 @@ mod args;
 mod commands;
 mod input;
 mod render;
+mod serve;
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;

@@ -2,8 +2,12 @@
 //! own temporary directory with its own database.
 
 use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -76,7 +80,7 @@ fn help_documents_every_command() {
     let dir = temp();
     let run = kaikaku(dir.path(), &["--help"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for command in ["parse", "check", "import", "list", "export"] {
+    for command in ["parse", "check", "import", "list", "export", "serve"] {
         assert!(
             run.stdout.contains(command),
             "{command} missing:\n{}",
@@ -350,4 +354,177 @@ fn the_default_database_is_kaikaku_db_in_the_working_directory() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(dir.path().join("kaikaku.db").exists());
+}
+
+/// A running `kaikaku serve`, killed on drop so that a failing assert never leaves it running.
+struct Server {
+    child: Child,
+    /// The lines printed before `listening on …`, and that line.
+    stdout: Vec<String>,
+    /// `127.0.0.1:PORT`, from the `listening on http://ADDR/` line.
+    addr: String,
+    stderr_log: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `kaikaku ARGS` in `dir` (also its TMPDIR) and waits for `listening on`.
+    fn start(dir: &Path, args: &[&OsStr]) -> Server {
+        let stderr_log = dir.join("serve.stderr");
+        let child = Command::new(env!("CARGO_BIN_EXE_kaikaku"))
+            .args(args)
+            .current_dir(dir)
+            .env("TMPDIR", dir)
+            .env_remove("KAIKAKU_DB")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&stderr_log).expect("log file"))
+            .spawn()
+            .expect("the binary starts");
+        let mut server = Server {
+            child,
+            stdout: Vec::new(),
+            addr: String::new(),
+            stderr_log,
+        };
+        let stdout = server.child.stdout.take().expect("piped stdout");
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while server.addr.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = lines.recv_timeout(left).unwrap_or_else(|e| {
+                panic!(
+                    "no `listening on` line ({e}); stdout:\n{}\nstderr:\n{}",
+                    server.stdout.join("\n"),
+                    server.stderr()
+                )
+            });
+            if let Some(rest) = line.strip_prefix("listening on http://") {
+                server.addr = rest.strip_suffix('/').expect("ends with /").to_owned();
+            }
+            server.stdout.push(line);
+        }
+        server
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
+    }
+
+    /// GETs `path` over plain HTTP/1.0: the status code and the body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).expect("sends");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("a UTF-8 response");
+        let (head, body) = response.split_once("\r\n\r\n").expect("head and body");
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {head}"));
+        (status, body.to_owned())
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let kill = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("waits") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "still running after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn serve_demo_listens_on_the_port_chosen_and_answers_healthz() {
+    let dir = temp();
+    let mut server = Server::start(
+        dir.path(),
+        &["serve", "--demo", "--addr", "127.0.0.1:0"].map(OsStr::new),
+    );
+    let out = server.stdout.join("\n");
+    assert!(
+        out.contains("kaedemachi_r6.txt: imported (id 1, 9 items, 0 warnings, UTF-8), 0 findings"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sakuragawa_h30.txt: imported (id 2, 4 items, 0 warnings, UTF-8), 2 findings"),
+        "{out}"
+    );
+    assert!(!server.addr.ends_with(":0"), "{}", server.addr);
+
+    assert_eq!(server.get("/healthz"), (200, "ok".to_owned()));
+    let (status, top) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(top.contains("第3次楓町行政改革実施計画"), "{top}");
+    assert!(top.contains("令和元年度（2019年度）"), "{top}");
+
+    // SIGTERM stops the server gracefully and the temporary demo database goes with it.
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}\n{}", server.stderr());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("lists")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("kaikaku-demo-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn serve_demo_rebuilds_the_database_it_is_given() {
+    let dir = temp();
+    let db = dir.path().join("demo.db");
+    std::fs::write(&db, "not a database").expect("writes");
+    let server = Server::start(
+        dir.path(),
+        &[
+            OsStr::new("serve"),
+            OsStr::new("--demo"),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--addr"),
+            OsStr::new("127.0.0.1:0"),
+        ],
+    );
+    let (status, top) = server.get("/");
+    assert_eq!(status, 200, "{}", server.stderr());
+    assert!(top.contains("楓町"), "{top}");
+    drop(server);
+    // The database stays: it was named.
+    let list = kaikaku(
+        dir.path(),
+        &[OsStr::new("list"), OsStr::new("--db"), db.as_os_str()],
+    );
+    assert_eq!(list.stdout.lines().count(), 3, "{}", list.stdout);
 }

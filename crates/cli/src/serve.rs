@@ -1,0 +1,161 @@
+//! `kaikaku serve`: the web server of `kaikaku-web` on a database file, or with `--demo` on a
+//! fresh database loaded with the sample reports compiled into the binary, so that the demo
+//! works from any directory.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use kaikaku_store::SqliteStore;
+use kaikaku_web::AppState;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+
+use crate::commands::{Outcome, open_store, save_read};
+use crate::input::read_bytes;
+
+/// The bundled fictional samples (`samples/`), imported by `--demo` in this order.
+const DEMO_SAMPLES: [(&str, &[u8]); 2] = [
+    (
+        "kaedemachi_r6.txt",
+        include_bytes!("../../../samples/kaedemachi_r6.txt"),
+    ),
+    (
+        "sakuragawa_h30.txt",
+        include_bytes!("../../../samples/sakuragawa_h30.txt"),
+    ),
+];
+
+/// The database when neither `--db` nor `--demo` says otherwise.
+const DEFAULT_DB: &str = "kaikaku.db";
+
+/// Runs the server until Ctrl-C or SIGTERM.
+///
+/// Fails when the database cannot be opened or prepared, the address cannot be bound, or the
+/// server stops on an error.
+pub fn run(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outcome> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("非同期ランタイムを起動できません")?
+        .block_on(serve(db, addr, demo))
+}
+
+async fn serve(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outcome> {
+    // The temporary directory of the demo lives as long as the server and is removed after it.
+    let (store, _demo_dir) = if demo {
+        demo_store(db).await?
+    } else {
+        (open_store(&configured_db(db)).await?, None)
+    };
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("{addr} で待ち受けできません"))?;
+    let local = listener
+        .local_addr()
+        .context("待ち受けているアドレスを取得できません")?;
+    {
+        let mut out = io::stdout().lock();
+        writeln!(out, "listening on http://{local}/")?;
+        writeln!(
+            out,
+            "ブラウザで http://{local}/ を開いてください。Ctrl-C で停止します。"
+        )?;
+        out.flush()?;
+    }
+    kaikaku_web::serve(listener, AppState::new(store))
+        .await
+        .context("サーバーがエラーで停止しました")?;
+    Ok(Outcome::Success)
+}
+
+/// `--db`, else `$KAIKAKU_DB`, else `kaikaku.db`. (`KAIKAKU_DB` is read here rather than by
+/// clap so that `--demo` can tell a file the user named, which it may delete, from the
+/// environment, which it ignores.)
+fn configured_db(db: Option<&Path>) -> PathBuf {
+    db.map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("KAIKAKU_DB").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+}
+
+/// A fresh database with the bundled samples: `db` after deleting it (and its WAL files), or
+/// `demo.db` in a new temporary directory, returned so that the caller keeps it alive.
+async fn demo_store(db: Option<&Path>) -> anyhow::Result<(SqliteStore, Option<TempDir>)> {
+    let (path, dir) = match db {
+        Some(path) => {
+            remove_database(path)?;
+            (path.to_path_buf(), None)
+        }
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("kaikaku-demo-")
+                .tempdir()
+                .context("デモ用の一時ディレクトリを作れません")?;
+            (dir.path().join("demo.db"), Some(dir))
+        }
+    };
+    let store = open_store(&path).await?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "demo database: {}", path.display())?;
+    for (name, bytes) in DEMO_SAMPLES {
+        let read = read_bytes(name, bytes, None)?;
+        let findings = kaikaku_check::check(&read.report).len();
+        let line = save_read(&store, name, &read)
+            .await
+            .with_context(|| name.to_owned())?;
+        writeln!(out, "{name}: {line}, {findings} findings")?;
+    }
+    out.flush()?;
+    Ok((store, dir))
+}
+
+/// Deletes a SQLite database file and its `-wal`/`-shm` companions; a missing file is fine.
+fn remove_database(path: &Path) -> anyhow::Result<()> {
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(PathBuf::from(name));
+    }
+    for file in files {
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e)
+                    .context("デモ用に作り直すデータベースを削除できません")
+                    .with_context(|| file.display().to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_samples_read() {
+        for (name, bytes) in DEMO_SAMPLES {
+            let read = read_bytes(name, bytes, None).expect("reads");
+            assert!(!read.report.items.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn removing_a_database_removes_its_wal_files_and_tolerates_missing_ones() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("x.db");
+        for name in ["x.db", "x.db-wal", "x.db-shm", "y.db"] {
+            std::fs::write(dir.path().join(name), b"").expect("writes");
+        }
+        remove_database(&db).expect("removes");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("lists")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(left, vec!["y.db"]);
+        remove_database(&db).expect("nothing to remove is fine");
+    }
+}

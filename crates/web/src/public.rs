@@ -1,0 +1,304 @@
+//! The public pages, open to anyone without logging in: the list of published editions, each
+//! edition as a document that reads like the published PDF, and each item sheet alone at a
+//! stable address.
+//!
+//! Every report stored (imported with `kaikaku import`) is a past published edition. An
+//! edition is addressed by its plan id and Gregorian report fiscal year
+//! (`/plans/1/2021`); an item by its number (`/plans/1/2021/items/19`).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
+use axum::routing::get;
+use kaikaku_model::{FiscalYear, Item, Report};
+use kaikaku_store::Store;
+
+use crate::views::{
+    self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView, SummaryRowView,
+};
+use crate::{AppState, Error};
+
+/// The public routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/plans/{plan_id}/{fiscal_year}", get(edition))
+        .route("/plans/{plan_id}/{fiscal_year}/items/{no}", get(item))
+}
+
+/// `GET /`: 公開中の報告.
+#[derive(Debug, Template, WebTemplate)]
+#[template(path = "index.html")]
+struct IndexPage {
+    layout: Layout,
+    plans: Vec<PlanGroup>,
+}
+
+/// `GET /plans/{plan_id}/{fiscal_year}`: an edition as a document.
+#[derive(Debug, Template, WebTemplate)]
+#[template(path = "edition.html")]
+struct EditionPage {
+    layout: Layout,
+    head: EditionHead,
+    summary: Vec<SummaryRowView>,
+    findings: Vec<FindingView>,
+    sheets: Vec<SheetView>,
+}
+
+/// `GET /plans/{plan_id}/{fiscal_year}/items/{no}`: one item sheet.
+#[derive(Debug, Template, WebTemplate)]
+#[template(path = "item.html")]
+struct ItemPage {
+    layout: Layout,
+    head: EditionHead,
+    sheet: SheetView,
+    findings: Vec<FindingView>,
+    /// The sheet's place on the edition page (`/plans/1/2021#no-19`).
+    contents_href: String,
+    previous: Option<ItemLink>,
+    next: Option<ItemLink>,
+}
+
+/// A link to a neighbouring item.
+#[derive(Debug)]
+struct ItemLink {
+    href: String,
+    /// `No.18 使用料等の収入確保`.
+    label: String,
+}
+
+async fn index(State(state): State<AppState>) -> Result<IndexPage, Error> {
+    let reports = state.store().list_reports().await?;
+    Ok(IndexPage {
+        layout: Layout {
+            title: "公開中の報告".to_owned(),
+            crumbs: vec![Crumb {
+                label: "公開中の報告".to_owned(),
+                href: None,
+            }],
+            paper_a3: false,
+        },
+        plans: views::plan_groups(&reports),
+    })
+}
+
+async fn edition(
+    State(state): State<AppState>,
+    key: EditionKey,
+    RawQuery(query): RawQuery,
+) -> Result<EditionPage, Error> {
+    let report = load_edition(&state, key).await?;
+    let head = EditionHead::new(key, &report);
+    Ok(EditionPage {
+        layout: Layout {
+            title: report.title.clone(),
+            crumbs: vec![
+                Crumb::home(),
+                Crumb {
+                    label: format!("{} {}", head.plan_name, head.year_label),
+                    href: None,
+                },
+            ],
+            paper_a3: wants_a3(query.as_deref()),
+        },
+        summary: views::summary(&report),
+        findings: views::findings(&kaikaku_check::check(&report)),
+        sheets: report
+            .items
+            .iter()
+            .map(|item| SheetView::new(key, &report.fiscal_years, item))
+            .collect(),
+        head,
+    })
+}
+
+async fn item(
+    State(state): State<AppState>,
+    ItemKey { edition: key, no }: ItemKey,
+    RawQuery(query): RawQuery,
+) -> Result<ItemPage, Error> {
+    let report = load_edition(&state, key).await?;
+    let item = report.item(no).ok_or(Error::NotFound)?;
+    let head = EditionHead::new(key, &report);
+    let sheet = SheetView::new(key, &report.fiscal_years, item);
+    let findings: Vec<_> = kaikaku_check::check(&report)
+        .into_iter()
+        .filter(|finding| finding.item_no == item.no)
+        .collect();
+    let (previous, next) = views::neighbours(&report, no);
+    let link = |item: &Item| ItemLink {
+        href: key.item_href(item.no),
+        label: format!("{} {}", item.no, item.title),
+    };
+    Ok(ItemPage {
+        layout: Layout {
+            title: format!("{} {}｜{}", item.no, item.title, report.title),
+            crumbs: vec![
+                Crumb::home(),
+                Crumb {
+                    label: format!("{} {}", head.plan_name, head.year_label),
+                    href: Some(head.href.clone()),
+                },
+                Crumb {
+                    label: item.no.to_string(),
+                    href: None,
+                },
+            ],
+            paper_a3: wants_a3(query.as_deref()),
+        },
+        contents_href: format!("{}#{}", head.href, sheet.anchor),
+        findings: views::findings(&findings),
+        previous: previous.map(link),
+        next: next.map(link),
+        sheet,
+        head,
+    })
+}
+
+/// The report published at `key`: found in the listing, then loaded.
+///
+/// Fails with [`Error::NotFound`] when no stored report has this plan and fiscal year, and
+/// with [`Error::Store`] when the database fails.
+async fn load_edition(state: &AppState, key: EditionKey) -> Result<Report, Error> {
+    let reports = state.store().list_reports().await?;
+    let stored = reports
+        .iter()
+        .find(|stored| EditionKey::of(stored) == Some(key))
+        .ok_or(Error::NotFound)?;
+    Ok(state.store().load_report(stored.id).await?)
+}
+
+/// True when the query string asks for A3 paper (`paper=a3`). Any other query is ignored.
+fn wants_a3(query: Option<&str>) -> bool {
+    query.is_some_and(|query| {
+        query
+            .split('&')
+            .any(|pair| pair.eq_ignore_ascii_case("paper=a3"))
+    })
+}
+
+/// The item address `/plans/{plan_id}/{fiscal_year}/items/{no}`.
+#[derive(Clone, Copy, Debug)]
+struct ItemKey {
+    edition: EditionKey,
+    no: u32,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for EditionKey {
+    type Rejection = Error;
+
+    /// Reads `{plan_id}` and `{fiscal_year}`; anything malformed is a 404, never a 400 or 500.
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts, state).await?;
+        edition_key(&params).ok_or(Error::NotFound)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ItemKey {
+    type Rejection = Error;
+
+    /// Reads `{plan_id}`, `{fiscal_year}` and `{no}`; anything malformed is a 404.
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts, state).await?;
+        let edition = edition_key(&params).ok_or(Error::NotFound)?;
+        let no = param(&params, "no")
+            .and_then(number)
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or(Error::NotFound)?;
+        Ok(ItemKey { edition, no })
+    }
+}
+
+async fn path_params<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<Vec<(String, String)>, Error> {
+    Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+        .await
+        .map(|Path(params)| params)
+        .map_err(|_| Error::NotFound)
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
+    let plan_id = param(params, "plan_id")
+        .and_then(number)
+        .and_then(|n| i64::try_from(n).ok())?;
+    let fiscal_year = param(params, "fiscal_year")
+        .and_then(number)
+        .and_then(|n| i32::try_from(n).ok())
+        .and_then(FiscalYear::new)?;
+    Some(EditionKey {
+        plan_id,
+        fiscal_year,
+    })
+}
+
+/// A positive number written canonically: ASCII digits, no sign, no leading zero, at most 18
+/// digits. One address per page: `/plans/01/2021` and `/plans/+1/2021` are not found.
+fn number(text: &str) -> Option<u64> {
+    let canonical = !text.is_empty()
+        && text.len() <= 18
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && !text.starts_with('0');
+    if !canonical {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_paths_are_canonical() {
+        assert_eq!(number("1"), Some(1));
+        assert_eq!(number("2021"), Some(2021));
+        for bad in [
+            "",
+            "0",
+            "01",
+            "+1",
+            "-1",
+            "1.0",
+            "１",
+            "99999999999999999999",
+            " 1",
+        ] {
+            assert_eq!(number(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_paper_query() {
+        assert!(wants_a3(Some("paper=a3")));
+        assert!(wants_a3(Some("x=1&paper=A3")));
+        assert!(!wants_a3(Some("paper=a4")));
+        assert!(!wants_a3(Some("paper=a3x")));
+        assert!(!wants_a3(None));
+    }
+
+    #[test]
+    fn edition_keys_need_a_fiscal_year_in_range() {
+        let params = |plan: &str, year: &str| {
+            vec![
+                ("plan_id".to_owned(), plan.to_owned()),
+                ("fiscal_year".to_owned(), year.to_owned()),
+            ]
+        };
+        let key = edition_key(&params("1", "2021")).expect("a key");
+        assert_eq!((key.plan_id, key.fiscal_year.gregorian()), (1, 2021));
+        assert!(edition_key(&params("1", "3")).is_none());
+        assert!(edition_key(&params("1", "令和3")).is_none());
+        assert!(edition_key(&params("x", "2021")).is_none());
+    }
+}
