@@ -395,6 +395,26 @@ pub fn format_decimal(value: Decimal) -> String {
     }
 }
 
+/// Parses a value typed into a form: `27,075`, `１２，３４５`, `1205.56`, `▲350`, `△ 5`, `-3`.
+/// Surrounding spaces are allowed; anything else (units, words, two numbers) is refused.
+pub fn parse_value(text: &str) -> Option<Decimal> {
+    let text = text.trim_matches(is_space);
+    let (negative, digits) = match text.strip_prefix(['-', '－']) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let number = number_at(digits, 0)?;
+    if number.end != digits.len() {
+        return None;
+    }
+    let value = Decimal::from_str(&number.digits).ok()?;
+    Some(if negative != number.negative {
+        -value
+    } else {
+        value
+    })
+}
+
 /// A quantity found in a text, with the byte range it covers (number, unit and mark).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found {
@@ -662,6 +682,20 @@ mod tests {
             "5年連続の黒字",
         ] {
             assert_eq!(q(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn values_typed_into_forms() {
+        let v = |s: &str| parse_value(s).map(|d| d.to_string());
+        assert_eq!(v("27,075").as_deref(), Some("27075"));
+        assert_eq!(v(" １２，３４５ ").as_deref(), Some("12345"));
+        assert_eq!(v("1205.56").as_deref(), Some("1205.56"));
+        assert_eq!(v("▲350").as_deref(), Some("-350"));
+        assert_eq!(v("△ 5").as_deref(), Some("-5"));
+        assert_eq!(v("-3").as_deref(), Some("-3"));
+        for bad in ["", "12件", "1 2", "abc", "1,23", "R3", "--3"] {
+            assert_eq!(parse_value(bad), None, "{bad}");
         }
     }
 

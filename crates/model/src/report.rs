@@ -7,6 +7,7 @@ use std::fmt;
 
 use crate::calendar::FiscalYear;
 use crate::quantity::Quantity;
+use crate::text::{circled_number, digit_value, is_nothing, is_range_dash, is_space};
 
 /// A line number in the source document, counted from 1.
 pub type Line = usize;
@@ -112,6 +113,69 @@ pub struct ScheduleCell {
     pub actions: Vec<u8>,
     /// The phase written beside the actions, if any.
     pub phase: Option<Phase>,
+}
+
+impl ScheduleCell {
+    /// Reads a schedule cell as written: `①～⑤`, `②③`, `① ②`, `② (検討)`, `②（試行）`, `1～3`,
+    /// `実施`, or empty / a nothing mark. Ranges are expanded, repeats dropped; the phase is the
+    /// word in parentheses, or a bare word when there are none.
+    pub fn read(fiscal_year: FiscalYear, text: &str) -> ScheduleCell {
+        let (actions, phase) = read_schedule(text);
+        ScheduleCell {
+            fiscal_year,
+            text: text.to_owned(),
+            actions,
+            phase,
+        }
+    }
+}
+
+fn read_schedule(cell: &str) -> (Vec<u8>, Option<Phase>) {
+    if is_nothing(cell) {
+        return (Vec::new(), None);
+    }
+    let mut actions: Vec<u8> = Vec::new();
+    let mut phase_word = String::new();
+    let mut bare_words = String::new();
+    let mut range_pending = false;
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        let number = circled_number(c).or_else(|| {
+            let mut value = digit_value(c)?;
+            while let Some(d) = chars.peek().and_then(|c| digit_value(*c)) {
+                value = value.checked_mul(10)?.checked_add(d)?;
+                chars.next();
+            }
+            u8::try_from(value).ok()
+        });
+        if let Some(n) = number {
+            match (range_pending, actions.last().copied()) {
+                (true, Some(from)) if from < n => actions.extend(from + 1..=n),
+                _ => actions.push(n),
+            }
+            range_pending = false;
+        } else if is_range_dash(c) {
+            range_pending = true;
+        } else if matches!(c, '(' | '（') {
+            for inner in chars.by_ref() {
+                if matches!(inner, ')' | '）') {
+                    break;
+                }
+                phase_word.push(inner);
+            }
+        } else if !is_space(c) && !matches!(c, '、' | ',' | '，' | '・') {
+            bare_words.push(c);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    actions.retain(|n| seen.insert(*n));
+    let word = if phase_word.trim().is_empty() {
+        bare_words
+    } else {
+        phase_word
+    };
+    let word = word.trim();
+    (actions, (!word.is_empty()).then(|| Phase::from_word(word)))
 }
 
 /// The phase of an action in a schedule cell.
@@ -254,4 +318,30 @@ pub struct Warning {
     pub line: Line,
     /// What happened, in Japanese for the people who read it.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_cells() {
+        let year = FiscalYear::new(2021).expect("a year");
+        let s = |text: &str| {
+            let cell = ScheduleCell::read(year, text);
+            assert_eq!(cell.text, text, "kept as written");
+            (cell.actions, cell.phase.map(|p| p.word().to_owned()))
+        };
+        assert_eq!(s("①～⑤"), (vec![1, 2, 3, 4, 5], None));
+        assert_eq!(s("①〜③"), (vec![1, 2, 3], None));
+        assert_eq!(s("②③"), (vec![2, 3], None));
+        assert_eq!(s("②③⑤"), (vec![2, 3, 5], None));
+        assert_eq!(s("② (検討)"), (vec![2], Some("検討".into())));
+        assert_eq!(s("②（試行）"), (vec![2], Some("試行".into())));
+        assert_eq!(s("1～3"), (vec![1, 2, 3], None));
+        assert_eq!(s("実施"), (vec![], Some("実施".into())));
+        assert_eq!(s(""), (vec![], None));
+        assert_eq!(s("－"), (vec![], None));
+        assert_eq!(s("⑤～①"), (vec![5, 1], None));
+    }
 }

@@ -1,12 +1,10 @@
-//! Readers for single cells and labels: item headings, departments, schedule cells, action
+//! Readers for single cells and labels: item headings, departments, action
 //! lists, bracketed section headings (`【令和3年度（実績）】`, `【令和3年度総評】`) and repost
 //! references (`（No.3再掲）`).
 
 use kaikaku_model::calendar::scan_fiscal_years;
-use kaikaku_model::text::{
-    circled_number, digit_value, fold_key, is_nothing, is_range_dash, is_space,
-};
-use kaikaku_model::{Action, Era, FiscalYear, ItemNo, NarrativeKind, Phase};
+use kaikaku_model::text::{circled_number, digit_value, fold_key, is_space};
+use kaikaku_model::{Action, Era, FiscalYear, ItemNo, NarrativeKind};
 
 /// Reads an item heading `No.1 多様な…`, `Ｎｏ．１ …`, `No 12 …`: the number and the title.
 pub fn item_heading(line: &str) -> Option<(ItemNo, String)> {
@@ -98,70 +96,6 @@ fn split_departments(list: &str) -> Vec<String> {
         names.push(pending);
     }
     names
-}
-
-/// A schedule cell read: action numbers with ranges expanded, and a phase word.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ScheduleText {
-    /// Action numbers in order, without repeats.
-    pub actions: Vec<u8>,
-    /// The phase in parentheses (`② (検討)`) or a bare phase word (`実施`).
-    pub phase: Option<Phase>,
-}
-
-/// Reads a schedule cell: `①～⑤`, `②③`, `① ②`, `② (検討)`, `1～3`, `実施`, or empty.
-pub fn schedule(cell: &str) -> ScheduleText {
-    if is_nothing(cell) {
-        return ScheduleText {
-            actions: Vec::new(),
-            phase: None,
-        };
-    }
-    let mut actions: Vec<u8> = Vec::new();
-    let mut phase_word = String::new();
-    let mut bare_words = String::new();
-    let mut range_pending = false;
-    let mut chars = cell.chars().peekable();
-    while let Some(c) = chars.next() {
-        let number = circled_number(c).or_else(|| {
-            let mut value = digit_value(c)?;
-            while let Some(d) = chars.peek().and_then(|c| digit_value(*c)) {
-                value = value.checked_mul(10)?.checked_add(d)?;
-                chars.next();
-            }
-            u8::try_from(value).ok()
-        });
-        if let Some(n) = number {
-            match (range_pending, actions.last().copied()) {
-                (true, Some(from)) if from < n => actions.extend(from + 1..=n),
-                _ => actions.push(n),
-            }
-            range_pending = false;
-        } else if is_range_dash(c) {
-            range_pending = true;
-        } else if matches!(c, '(' | '（') {
-            for inner in chars.by_ref() {
-                if matches!(inner, ')' | '）') {
-                    break;
-                }
-                phase_word.push(inner);
-            }
-        } else if !is_space(c) && !matches!(c, '、' | ',' | '，' | '・') {
-            bare_words.push(c);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    actions.retain(|n| seen.insert(*n));
-    let word = if phase_word.trim().is_empty() {
-        bare_words
-    } else {
-        phase_word
-    };
-    let word = word.trim();
-    ScheduleText {
-        actions,
-        phase: (!word.is_empty()).then(|| Phase::from_word(word)),
-    }
 }
 
 /// Splits a main-actions text `①… ②… ③…` into numbered actions. A circled number starts an
@@ -314,25 +248,6 @@ mod tests {
         );
         assert_eq!(d("【担当課】政策課、財政課"), ["政策課", "財政課"]);
         assert_eq!(departments("【令和3年度総評】"), None);
-    }
-
-    #[test]
-    fn schedule_cells() {
-        let s = |cell: &str| {
-            let read = schedule(cell);
-            (read.actions, read.phase.map(|p| p.word().to_owned()))
-        };
-        assert_eq!(s("①～⑤"), (vec![1, 2, 3, 4, 5], None));
-        assert_eq!(s("①〜③"), (vec![1, 2, 3], None));
-        assert_eq!(s("②③"), (vec![2, 3], None));
-        assert_eq!(s("②③⑤"), (vec![2, 3, 5], None));
-        assert_eq!(s("② (検討)"), (vec![2], Some("検討".into())));
-        assert_eq!(s("②（試行）"), (vec![2], Some("試行".into())));
-        assert_eq!(s("1～3"), (vec![1, 2, 3], None));
-        assert_eq!(s("実施"), (vec![], Some("実施".into())));
-        assert_eq!(s(""), (vec![], None));
-        assert_eq!(s("－"), (vec![], None));
-        assert_eq!(s("⑤～①"), (vec![5, 1], None));
     }
 
     #[test]

@@ -437,16 +437,7 @@ impl Reader {
         let schedule = years
             .iter()
             .enumerate()
-            .map(|(i, year)| {
-                let text = line.cell(i + 1);
-                let read = cells::schedule(text);
-                ScheduleCell {
-                    fiscal_year: *year,
-                    text: text.to_owned(),
-                    actions: read.actions,
-                    phase: read.phase,
-                }
-            })
+            .map(|(i, year)| ScheduleCell::read(*year, line.cell(i + 1)))
             .collect();
         state.item.contents.push(ContentRow {
             text: line.cell(0).to_owned(),
