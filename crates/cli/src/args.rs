@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kaikaku_model::workflow::Role;
 use kaikaku_reader::Encoding;
 
 /// Reads Japanese municipal reform-plan progress reports (行政改革 集中改革プラン 取組実績),
@@ -14,7 +15,7 @@ use kaikaku_reader::Encoding;
     propagate_version = true,
     after_help = "Exit status: 0 success (every total holds); 1 `check` found a difference \
                   (不一致); 2 a file could not be read, a database error, or a usage error.\n\
-                  Database (import, list, export, serve): --db PATH, else $KAIKAKU_DB, else \
+                  Database (import, list, export, serve, user): --db PATH, else $KAIKAKU_DB, else \
                   kaikaku.db in the working directory (embedded SQLite, created when missing).\n\
                   Logging goes to stderr; set RUST_LOG (e.g. RUST_LOG=debug) for more."
 )]
@@ -106,10 +107,78 @@ pub enum Command {
         /// The address to listen on; port 0 lets the system choose a free port.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Serve a fresh demo database with the bundled sample reports (楓町, 桜川市).
+        /// Serve a fresh demo database with the bundled sample reports (楓町, 桜川市) and demo
+        /// users (admin, editor-somu, editor-zaisei, reviewer), whose log-ins are printed.
         #[arg(long)]
         demo: bool,
     },
+    /// Manage the users who log in to the web server: add, list, change a password.
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+/// The subcommands of `kaikaku user`.
+///
+/// Passwords are asked twice without echo when stdin is a terminal; otherwise one line is read
+/// from stdin (`echo "$PASSWORD" | kaikaku user add …`). They need at least 10 characters.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user: an admin (政策課), an editor of one department (記入担当課) or a reviewer
+    /// (行政改革推進委員会).
+    Add {
+        /// The log-in name (no spaces, at most 64 characters).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// What the user may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The department (課名), required for editors: they edit the sheets whose 記入担当課
+        /// it is.
+        #[arg(long, value_name = "課名")]
+        department: Option<String>,
+        /// Database options.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List the users: name, role (役割) and department (課). Password hashes are never shown.
+    List {
+        /// Database options.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a new password for a user and end their log-in sessions.
+    Passwd {
+        /// The log-in name.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Database options.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// The roles, as `--role` takes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// 管理者（政策課）: plans, users, the reporting cycle, review, publication.
+    Admin,
+    /// 記入担当課: edits the sheets of its department, reads the others.
+    Editor,
+    /// 査読者（行政改革推進委員会）: reads drafts and comments, changes nothing.
+    Reviewer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Editor => Role::Editor,
+            RoleArg::Reviewer => Role::Reviewer,
+        }
+    }
 }
 
 /// How input files are decoded.

@@ -58,6 +58,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::List { db } => block_on(list(&db)),
         Command::Export { db, format } => block_on(export(&db, format)),
         Command::Serve { db, addr, demo } => crate::serve::run(db.as_deref(), &addr, demo),
+        Command::User { command } => block_on(crate::users::run(command)),
     }
 }
 

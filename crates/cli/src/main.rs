@@ -1,5 +1,5 @@
 //! The `kaikaku` command: parse, check, import, list and export reform-plan progress reports,
-//! and serve the published editions on the web.
+//! serve them on the web, and manage the users who log in.
 //!
 //! Exit status: 0 success, 1 a total does not hold (`check`), 2 unreadable input, database
 //! error or usage error. Errors are printed as one `error: FILE: …` line with their cause
@@ -10,6 +10,7 @@ mod commands;
 mod input;
 mod render;
 mod serve;
+mod users;
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;

@@ -7,7 +7,7 @@ use kaikaku_check::Finding;
 use kaikaku_model::quantity::format_decimal;
 use kaikaku_model::text::circled;
 use kaikaku_model::{Decimal, FiscalYear, Item, Report, ScheduleCell, Unit};
-use kaikaku_store::StoredReport;
+use kaikaku_store::{StoredReport, User};
 
 /// Writes the readable summary of a report.
 ///
@@ -236,9 +236,30 @@ pub fn stored_reports(out: &mut dyn Write, reports: &[StoredReport]) -> io::Resu
     table(out, &header, &rows)
 }
 
+/// Writes the table of users: name, role (Japanese) and department; never the hash.
+///
+/// Fails only when `out` fails.
+pub fn users(out: &mut dyn Write, users: &[User]) -> io::Result<()> {
+    if users.is_empty() {
+        return writeln!(out, "登録されているユーザーはいません。");
+    }
+    let header = ["ユーザー名", "役割", "課"].map(String::from);
+    let rows: Vec<[String; 3]> = users
+        .iter()
+        .map(|u| {
+            [
+                u.name.clone(),
+                u.role.label().to_owned(),
+                u.department.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(out, &header, &rows)
+}
+
 /// Writes rows in aligned columns, two spaces apart, counting East Asian wide characters as
 /// two columns.
-fn table<const N: usize>(
+pub fn table<const N: usize>(
     out: &mut dyn Write,
     header: &[String; N],
     rows: &[[String; N]],
@@ -257,7 +278,7 @@ fn table<const N: usize>(
                 line.push_str(&" ".repeat(w - width(cell) + 2));
             }
         }
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

@@ -1,18 +1,20 @@
 //! `kaikaku serve`: the web server of `kaikaku-web` on a database file, or with `--demo` on a
 //! fresh database loaded with the sample reports compiled into the binary, so that the demo
-//! works from any directory.
+//! works from any directory, and with demo users whose log-ins are printed.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use kaikaku_store::SqliteStore;
+use kaikaku_model::workflow::Role;
+use kaikaku_store::{Cycle, SqliteStore};
 use kaikaku_web::AppState;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
 use crate::commands::{Outcome, open_store, save_read};
 use crate::input::read_bytes;
+use crate::render;
 
 /// The bundled fictional samples (`samples/`), imported by `--demo` in this order.
 const DEMO_SAMPLES: [(&str, &[u8]); 2] = [
@@ -24,6 +26,25 @@ const DEMO_SAMPLES: [(&str, &[u8]); 2] = [
         "sakuragawa_h30.txt",
         include_bytes!("../../../samples/sakuragawa_h30.txt"),
     ),
+];
+
+/// The demo's users, created by `--demo` and printed with their log-ins: name, password, role,
+/// department. One editor per department of the 楓町 items the demo cycle uses.
+const DEMO_USERS: [(&str, &str, Role, Option<&str>); 4] = [
+    ("admin", "demo-admin-pass", Role::Admin, Some("政策課")),
+    (
+        "editor-somu",
+        "demo-somu-pass",
+        Role::Editor,
+        Some("総務課"),
+    ),
+    (
+        "editor-zaisei",
+        "demo-zaisei-pass",
+        Role::Editor,
+        Some("財政課"),
+    ),
+    ("reviewer", "demo-reviewer-pass", Role::Reviewer, None),
 ];
 
 /// The database when neither `--db` nor `--demo` says otherwise.
@@ -61,6 +82,9 @@ async fn serve(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outc
             out,
             "ブラウザで http://{local}/ を開いてください。Ctrl-C で停止します。"
         )?;
+        if demo {
+            demo_logins(&mut out, &format!("http://{local}/login"))?;
+        }
         out.flush()?;
     }
     kaikaku_web::serve(listener, AppState::new(store))
@@ -106,7 +130,37 @@ async fn demo_store(db: Option<&Path>) -> anyhow::Result<(SqliteStore, Option<Te
         writeln!(out, "{name}: {line}, {findings} findings")?;
     }
     out.flush()?;
+    for (name, password, role, department) in DEMO_USERS {
+        let user = kaikaku_web::users::new_user(name, role, department, password)?;
+        store
+            .create_user(&user)
+            .await
+            .with_context(|| format!("デモ用のユーザー「{name}」を登録できません"))?;
+    }
     Ok((store, dir))
+}
+
+/// Prints the demo's log-ins: where to log in and a table of names and passwords.
+fn demo_logins(out: &mut dyn Write, login_url: &str) -> io::Result<()> {
+    writeln!(out, "デモ用のログイン（{login_url}）:")?;
+    let header = ["ユーザー名", "パスワード", "役割", "課"].map(String::from);
+    let rows: Vec<[String; 4]> = DEMO_USERS
+        .iter()
+        .map(|(name, password, role, department)| {
+            [
+                (*name).to_owned(),
+                (*password).to_owned(),
+                role.label().to_owned(),
+                department.unwrap_or_default().to_owned(),
+            ]
+        })
+        .collect();
+    let mut table = Vec::new();
+    render::table(&mut table, &header, &rows)?;
+    for line in String::from_utf8_lossy(&table).lines() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
 }
 
 /// Deletes a SQLite database file and its `-wal`/`-shm` companions; a missing file is fine.
@@ -134,6 +188,31 @@ fn remove_database(path: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_passwords_are_long_enough_and_editors_have_departments() {
+        for (name, password, role, department) in DEMO_USERS {
+            assert!(
+                password.chars().count() >= kaikaku_auth::MIN_PASSWORD_CHARS,
+                "{name}"
+            );
+            assert!(
+                kaikaku_web::users::check_department(role, department).is_ok(),
+                "{name}"
+            );
+        }
+        let mut out = Vec::new();
+        demo_logins(&mut out, "http://127.0.0.1:8080/login").expect("writes");
+        let out = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            out.starts_with("デモ用のログイン（http://127.0.0.1:8080/login）:\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("  editor-somu    demo-somu-pass      記入担当課"),
+            "{out}"
+        );
+    }
 
     #[test]
     fn the_bundled_samples_read() {

@@ -364,6 +364,8 @@ struct Server {
     /// `127.0.0.1:PORT`, from the `listening on http://ADDR/` line.
     addr: String,
     stderr_log: PathBuf,
+    /// The lines printed after `listening on …`, as they come.
+    lines: mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -388,14 +390,15 @@ impl Server {
             .stderr(std::fs::File::create(&stderr_log).expect("log file"))
             .spawn()
             .expect("the binary starts");
+        let (send, lines) = mpsc::channel();
         let mut server = Server {
             child,
             stdout: Vec::new(),
             addr: String::new(),
             stderr_log,
+            lines,
         };
         let stdout = server.child.stdout.take().expect("piped stdout");
-        let (send, lines) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
@@ -407,7 +410,7 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(60);
         while server.addr.is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = lines.recv_timeout(left).unwrap_or_else(|e| {
+            let line = server.lines.recv_timeout(left).unwrap_or_else(|e| {
                 panic!(
                     "no `listening on` line ({e}); stdout:\n{}\nstderr:\n{}",
                     server.stdout.join("\n"),
@@ -527,4 +530,342 @@ fn serve_demo_rebuilds_the_database_it_is_given() {
         &[OsStr::new("list"), OsStr::new("--db"), db.as_os_str()],
     );
     assert_eq!(list.stdout.lines().count(), 3, "{}", list.stdout);
+}
+
+/// Runs `kaikaku ARGS` in `dir` with `input` on stdin (not a terminal, so passwords are read
+/// as one line). Whatever happens, stderr never shows a panic.
+fn kaikaku_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kaikaku"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KAIKAKU_DB")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(input.as_bytes())
+        .expect("writes stdin");
+    let output = child.wait_with_output().expect("the binary runs");
+    let run = Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+/// The stored user `name` of the database `db`.
+fn stored_user(db: &Path, name: &str) -> Option<kaikaku_store::User> {
+    use kaikaku_store::Cycle;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(async {
+            let store = kaikaku_store::SqliteStore::open(db).await.expect("opens");
+            store.user_by_name(name).await.expect("reads")
+        })
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
+    let dir = temp();
+    let run = kaikaku_stdin(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "suzuki",
+            "--role",
+            "admin",
+            "--department",
+            "政策課",
+        ],
+        "suzuki-password\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("ユーザー「suzuki」を登録しました（id 1、管理者（政策課）、政策課）"),
+        "{}",
+        run.stdout
+    );
+    let run = kaikaku_stdin(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "tanaka",
+            "--role",
+            "editor",
+            "--department",
+            "総務課",
+        ],
+        "tanaka-password\r\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = kaikaku_stdin(
+        dir.path(),
+        &["user", "add", "sato", "--role", "reviewer"],
+        "sato-password",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let list = kaikaku(dir.path(), &["user", "list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let lines: Vec<&str> = list.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", list.stdout);
+    assert!(lines[0].starts_with("ユーザー名"), "{}", list.stdout);
+    let rows: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            vec!["ユーザー名", "役割", "課"],
+            vec!["sato", "査読者（行政改革推進委員会）"],
+            vec!["suzuki", "管理者（政策課）", "政策課"],
+            vec!["tanaka", "記入担当課", "総務課"],
+        ]
+    );
+    assert!(!list.stdout.contains("argon2"), "{}", list.stdout);
+
+    // The line ending is not part of the password.
+    let db = dir.path().join("kaikaku.db");
+    let tanaka = stored_user(&db, "tanaka").expect("stored");
+    assert!(kaikaku_auth::verify_password(
+        "tanaka-password",
+        &tanaka.password_hash
+    ));
+}
+
+#[test]
+fn user_add_refuses_a_duplicate_name() {
+    let dir = temp();
+    let args = ["user", "add", "suzuki", "--role", "reviewer"];
+    assert_eq!(
+        kaikaku_stdin(dir.path(), &args, "suzuki-password\n").code,
+        0
+    );
+    let run = kaikaku_stdin(dir.path(), &args, "another-password\n");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("error: ユーザー名「suzuki」はすでに使われています"),
+        "{}",
+        run.stderr
+    );
+    let list = kaikaku(dir.path(), &["user", "list"]);
+    assert_eq!(list.stdout.lines().count(), 2, "{}", list.stdout);
+}
+
+#[test]
+fn user_add_refuses_a_short_password_and_an_editor_without_department() {
+    let dir = temp();
+    let run = kaikaku_stdin(
+        dir.path(),
+        &["user", "add", "suzuki", "--role", "admin"],
+        "short\n",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("error: パスワードは10文字以上にしてください"),
+        "{}",
+        run.stderr
+    );
+    let run = kaikaku_stdin(dir.path(), &["user", "add", "x", "--role", "admin"], "");
+    assert_eq!(run.code, 2, "an empty stdin is an empty password");
+
+    let run = kaikaku_stdin(
+        dir.path(),
+        &["user", "add", "tanaka", "--role", "editor"],
+        "tanaka-password\n",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("記入担当課のユーザーには課名が必要です"),
+        "{}",
+        run.stderr
+    );
+    let run = kaikaku_stdin(
+        dir.path(),
+        &["user", "add", "has space", "--role", "admin"],
+        "long-enough-password\n",
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("ユーザー名に空白"), "{}", run.stderr);
+
+    let list = kaikaku(dir.path(), &["user", "list"]);
+    assert_eq!(list.code, 0);
+    assert_eq!(list.stdout, "登録されているユーザーはいません。\n");
+}
+
+#[test]
+fn user_passwd_changes_the_hash_and_ends_the_sessions() {
+    use kaikaku_store::Cycle;
+    let dir = temp();
+    let db = dir.path().join("kaikaku.db");
+    let run = kaikaku_stdin(
+        dir.path(),
+        &["user", "add", "suzuki", "--role", "reviewer"],
+        "first-password\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before = stored_user(&db, "suzuki").expect("stored");
+    // A session, as a log-in on the web would make.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let token = kaikaku_auth::Token::generate().expect("randomness");
+    runtime.block_on(async {
+        let store = kaikaku_store::SqliteStore::open(&db).await.expect("opens");
+        let session = kaikaku_store::Session {
+            token_hash: token.hash.clone(),
+            user_id: before.id,
+            csrf_token: "csrf".to_owned(),
+            expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+        };
+        store.create_session(&session).await.expect("a session");
+    });
+
+    let run = kaikaku_stdin(
+        dir.path(),
+        &["user", "passwd", "suzuki"],
+        "second-password\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("ユーザー「suzuki」のパスワードを変更しました（ログイン中のセッション1件を終了しました）"),
+        "{}",
+        run.stdout
+    );
+    let after = stored_user(&db, "suzuki").expect("stored");
+    assert_ne!(after.password_hash, before.password_hash);
+    assert!(kaikaku_auth::verify_password(
+        "second-password",
+        &after.password_hash
+    ));
+    assert!(!kaikaku_auth::verify_password(
+        "first-password",
+        &after.password_hash
+    ));
+    let session = runtime.block_on(async {
+        let store = kaikaku_store::SqliteStore::open(&db).await.expect("opens");
+        store
+            .session(&token.hash, chrono::Utc::now())
+            .await
+            .expect("reads")
+    });
+    assert!(session.is_none(), "the session was ended");
+
+    // A short password changes nothing.
+    let run = kaikaku_stdin(dir.path(), &["user", "passwd", "suzuki"], "short\n");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("パスワードは10文字以上にしてください"),
+        "{}",
+        run.stderr
+    );
+    let unchanged = stored_user(&db, "suzuki").expect("stored");
+    assert_eq!(unchanged.password_hash, after.password_hash);
+
+    let run = kaikaku_stdin(
+        dir.path(),
+        &["user", "passwd", "nobody"],
+        "third-password\n",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ユーザー「nobody」はいません"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn serve_demo_prints_the_logins_and_they_work() {
+    let dir = temp();
+    let server = Server::start(
+        dir.path(),
+        &["serve", "--demo", "--addr", "127.0.0.1:0"].map(OsStr::new),
+    );
+    let mut after = Vec::new();
+    while after.len() < 7 {
+        let line = server
+            .lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{e}: {after:?}"));
+        after.push(line);
+    }
+    let login_url = format!("http://{}/login", server.addr);
+    assert_eq!(
+        after[1],
+        format!("デモ用のログイン（{login_url}）:"),
+        "{after:?}"
+    );
+    let table = after[2..].join("\n");
+    for expected in [
+        "admin          demo-admin-pass     管理者（政策課）",
+        "政策課",
+        "editor-somu    demo-somu-pass      記入担当課",
+        "総務課",
+        "editor-zaisei  demo-zaisei-pass    記入担当課",
+        "財政課",
+        "reviewer       demo-reviewer-pass  査読者（行政改革推進委員会）",
+    ] {
+        assert!(table.contains(expected), "{expected}:\n{table}");
+    }
+    for (name, password) in [
+        ("admin", "demo-admin-pass"),
+        ("editor-somu", "demo-somu-pass"),
+        ("editor-zaisei", "demo-zaisei-pass"),
+        ("reviewer", "demo-reviewer-pass"),
+    ] {
+        let (status, head) =
+            server.post_form("/login", &format!("username={name}&password={password}"));
+        assert_eq!(status, 303, "{name}: {head}");
+        assert!(head.contains("kaikaku_session="), "{name}: {head}");
+    }
+}
+
+impl Server {
+    /// POSTs a form over plain HTTP/1.0: the status code and the response head.
+    fn post_form(&self, path: &str, body: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        write!(
+            stream,
+            "POST {path} HTTP/1.0\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .expect("sends");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("a UTF-8 response");
+        let head = response
+            .split_once("\r\n\r\n")
+            .map_or(response.as_str(), |(head, _)| head)
+            .to_owned();
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {head}"));
+        (status, head)
+    }
 }

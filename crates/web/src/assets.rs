@@ -1,24 +1,23 @@
 //! Static assets compiled into the binary: the screen and print stylesheets. The server needs
 //! no files beside it.
 
-use axum::Router;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-
-use crate::AppState;
 
 /// Typography, layout and the document's tables, for every medium.
 const SITE_CSS: &str = include_str!("../assets/site.css");
 /// Print rules: A4 landscape (A3 with `?paper=a3`), one item sheet per page, no navigation.
 const PRINT_CSS: &str = include_str!("../assets/print.css");
 
-/// `GET /assets/site.css` and `GET /assets/print.css`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/assets/site.css", get(|| async { css(SITE_CSS) }))
-        .route("/assets/print.css", get(|| async { css(PRINT_CSS) }))
+/// `GET /assets/site.css`.
+pub(crate) async fn site_css() -> Response {
+    css(SITE_CSS)
+}
+
+/// `GET /assets/print.css`.
+pub(crate) async fn print_css() -> Response {
+    css(PRINT_CSS)
 }
 
 fn css(body: &'static str) -> Response {

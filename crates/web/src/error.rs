@@ -1,13 +1,24 @@
 //! The one error type of the web layer and how it becomes a response: a Japanese page with the
-//! right status. Server errors show a generic page and log their cause; internal error text
-//! never reaches the browser.
+//! right status, or under `/api/` a JSON body `{"error": "…"}`. Server errors show a generic
+//! message and log their cause; internal error text never reaches the browser.
+//!
+//! [`Error::into_response`] renders the page for an anonymous visitor and attaches an
+//! [`ErrorView`] to the response; the [`render`] middleware, which knows who is logged in and
+//! where the request went, renders it again with the header bar of the session, or as JSON
+//! under `/api/`. So a handler only returns an `Error`, whatever the route.
+
+use std::time::Duration;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::header::{LOCATION, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use kaikaku_store::StoreError;
 
+use crate::auth::CurrentUser;
 use crate::views::{Crumb, Layout};
 
 /// Why a request could not be answered with the page asked for.
@@ -20,6 +31,35 @@ pub enum Error {
     /// The route exists but not for this HTTP method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The page needs a logged-in user and there is none: a 303 to `/login?next=…` (`next`
+    /// is the local address to come back to, if any), or 401 under `/api/`.
+    #[error("login required")]
+    LoginRequired {
+        /// Where to go after logging in (a local path with its query).
+        next: Option<String>,
+    },
+    /// The user is logged in but their role may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// A state-changing request without the session's CSRF token, or a log-in posted from
+    /// another site.
+    #[error("CSRF check failed")]
+    Csrf,
+    /// Too many failed log-ins for this name or address; try again after the duration.
+    #[error("too many attempts")]
+    TooManyAttempts {
+        /// How long until the next attempt is accepted.
+        retry_after: Duration,
+    },
+    /// The request body is not the form the route expects.
+    #[error("bad request")]
+    BadRequest,
+    /// The request body is larger than a form may be.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Something inside the server failed (no randomness, a task that panicked).
+    #[error("internal: {0}")]
+    Internal(String),
     /// The store failed. A report that vanished between listing and loading (replaced by a
     /// re-import) is a 404; anything else is a 500.
     #[error("store: {0}")]
@@ -29,10 +69,22 @@ pub enum Error {
 /// The error page.
 #[derive(Debug, Template, WebTemplate)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
     layout: Layout,
+    heading: &'a str,
+    message: &'a str,
+}
+
+/// What an error response says, attached to the response so that [`render`] can show it
+/// again for the session, or as JSON under `/api/`.
+#[derive(Clone, Debug)]
+pub struct ErrorView {
+    /// The status of the page (303 for a log-in redirect).
+    status: StatusCode,
+    /// The status under `/api/` (401 instead of the log-in redirect).
+    api_status: StatusCode,
     heading: &'static str,
-    message: &'static str,
+    message: String,
 }
 
 impl Error {
@@ -40,48 +92,178 @@ impl Error {
         match self {
             Error::NotFound | Error::Store(StoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
+            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::BadRequest => StatusCode::BAD_REQUEST,
+            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Internal(_) | Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    fn view(&self) -> ErrorView {
+        let status = self.status();
+        let (heading, message): (&'static str, String) = match self {
+            Error::NotFound | Error::Store(StoreError::NotFound { .. }) => (
+                "ページが見つかりません",
+                "お探しのページは見つかりませんでした。アドレスに誤りがないかご確認いただくか、公開中の報告の一覧からお探しください。".to_owned(),
+            ),
+            Error::MethodNotAllowed => (
+                "この操作はできません",
+                "このページはこの方法では利用できません。公開中の報告の一覧からお探しください。".to_owned(),
+            ),
+            Error::LoginRequired { .. } => (
+                "ログインしてください",
+                "このページを利用するにはログインが必要です。".to_owned(),
+            ),
+            Error::Forbidden => (
+                "この操作の権限がありません",
+                "このページはお使いのユーザーの役割では利用できません。必要な場合は政策課にお問い合わせください。".to_owned(),
+            ),
+            Error::Csrf => (
+                "送信を受け付けられませんでした",
+                "フォームの有効期限が切れたか、別のサイトから送信された可能性があります。ページを読み込み直してから、もう一度お試しください。".to_owned(),
+            ),
+            Error::TooManyAttempts { retry_after } => (
+                "ログインの試行回数が上限を超えました",
+                format!(
+                    "しばらくログインできません。約{}分後にもう一度お試しください。",
+                    retry_after.as_secs().div_ceil(60).max(1)
+                ),
+            ),
+            Error::BadRequest => (
+                "送信内容を読み取れませんでした",
+                "フォームの内容を読み取れませんでした。ページを読み込み直してから、もう一度お試しください。".to_owned(),
+            ),
+            Error::PayloadTooLarge => (
+                "送信内容が大きすぎます",
+                "送信された内容が大きすぎるため受け付けられませんでした。".to_owned(),
+            ),
+            Error::Internal(_) | Error::Store(_) => {
+                tracing::error!(error = %self, "request failed");
+                (
+                    "システムエラーが発生しました",
+                    "ただいまページを表示できません。しばらく時間をおいてから、もう一度お試しください。".to_owned(),
+                )
+            }
+        };
+        let api_status = match self {
+            Error::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
+            _ => status,
+        };
+        ErrorView {
+            status,
+            api_status,
+            heading,
+            message,
+        }
+    }
+}
+
+impl ErrorView {
+    /// The HTML page, with the header bar of `user`.
+    fn page(&self, user: &CurrentUser) -> Response {
+        let page = ErrorPage {
+            layout: Layout {
+                title: self.heading.to_owned(),
+                crumbs: vec![
+                    Crumb::home(),
+                    Crumb {
+                        label: self.heading.to_owned(),
+                        href: None,
+                    },
+                ],
+                paper_a3: false,
+                session: user.bar(),
+            },
+            heading: self.heading,
+            message: &self.message,
+        };
+        (self.status, page).into_response()
+    }
+
+    /// The JSON body under `/api/`: `{"error": "…"}`.
+    fn json(&self) -> Response {
+        let body = serde_json::json!({ "error": self.message });
+        (self.api_status, axum::Json(body)).into_response()
     }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let (heading, message) = match status {
-            StatusCode::NOT_FOUND => (
-                "ページが見つかりません",
-                "お探しのページは見つかりませんでした。アドレスに誤りがないかご確認いただくか、公開中の報告の一覧からお探しください。",
-            ),
-            StatusCode::METHOD_NOT_ALLOWED => (
-                "この操作はできません",
-                "このページはこの方法では利用できません。公開中の報告の一覧からお探しください。",
-            ),
-            _ => {
-                tracing::error!(error = %self, "request failed");
-                (
-                    "システムエラーが発生しました",
-                    "ただいまページを表示できません。しばらく時間をおいてから、もう一度お試しください。",
-                )
+        let view = self.view();
+        let mut response = match &self {
+            Error::LoginRequired { next } => {
+                let location = match next {
+                    Some(next) => format!(
+                        "/login?next={}",
+                        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                    ),
+                    None => "/login".to_owned(),
+                };
+                let mut response = StatusCode::SEE_OTHER.into_response();
+                if let Ok(value) = HeaderValue::from_str(&location) {
+                    response.headers_mut().insert(LOCATION, value);
+                }
+                response
             }
+            _ => view.page(&CurrentUser::anonymous()),
         };
-        let page = ErrorPage {
-            layout: Layout {
-                title: heading.to_owned(),
-                crumbs: vec![
-                    Crumb::home(),
-                    Crumb {
-                        label: heading.to_owned(),
-                        href: None,
-                    },
-                ],
-                paper_a3: false,
-            },
-            heading,
-            message,
-        };
-        (status, page).into_response()
+        if let Error::TooManyAttempts { retry_after } = self {
+            let seconds = retry_after.as_secs().max(1).to_string();
+            if let Ok(value) = HeaderValue::from_str(&seconds) {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
+        }
+        response.extensions_mut().insert(view);
+        response
     }
+}
+
+/// Middleware: an error response (one carrying an [`ErrorView`]) becomes JSON under `/api/`,
+/// and the page of a logged-in user gets their header bar. Headers such as `Retry-After` are
+/// kept.
+pub async fn render(user: CurrentUser, request: Request, next: Next) -> Response {
+    let api = is_api(request.uri().path());
+    let response = next.run(request).await;
+    finish(response, api, &user)
+}
+
+/// `error` as the answer to a request for `path` by an anonymous visitor (for the layers
+/// outside [`render`]).
+pub(crate) fn respond(error: Error, path: &str) -> Response {
+    finish(
+        error.into_response(),
+        is_api(path),
+        &CurrentUser::anonymous(),
+    )
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn finish(response: Response, api: bool, user: &CurrentUser) -> Response {
+    let Some(view) = response.extensions().get::<ErrorView>().cloned() else {
+        return response;
+    };
+    let rendered = if api {
+        view.json()
+    } else if user.is_logged_in() && view.status != StatusCode::SEE_OTHER {
+        view.page(user)
+    } else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    let (new_parts, body) = rendered.into_parts();
+    parts.status = new_parts.status;
+    for (name, value) in &new_parts.headers {
+        parts.headers.insert(name.clone(), value.clone());
+    }
+    if api {
+        parts.headers.remove(LOCATION);
+    }
+    Response::from_parts(parts, body)
 }
 
 #[cfg(test)]
@@ -122,5 +304,39 @@ mod tests {
         assert!(body.contains("システムエラーが発生しました"), "{body}");
         assert!(!body.contains("secret"), "{body}");
         assert!(!body.contains("保存された行"), "{body}");
+    }
+
+    #[test]
+    fn login_required_redirects_with_the_address_to_come_back_to() {
+        let response = Error::LoginRequired {
+            next: Some("/admin/users?x=1&y=日本".to_owned()),
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some("/login?next=%2Fadmin%2Fusers%3Fx%3D1%26y%3D%E6%97%A5%E6%9C%AC")
+        );
+        let view = response.extensions().get::<ErrorView>().expect("a view");
+        assert_eq!(view.api_status, StatusCode::UNAUTHORIZED);
+    }
+
+    #[test]
+    fn too_many_attempts_says_when_to_retry() {
+        let response = Error::TooManyAttempts {
+            retry_after: Duration::from_secs(61),
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("61")
+        );
     }
 }

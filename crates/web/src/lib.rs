@@ -5,47 +5,64 @@
 //! Ctrl-C or SIGTERM. Pages are askama templates (auto-escaped) filled from view models built
 //! in Rust ([`views`]); every response carries the security headers of [`security`].
 //!
-//! Routes (all public, anonymous):
+//! Routes are declared in one table, [`routes::table`], each with who may use it
+//! ([`routes::Access`]); the router is built from it, so every route's access is decided on
+//! the server. Around every route: the session is read from its cookie ([`auth`]), errors are
+//! rendered for the session (or as JSON under `/api/`), state-changing requests pass the CSRF
+//! check ([`auth::csrf`]), and the security headers are added.
 //!
-//! | route | page |
-//! |---|---|
-//! | `GET /` | 公開中の報告: every stored edition, grouped by plan, newest year first |
-//! | `GET /plans/{plan_id}/{fiscal_year}` | an edition as a document (`?paper=a3` prints on A3) |
-//! | `GET /plans/{plan_id}/{fiscal_year}/items/{no}` | one item sheet, with links to its neighbours |
-//! | `GET /healthz` | `ok` (200) when the database answers, 503 otherwise |
-//! | `GET /assets/site.css`, `GET /assets/print.css` | the stylesheets, compiled in |
+//! | route | page | who |
+//! |---|---|---|
+//! | `GET /` | 公開中の報告: every stored edition, grouped by plan, newest year first | anyone |
+//! | `GET /plans/{plan_id}/{fiscal_year}` | an edition as a document (`?paper=a3` prints on A3) | anyone |
+//! | `GET /plans/{plan_id}/{fiscal_year}/items/{no}` | one item sheet, with links to its neighbours | anyone |
+//! | `GET /healthz` | `ok` (200) when the database answers, 503 otherwise | anyone |
+//! | `GET /assets/site.css`, `GET /assets/print.css` | the stylesheets, compiled in | anyone |
+//! | `GET /login`, `POST /login` | ログイン | anyone |
+//! | `POST /logout` | ログアウト | logged in |
+//! | `GET /account`, `POST /account/password` | アカウント, password change | logged in |
+//! | `GET /admin/users`, `POST /admin/users` | ユーザー管理 | admin |
 //!
 //! Anything else is a Japanese 404 page.
 
+mod account;
+mod admin;
 mod assets;
+pub mod auth;
 mod error;
+mod forms;
 mod health;
 mod public;
+pub mod routes;
 pub mod security;
+pub mod users;
 pub mod views;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware;
-use axum::routing::get;
 use kaikaku_store::SqliteStore;
 use tokio::net::TcpListener;
 
 pub use error::Error;
 
-/// What every handler shares: the store. Cheap to clone (one `Arc`).
+/// What every handler shares: the store and the log-in throttles. Cheap to clone (two
+/// `Arc`s).
 #[derive(Clone, Debug)]
 pub struct AppState {
     store: Arc<SqliteStore>,
+    throttles: Arc<auth::Throttles>,
 }
 
 impl AppState {
-    /// The state over `store`.
+    /// The state over `store`, with fresh log-in throttles.
     pub fn new(store: SqliteStore) -> AppState {
         AppState {
             store: Arc::new(store),
+            throttles: Arc::new(auth::Throttles::default()),
         }
     }
 
@@ -53,16 +70,35 @@ impl AppState {
     pub fn store(&self) -> &SqliteStore {
         &self.store
     }
+
+    /// The log-in throttles.
+    pub(crate) fn throttles(&self) -> &auth::Throttles {
+        &self.throttles
+    }
 }
 
-/// The whole application: every route, the 404 and 405 pages, the security headers.
+/// The whole application: every route of [`routes::table`] behind its access check, the 404
+/// and 405 pages, and around them the CSRF check, error rendering, the session and the
+/// security headers.
+///
+/// Log-in throttling by address needs the peer address: serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()`, as [`serve`] does (without it all
+/// clients share one address bucket).
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .merge(public::routes())
-        .merge(assets::routes())
-        .route("/healthz", get(health::healthz))
+    with_layers(routes::router(), state)
+}
+
+/// `routes` with the 404 and 405 pages and the layers every route has.
+fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .layer(middleware::from_fn(auth::csrf::protect))
+        .layer(middleware::from_fn(error::render))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::load_session,
+        ))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
 }
@@ -87,9 +123,12 @@ pub async fn serve_with_shutdown<F>(
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM. A signal that cannot be listened for is

@@ -8,30 +8,21 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
-use axum::routing::get;
 use kaikaku_model::{FiscalYear, Item, Report};
 use kaikaku_store::Store;
 
+use crate::auth::CurrentUser;
 use crate::views::{
     self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView, SummaryRowView,
 };
 use crate::{AppState, Error};
 
-/// The public routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(index))
-        .route("/plans/{plan_id}/{fiscal_year}", get(edition))
-        .route("/plans/{plan_id}/{fiscal_year}/items/{no}", get(item))
-}
-
 /// `GET /`: 公開中の報告.
 #[derive(Debug, Template, WebTemplate)]
 #[template(path = "index.html")]
-struct IndexPage {
+pub(crate) struct IndexPage {
     layout: Layout,
     plans: Vec<PlanGroup>,
 }
@@ -39,7 +30,7 @@ struct IndexPage {
 /// `GET /plans/{plan_id}/{fiscal_year}`: an edition as a document.
 #[derive(Debug, Template, WebTemplate)]
 #[template(path = "edition.html")]
-struct EditionPage {
+pub(crate) struct EditionPage {
     layout: Layout,
     head: EditionHead,
     summary: Vec<SummaryRowView>,
@@ -50,7 +41,7 @@ struct EditionPage {
 /// `GET /plans/{plan_id}/{fiscal_year}/items/{no}`: one item sheet.
 #[derive(Debug, Template, WebTemplate)]
 #[template(path = "item.html")]
-struct ItemPage {
+pub(crate) struct ItemPage {
     layout: Layout,
     head: EditionHead,
     sheet: SheetView,
@@ -69,7 +60,11 @@ struct ItemLink {
     label: String,
 }
 
-async fn index(State(state): State<AppState>) -> Result<IndexPage, Error> {
+/// `GET /`.
+pub(crate) async fn index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<IndexPage, Error> {
     let reports = state.store().list_reports().await?;
     Ok(IndexPage {
         layout: Layout {
@@ -79,13 +74,16 @@ async fn index(State(state): State<AppState>) -> Result<IndexPage, Error> {
                 href: None,
             }],
             paper_a3: false,
+            session: user.bar(),
         },
         plans: views::plan_groups(&reports),
     })
 }
 
-async fn edition(
+/// `GET /plans/{plan_id}/{fiscal_year}`.
+pub(crate) async fn edition(
     State(state): State<AppState>,
+    user: CurrentUser,
     key: EditionKey,
     RawQuery(query): RawQuery,
 ) -> Result<EditionPage, Error> {
@@ -102,6 +100,7 @@ async fn edition(
                 },
             ],
             paper_a3: wants_a3(query.as_deref()),
+            session: user.bar(),
         },
         summary: views::summary(&report),
         findings: views::findings(&kaikaku_check::check(&report)),
@@ -114,8 +113,10 @@ async fn edition(
     })
 }
 
-async fn item(
+/// `GET /plans/{plan_id}/{fiscal_year}/items/{no}`.
+pub(crate) async fn item(
     State(state): State<AppState>,
+    user: CurrentUser,
     ItemKey { edition: key, no }: ItemKey,
     RawQuery(query): RawQuery,
 ) -> Result<ItemPage, Error> {
@@ -147,6 +148,7 @@ async fn item(
                 },
             ],
             paper_a3: wants_a3(query.as_deref()),
+            session: user.bar(),
         },
         contents_href: format!("{}#{}", head.href, sheet.anchor),
         findings: views::findings(&findings),
@@ -181,7 +183,7 @@ fn wants_a3(query: Option<&str>) -> bool {
 
 /// The item address `/plans/{plan_id}/{fiscal_year}/items/{no}`.
 #[derive(Clone, Copy, Debug)]
-struct ItemKey {
+pub(crate) struct ItemKey {
     edition: EditionKey,
     no: u32,
 }

@@ -51,6 +51,35 @@ pub struct Layout {
     pub crumbs: Vec<Crumb>,
     /// Print on A3 landscape instead of A4 landscape (`?paper=a3`).
     pub paper_a3: bool,
+    /// Who is logged in, for the header bar; `None` for an anonymous visitor.
+    pub session: Option<SessionBar>,
+}
+
+/// The header bar of a logged-in user: name, role and the log-out form.
+#[derive(Clone)]
+pub struct SessionBar {
+    /// The log-in name.
+    pub name: String,
+    /// The role's Japanese label (`管理者（政策課）`).
+    pub role_label: &'static str,
+    /// The department, if any (shown for editors and reviewers).
+    pub department: Option<String>,
+    /// Whether to link the user administration (admins).
+    pub is_admin: bool,
+    /// The session's CSRF token, for the hidden `_csrf` field of every form.
+    pub csrf: String,
+}
+
+impl std::fmt::Debug for SessionBar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionBar")
+            .field("name", &self.name)
+            .field("role_label", &self.role_label)
+            .field("department", &self.department)
+            .field("is_admin", &self.is_admin)
+            .field("csrf", &"…")
+            .finish()
+    }
 }
 
 /// One step of the breadcrumbs.

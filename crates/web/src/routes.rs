@@ -1,0 +1,331 @@
+//! Every route of the site in one table, with who may use it. The router is built from
+//! [`table`], so a route cannot exist without its [`Access`]; the access is checked on the
+//! server, by a layer on each route, before the handler runs.
+//!
+//! To add a route, add one line to [`table`]:
+//!
+//! ```text
+//! Route::get("/cycle/{report_id}", Access::LoggedIn, cycle::board),
+//! Route::post("/cycle/{report_id}/lock", ADMIN, cycle::lock),
+//! Route::get("/api/v1/plans", Access::Public, api::plans),
+//! ```
+//!
+//! then add its expected outcomes to the authorisation matrix of `tests/http.rs`, which fails
+//! for any route of the table it has no entry for. A handler that needs finer rules than the
+//! route's access (an editor's own department) decides them itself with the extractors of
+//! [`crate::auth`] and [`kaikaku_model::workflow::may`].
+//!
+//! What the access check answers when it refuses: an anonymous visitor gets a 303 to
+//! `/login?next=…` (a 401 JSON body under `/api/`), a logged-in user whose role is not listed
+//! a 403 page (JSON under `/api/`). State-changing requests also pass the CSRF check of
+//! [`crate::auth::csrf`], which runs for every route.
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use kaikaku_model::workflow::Role;
+
+use crate::auth::{self, CurrentUser};
+use crate::{AppState, Error, account, admin, assets, health, public};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not.
+    Public,
+    /// Any logged-in user.
+    LoggedIn,
+    /// Logged-in users with one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// The policy division only.
+pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
+
+impl Access {
+    /// Whether a visitor with `role` (`None`: anonymous) may use the route.
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match (self, role) {
+            (Access::Public, _) => true,
+            (_, None) => false,
+            (Access::LoggedIn, Some(_)) => true,
+            (Access::Roles(roles), Some(role)) => roles.contains(&role),
+        }
+    }
+}
+
+/// What the table says about one route: its method, its path in axum's syntax
+/// (`/plans/{plan_id}/{fiscal_year}`) and who may use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// The HTTP method (GET also answers HEAD).
+    pub method: Method,
+    /// The path pattern.
+    pub path: &'static str,
+    /// Who may use it.
+    pub access: Access,
+}
+
+/// A route: its spec and its handler.
+#[derive(Debug)]
+pub struct Route {
+    /// What the route is and who may use it.
+    pub spec: RouteSpec,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    /// `GET path` (and HEAD).
+    pub fn get<H, T>(path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::GET, MethodFilter::GET, path, access, handler)
+    }
+
+    /// `POST path`.
+    pub fn post<H, T>(path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::POST, MethodFilter::POST, path, access, handler)
+    }
+
+    /// `PUT path`.
+    pub fn put<H, T>(path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::PUT, MethodFilter::PUT, path, access, handler)
+    }
+
+    /// `PATCH path`.
+    pub fn patch<H, T>(path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::PATCH, MethodFilter::PATCH, path, access, handler)
+    }
+
+    /// `DELETE path`.
+    pub fn delete<H, T>(path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Route::new(Method::DELETE, MethodFilter::DELETE, path, access, handler)
+    }
+
+    fn new<H, T>(
+        method: Method,
+        filter: MethodFilter,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Route {
+            spec: RouteSpec {
+                method,
+                path,
+                access,
+            },
+            handler: on(filter, handler)
+                .route_layer(middleware::from_fn_with_state(access, enforce)),
+        }
+    }
+}
+
+/// Every route of the site.
+pub fn table() -> Vec<Route> {
+    use Access::{LoggedIn, Public};
+    vec![
+        // Published editions (public.rs).
+        Route::get("/", Public, public::index),
+        Route::get("/plans/{plan_id}/{fiscal_year}", Public, public::edition),
+        Route::get(
+            "/plans/{plan_id}/{fiscal_year}/items/{no}",
+            Public,
+            public::item,
+        ),
+        Route::get("/healthz", Public, health::healthz),
+        Route::get("/assets/site.css", Public, assets::site_css),
+        Route::get("/assets/print.css", Public, assets::print_css),
+        // Logging in and out (auth/login.rs).
+        Route::get("/login", Public, auth::login::page),
+        Route::post("/login", Public, auth::login::submit),
+        Route::post("/logout", LoggedIn, auth::login::logout),
+        // The user's own account (account.rs).
+        Route::get("/account", LoggedIn, account::page),
+        Route::post("/account/password", LoggedIn, account::change_password),
+        // The policy division (admin.rs).
+        Route::get("/admin/users", ADMIN, admin::list),
+        Route::post("/admin/users", ADMIN, admin::create),
+    ]
+}
+
+/// What every route of [`table`] is and who may use it.
+pub fn specs() -> Vec<RouteSpec> {
+    table().into_iter().map(|route| route.spec).collect()
+}
+
+/// The router of [`table`], each route behind its access check.
+pub(crate) fn router() -> Router<AppState> {
+    table().into_iter().fold(Router::new(), |router, route| {
+        router.route(route.spec.path, route.handler)
+    })
+}
+
+/// The access check of one route.
+async fn enforce(
+    State(access): State<Access>,
+    user: CurrentUser,
+    request: Request,
+    next: Next,
+) -> Response {
+    if access.allows(user.role()) {
+        return next.run(request).await;
+    }
+    if user.is_logged_in() {
+        Error::Forbidden.into_response()
+    } else {
+        Error::LoginRequired {
+            next: auth::return_to(request.method(), request.uri()),
+        }
+        .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_by_role() {
+        let reviewers = Access::Roles(&[Role::Admin, Role::Reviewer]);
+        for role in [
+            None,
+            Some(Role::Admin),
+            Some(Role::Editor),
+            Some(Role::Reviewer),
+        ] {
+            assert!(Access::Public.allows(role));
+            assert_eq!(Access::LoggedIn.allows(role), role.is_some());
+            assert_eq!(ADMIN.allows(role), role == Some(Role::Admin));
+            assert_eq!(
+                reviewers.allows(role),
+                matches!(role, Some(Role::Admin | Role::Reviewer))
+            );
+        }
+    }
+
+    #[test]
+    fn every_route_is_declared_once() {
+        let specs = specs();
+        for (i, spec) in specs.iter().enumerate() {
+            assert!(
+                !specs[..i]
+                    .iter()
+                    .any(|s| s.method == spec.method && s.path == spec.path),
+                "{} {} twice",
+                spec.method,
+                spec.path
+            );
+        }
+        // Building the router panics on overlapping routes.
+        let _ = router();
+    }
+}
+
+/// The access check and the error rendering over real HTTP, on a route under `/api/` (the
+/// table has none yet).
+#[cfg(test)]
+mod api_tests {
+    use axum::routing::get;
+    use kaikaku_store::SqliteStore;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn an_api_route_answers_401_json_to_anonymous_visitors() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("k.db"))
+            .await
+            .expect("opens");
+        let state = AppState::new(store);
+        let routes = Router::new()
+            .route(
+                "/api/v1/private",
+                get(|| async { "secret" })
+                    .route_layer(middleware::from_fn_with_state(Access::LoggedIn, enforce)),
+            )
+            .route(
+                "/private",
+                get(|| async { "secret" })
+                    .route_layer(middleware::from_fn_with_state(Access::LoggedIn, enforce)),
+            );
+        let app = crate::with_layers(routes, state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let addr = listener.local_addr().expect("address");
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+
+        let api = client
+            .get(format!("http://{addr}/api/v1/private"))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(api.status(), reqwest::StatusCode::UNAUTHORIZED);
+        assert!(api.headers().get("location").is_none());
+        assert_eq!(
+            api.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/json")
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(&api.text().await.expect("body")).expect("JSON");
+        assert_eq!(
+            body,
+            serde_json::json!({ "error": "このページを利用するにはログインが必要です。" })
+        );
+
+        let page = client
+            .get(format!("http://{addr}/private?a=1"))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(page.status(), reqwest::StatusCode::SEE_OTHER);
+        assert_eq!(
+            page.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some("/login?next=%2Fprivate%3Fa%3D1")
+        );
+
+        let missing = client
+            .get(format!("http://{addr}/api/v1/nothing"))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
+        let body: serde_json::Value =
+            serde_json::from_str(&missing.text().await.expect("body")).expect("JSON");
+        assert!(body["error"].is_string(), "{body}");
+        server.abort();
+    }
+}
