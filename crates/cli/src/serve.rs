@@ -1,6 +1,7 @@
 //! `kaikaku serve`: the web server of `kaikaku-web` on a database file, or with `--demo` on a
 //! fresh database loaded with the sample reports compiled into the binary, so that the demo
-//! works from any directory, and with demo users whose log-ins are printed.
+//! works from any directory, with demo users whose log-ins are printed, and with the next
+//! report year of 楓町 opened so that the demo users have sheets to fill in.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,13 @@ const DEMO_USERS: [(&str, &str, Role, Option<&str>); 4] = [
     ("reviewer", "demo-reviewer-pass", Role::Reviewer, None),
 ];
 
+/// The plan whose next report year `--demo` opens (the bundled 楓町 report is its FY2024).
+const DEMO_CYCLE_PLAN: &str = "第3次楓町行政改革実施計画";
+/// The year `--demo` opens for it: 令和7年度.
+const DEMO_CYCLE_YEAR: i32 = 2025;
+/// How many days after today the demo's sheets are due.
+const DEMO_DUE_DAYS: usize = 30;
+
 /// The database when neither `--db` nor `--demo` says otherwise.
 const DEFAULT_DB: &str = "kaikaku.db";
 
@@ -64,10 +72,10 @@ pub fn run(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outcome>
 
 async fn serve(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outcome> {
     // The temporary directory of the demo lives as long as the server and is removed after it.
-    let (store, _demo_dir) = if demo {
+    let (store, _demo_dir, demo_edition) = if demo {
         demo_store(db).await?
     } else {
-        (open_store(&configured_db(db)).await?, None)
+        (open_store(&configured_db(db)).await?, None, None)
     };
     let listener = TcpListener::bind(addr)
         .await
@@ -84,6 +92,12 @@ async fn serve(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outc
         )?;
         if demo {
             demo_logins(&mut out, &format!("http://{local}/login"))?;
+        }
+        if let Some(id) = demo_edition {
+            writeln!(
+                out,
+                "記入中の報告（{DEMO_CYCLE_PLAN} 令和7年度）の進捗一覧: http://{local}/editions/{id}"
+            )?;
         }
         out.flush()?;
     }
@@ -102,9 +116,12 @@ fn configured_db(db: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
 }
 
-/// A fresh database with the bundled samples: `db` after deleting it (and its WAL files), or
-/// `demo.db` in a new temporary directory, returned so that the caller keeps it alive.
-async fn demo_store(db: Option<&Path>) -> anyhow::Result<(SqliteStore, Option<TempDir>)> {
+/// A fresh database with the bundled samples, the demo users and the next report year of 楓町
+/// open: `db` after deleting it (and its WAL files), or `demo.db` in a new temporary directory,
+/// returned so that the caller keeps it alive, with the id of the open edition.
+async fn demo_store(
+    db: Option<&Path>,
+) -> anyhow::Result<(SqliteStore, Option<TempDir>, Option<i64>)> {
     let (path, dir) = match db {
         Some(path) => {
             remove_database(path)?;
@@ -137,7 +154,43 @@ async fn demo_store(db: Option<&Path>) -> anyhow::Result<(SqliteStore, Option<Te
             .await
             .with_context(|| format!("デモ用のユーザー「{name}」を登録できません"))?;
     }
-    Ok((store, dir))
+    let edition = open_demo_cycle(&store).await?;
+    Ok((store, dir, Some(edition)))
+}
+
+/// Opens 令和7年度 of 楓町 as the demo admin, due [`DEMO_DUE_DAYS`] days from today, prints
+/// it, and returns the edition's id.
+async fn open_demo_cycle(store: &SqliteStore) -> anyhow::Result<i64> {
+    use kaikaku_store::Store;
+    let context = || format!("デモ用に{DEMO_CYCLE_PLAN}の令和7年度を開始できません");
+    let plan_id = store
+        .list_reports()
+        .await?
+        .iter()
+        .find(|r| r.plan_name == DEMO_CYCLE_PLAN)
+        .map(|r| r.plan_id)
+        .with_context(context)?;
+    let admin = store
+        .user_by_name(DEMO_USERS[0].0)
+        .await?
+        .with_context(context)?;
+    let year = kaikaku_model::FiscalYear::new(DEMO_CYCLE_YEAR).with_context(context)?;
+    let today = kaikaku_web::cycle::service::today();
+    let due = today.iter_days().nth(DEMO_DUE_DAYS).unwrap_or(today);
+    let id = store
+        .open_cycle(plan_id, year, Some(due), admin.id)
+        .await
+        .with_context(context)?;
+    let sheets = store.sheets(id).await?.len();
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "demo cycle: {DEMO_CYCLE_PLAN} {}: {sheets} sheets, due {} (edition {id})",
+        year.label(),
+        kaikaku_model::calendar::wareki_date(due)
+    )?;
+    out.flush()?;
+    Ok(id)
 }
 
 /// Prints the demo's log-ins: where to log in and a table of names and passwords.

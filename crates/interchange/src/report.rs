@@ -394,7 +394,9 @@ impl SummaryRowJson {
 }
 
 impl ItemJson {
-    fn into_model(self) -> Result<Item, InterchangeError> {
+    /// The model's item, or an error naming the field that does not convert (a path relative
+    /// to the item, such as `effects[0].quantities[1].unit`).
+    pub fn into_model(self) -> Result<Item, InterchangeError> {
         Ok(Item {
             no: ItemNo(self.no),
             title: self.title,

@@ -16,7 +16,8 @@ use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use kaikaku_store::StoreError;
+use kaikaku_model::workflow::Denied;
+use kaikaku_store::{Sheet, StoreError};
 
 use crate::auth::CurrentUser;
 use crate::views::{Crumb, Layout};
@@ -60,11 +61,87 @@ pub enum Error {
     /// Something inside the server failed (no randomness, a task that panicked).
     #[error("internal: {0}")]
     Internal(String),
-    /// The store failed. A report that vanished between listing and loading (replaced by a
-    /// re-import) is a 404; anything else is a 500.
+    /// A rule of the reporting cycle ([`kaikaku_model::workflow::may`]) refused the action:
+    /// the role or the department is a 403; a closed edition or a sheet state that does not
+    /// allow it is a 409.
+    #[error("denied: {0}")]
+    Denied(Denied),
+    /// A stale write: someone saved or moved the sheet since the client read it (409). Carries
+    /// the sheet as it is now, so that both versions can be shown.
+    #[error("conflict: the sheet is at version {current_version}")]
+    Conflict {
+        /// The sheet's version now.
+        current_version: i64,
+        /// The sheet as it is now.
+        current: Box<Sheet>,
+    },
+    /// The action is not possible in the current state (409); the message says why, in
+    /// Japanese (確定 while a check finding is open …).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// The request is well formed but a value is not acceptable (422); the message says which,
+    /// in Japanese (an empty reason, a date that is not a date, a field the sheet does not
+    /// have …).
+    #[error("invalid: {0}")]
+    Invalid(String),
+    /// The store failed or refused. What the client asked for that does not exist is a 404;
+    /// what the state of an edition or sheet does not allow (a stale version, a closed
+    /// edition, an edition that exists already …) a 409 and a value the store cannot keep a
+    /// 422, each with the store's Japanese message; a database failure is a 500.
     #[error("store: {0}")]
     Store(#[from] StoreError),
 }
+
+/// How the web layer answers a store error: see [`Error::Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StoreClass {
+    NotFound,
+    Conflict,
+    Unprocessable,
+    Failure,
+}
+
+fn store_class(error: &StoreError) -> StoreClass {
+    use StoreError as E;
+    match error {
+        E::NotFound { .. }
+        | E::SheetNotFound { .. }
+        | E::PlanNotFound { .. }
+        | E::CommentNotFound { .. }
+        | E::UserNotFound { .. } => StoreClass::NotFound,
+        E::EditionInCycle { .. }
+        | E::EditionExists { .. }
+        | E::RevisionExists { .. }
+        | E::NoPreviousEdition { .. }
+        | E::PreviousNotPublished { .. }
+        | E::EditionClosed { .. }
+        | E::EditionTransition { .. }
+        | E::NotAllConfirmed { .. }
+        | E::Conflict { .. }
+        | E::InvalidTransition { .. }
+        | E::AlreadyWaived { .. }
+        | E::DuplicateUser { .. } => StoreClass::Conflict,
+        E::MissingPlanName { .. }
+        | E::MissingFiscalYear { .. }
+        | E::DuplicateItem { .. }
+        | E::UnstorableUnit { .. }
+        | E::OutOfRange { .. }
+        | E::FixedField { .. } => StoreClass::Unprocessable,
+        E::Open { .. } | E::Migrate(_) | E::Database(_) | E::Corrupt { .. } => StoreClass::Failure,
+    }
+}
+
+/// True when a refusal is about the role or the department (403), not the state (409).
+fn denied_by_role(denied: &Denied) -> bool {
+    matches!(denied, Denied::Role | Denied::OtherDepartment)
+}
+
+/// The heading of a 403 page (the authorisation tests look for it).
+const FORBIDDEN_HEADING: &str = "この操作の権限がありません";
+/// The heading of a 409 page.
+const REFUSED_HEADING: &str = "この操作はいまは行えません";
+/// The heading of a 422 page.
+const INVALID_HEADING: &str = "入力内容を確認してください";
 
 /// The error page.
 #[derive(Debug, Template, WebTemplate)]
@@ -88,23 +165,65 @@ pub struct ErrorView {
 }
 
 impl Error {
-    fn status(&self) -> StatusCode {
+    /// The HTTP status of the error.
+    pub fn status(&self) -> StatusCode {
         match self {
-            Error::NotFound | Error::Store(StoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::Store(error) => match store_class(error) {
+                StoreClass::NotFound => StatusCode::NOT_FOUND,
+                StoreClass::Conflict => StatusCode::CONFLICT,
+                StoreClass::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+                StoreClass::Failure => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            Error::Denied(denied) if denied_by_role(denied) => StatusCode::FORBIDDEN,
+            Error::Denied(_) | Error::Conflict { .. } | Error::Refused(_) => StatusCode::CONFLICT,
+            Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Internal(_) | Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// The Japanese sentence that says what went wrong, as the error page shows it (for pages
+    /// that show a refusal beside the form that caused it).
+    pub fn message(&self) -> String {
+        self.view().message
     }
 
     fn view(&self) -> ErrorView {
         let status = self.status();
         let (heading, message): (&'static str, String) = match self {
-            Error::NotFound | Error::Store(StoreError::NotFound { .. }) => (
+            Error::Store(error) if store_class(error) == StoreClass::Conflict => {
+                (REFUSED_HEADING, error.to_string())
+            }
+            Error::Store(error) if store_class(error) == StoreClass::Unprocessable => {
+                (INVALID_HEADING, error.to_string())
+            }
+            Error::Denied(denied) if denied_by_role(denied) => {
+                (FORBIDDEN_HEADING, format!("{denied}。"))
+            }
+            Error::Denied(denied) => (REFUSED_HEADING, format!("{denied}。")),
+            Error::Conflict { current_version, .. } => (
+                REFUSED_HEADING,
+                StoreError::Conflict {
+                    current_version: *current_version,
+                }
+                .to_string(),
+            ),
+            Error::Refused(message) => (REFUSED_HEADING, message.clone()),
+            Error::Invalid(message) => (INVALID_HEADING, message.clone()),
+            Error::NotFound
+            | Error::Store(
+                StoreError::NotFound { .. }
+                | StoreError::SheetNotFound { .. }
+                | StoreError::PlanNotFound { .. }
+                | StoreError::CommentNotFound { .. }
+                | StoreError::UserNotFound { .. },
+            ) => (
                 "ページが見つかりません",
                 "お探しのページは見つかりませんでした。アドレスに誤りがないかご確認いただくか、公開中の報告の一覧からお探しください。".to_owned(),
             ),
@@ -117,7 +236,7 @@ impl Error {
                 "このページを利用するにはログインが必要です。".to_owned(),
             ),
             Error::Forbidden => (
-                "この操作の権限がありません",
+                FORBIDDEN_HEADING,
                 "このページはお使いのユーザーの役割では利用できません。必要な場合は政策課にお問い合わせください。".to_owned(),
             ),
             Error::Csrf => (

@@ -22,13 +22,27 @@
 //! | `POST /logout` | ログアウト | logged in |
 //! | `GET /account`, `POST /account/password` | アカウント, password change | logged in |
 //! | `GET /admin/users`, `POST /admin/users` | ユーザー管理 | admin |
+//! | `GET /cycle` | 進行中の報告 (editions not published yet) | logged in |
+//! | `POST /cycle` | opens a report year | admin |
+//! | `GET /editions/{id}` | the progress board | logged in |
+//! | `POST /editions/{id}/lock`, `/unlock`, `/publish`, `/correction` | the edition's state | admin |
+//! | `GET /editions/{id}/sheets/{no}`, `POST …` | a sheet: read, or edit and save (`may` decides) | logged in |
+//! | `GET /editions/{id}/sheets/{no}/history` | the sheet's history with readable diffs | logged in |
+//! | `POST /editions/{id}/sheets/{no}/transition` | 提出, 差戻し, 確定, 確定解除 (`may` decides) | logged in |
+//! | `POST /editions/{id}/sheets/{no}/comments`, `…/comments/{comment_id}/resolve` | comments | admin, reviewer |
+//! | `POST /editions/{id}/sheets/{no}/waivers` | 指摘の確認済み | admin |
+//!
+//! The reporting cycle's operations live in [`cycle::service`], which the pages and the JSON
+//! API share.
 //!
 //! Anything else is a Japanese 404 page.
 
 mod account;
 mod admin;
+mod api;
 mod assets;
 pub mod auth;
+pub mod cycle;
 mod error;
 mod forms;
 mod health;

@@ -10,10 +10,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
-use kaikaku_model::{FiscalYear, Item, Report};
-use kaikaku_store::Store;
+use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
+use kaikaku_store::{Cycle, Store, StoredReport};
 
 use crate::auth::CurrentUser;
+use crate::cycle::views::ChangeView;
 use crate::views::{
     self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView, SummaryRowView,
 };
@@ -36,6 +37,7 @@ pub(crate) struct EditionPage {
     summary: Vec<SummaryRowView>,
     findings: Vec<FindingView>,
     sheets: Vec<SheetView>,
+    correction: Option<CorrectionBox>,
 }
 
 /// `GET /plans/{plan_id}/{fiscal_year}/items/{no}`: one item sheet.
@@ -50,6 +52,32 @@ pub(crate) struct ItemPage {
     contents_href: String,
     previous: Option<ItemLink>,
     next: Option<ItemLink>,
+    correction: Option<CorrectionBox>,
+}
+
+/// The 訂正 box of a corrected edition (revision 2 and later): why, when, and what changed
+/// from the revision before.
+#[derive(Debug)]
+struct CorrectionBox {
+    /// 第2版.
+    revision: i32,
+    /// When the correction was published (和暦).
+    published: String,
+    /// Why.
+    note: String,
+    /// The changes, item by item.
+    changes: Vec<CorrectionLine>,
+}
+
+/// One change of a correction.
+#[derive(Debug)]
+struct CorrectionLine {
+    /// `No.2 事務事業の整理・統廃合の推進`.
+    item: String,
+    /// The item's address.
+    href: String,
+    /// The change, with its readable diff.
+    change: ChangeView,
 }
 
 /// A link to a neighbouring item.
@@ -87,9 +115,11 @@ pub(crate) async fn edition(
     key: EditionKey,
     RawQuery(query): RawQuery,
 ) -> Result<EditionPage, Error> {
-    let report = load_edition(&state, key).await?;
+    let (stored, report) = load_edition(&state, key).await?;
     let head = EditionHead::new(key, &report);
+    let correction = correction_box(&state, &stored, &report, key, None).await?;
     Ok(EditionPage {
+        correction,
         layout: Layout {
             title: report.title.clone(),
             crumbs: vec![
@@ -120,8 +150,9 @@ pub(crate) async fn item(
     ItemKey { edition: key, no }: ItemKey,
     RawQuery(query): RawQuery,
 ) -> Result<ItemPage, Error> {
-    let report = load_edition(&state, key).await?;
+    let (stored, report) = load_edition(&state, key).await?;
     let item = report.item(no).ok_or(Error::NotFound)?;
+    let correction = correction_box(&state, &stored, &report, key, Some(item.no)).await?;
     let head = EditionHead::new(key, &report);
     let sheet = SheetView::new(key, &report.fiscal_years, item);
     let findings: Vec<_> = kaikaku_check::check(&report)
@@ -154,6 +185,7 @@ pub(crate) async fn item(
         findings: views::findings(&findings),
         previous: previous.map(link),
         next: next.map(link),
+        correction,
         sheet,
         head,
     })
@@ -163,13 +195,53 @@ pub(crate) async fn item(
 ///
 /// Fails with [`Error::NotFound`] when no stored report has this plan and fiscal year, and
 /// with [`Error::Store`] when the database fails.
-async fn load_edition(state: &AppState, key: EditionKey) -> Result<Report, Error> {
+async fn load_edition(state: &AppState, key: EditionKey) -> Result<(StoredReport, Report), Error> {
     let reports = state.store().list_reports().await?;
     let stored = reports
-        .iter()
+        .into_iter()
         .find(|stored| EditionKey::of(stored) == Some(key))
         .ok_or(Error::NotFound)?;
-    Ok(state.store().load_report(stored.id).await?)
+    let report = state.store().load_report(stored.id).await?;
+    Ok((stored, report))
+}
+
+/// The 訂正 box of `stored` when it is a correction (revision 2 or later): the changes from
+/// the revision before, all of them or those of item `only`.
+async fn correction_box(
+    state: &AppState,
+    stored: &StoredReport,
+    report: &Report,
+    key: EditionKey,
+    only: Option<ItemNo>,
+) -> Result<Option<CorrectionBox>, Error> {
+    if stored.revision <= 1 {
+        return Ok(None);
+    }
+    let edition = state.store().edition(stored.id).await?;
+    let changes = crate::cycle::service::correction_changes(state.store(), &edition).await?;
+    let title = |no: ItemNo| {
+        report
+            .item(no.0)
+            .map_or_else(|| no.to_string(), |item| format!("{no} {}", item.title))
+    };
+    Ok(Some(CorrectionBox {
+        revision: stored.revision,
+        published: stored
+            .published_at
+            .as_deref()
+            .map(crate::cycle::views::when)
+            .unwrap_or_default(),
+        note: stored.correction_note.clone().unwrap_or_default(),
+        changes: changes
+            .iter()
+            .filter(|(no, _)| only.is_none_or(|only| only == *no))
+            .map(|(no, change)| CorrectionLine {
+                item: title(*no),
+                href: key.item_href(*no),
+                change: ChangeView::new(change),
+            })
+            .collect(),
+    }))
 }
 
 /// True when the query string asks for A3 paper (`paper=a3`). Any other query is ignored.
@@ -246,7 +318,7 @@ fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
 
 /// A positive number written canonically: ASCII digits, no sign, no leading zero, at most 18
 /// digits. One address per page: `/plans/01/2021` and `/plans/+1/2021` are not found.
-fn number(text: &str) -> Option<u64> {
+pub(crate) fn number(text: &str) -> Option<u64> {
     let canonical = !text.is_empty()
         && text.len() <= 18
         && text.bytes().all(|b| b.is_ascii_digit())

@@ -30,7 +30,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use kaikaku_model::workflow::Role;
 
 use crate::auth::{self, CurrentUser};
-use crate::{AppState, Error, account, admin, assets, health, public};
+use crate::{AppState, Error, account, admin, api, assets, cycle, health, public};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +45,10 @@ pub enum Access {
 
 /// The policy division only.
 pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
+
+/// Those who comment on drafts: the policy division and the reform committee
+/// ([`kaikaku_model::workflow::may_comment`]).
+pub const COMMENTERS: Access = Access::Roles(&[Role::Admin, Role::Reviewer]);
 
 impl Access {
     /// Whether a visitor with `role` (`None`: anonymous) may use the route.
@@ -172,6 +176,103 @@ pub fn table() -> Vec<Route> {
         // The policy division (admin.rs).
         Route::get("/admin/users", ADMIN, admin::list),
         Route::post("/admin/users", ADMIN, admin::create),
+        // The reporting cycle (cycle/pages.rs): finer rules (an editor's own department,
+        // the state of a sheet) are decided by the cycle service.
+        Route::get("/cycle", LoggedIn, cycle::pages::index),
+        Route::post("/cycle", ADMIN, cycle::pages::open),
+        Route::get("/editions/{id}", LoggedIn, cycle::pages::board),
+        Route::post("/editions/{id}/lock", ADMIN, cycle::pages::lock),
+        Route::post("/editions/{id}/unlock", ADMIN, cycle::pages::unlock),
+        Route::post("/editions/{id}/publish", ADMIN, cycle::pages::publish),
+        Route::post("/editions/{id}/correction", ADMIN, cycle::pages::correction),
+        Route::get("/editions/{id}/sheets/{no}", LoggedIn, cycle::pages::sheet),
+        Route::post("/editions/{id}/sheets/{no}", LoggedIn, cycle::pages::save),
+        Route::get(
+            "/editions/{id}/sheets/{no}/history",
+            LoggedIn,
+            cycle::pages::history,
+        ),
+        Route::post(
+            "/editions/{id}/sheets/{no}/transition",
+            LoggedIn,
+            cycle::pages::transition,
+        ),
+        Route::post(
+            "/editions/{id}/sheets/{no}/comments",
+            COMMENTERS,
+            cycle::pages::comment,
+        ),
+        Route::post(
+            "/editions/{id}/sheets/{no}/comments/{comment_id}/resolve",
+            COMMENTERS,
+            cycle::pages::resolve,
+        ),
+        Route::post(
+            "/editions/{id}/sheets/{no}/waivers",
+            ADMIN,
+            cycle::pages::waive,
+        ),
+        // The JSON API (api/): the same access as the pages; writes go through the cycle
+        // service. Every route here is documented in api/openapi.rs (a test checks).
+        Route::get("/api/v1/openapi.json", Public, api::openapi::serve),
+        Route::get("/api/v1/session", LoggedIn, api::session::show),
+        Route::get("/api/v1/plans", Public, api::published::plans),
+        Route::get(
+            "/api/v1/plans/{plan_id}/{fiscal_year}",
+            Public,
+            api::published::edition,
+        ),
+        Route::get(
+            "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
+            Public,
+            api::published::item,
+        ),
+        Route::get("/api/v1/editions", LoggedIn, api::cycle::editions),
+        Route::get("/api/v1/editions/{id}", LoggedIn, api::cycle::edition),
+        Route::get(
+            "/api/v1/editions/{id}/sheets/{no}",
+            LoggedIn,
+            api::cycle::sheet,
+        ),
+        Route::get(
+            "/api/v1/editions/{id}/sheets/{no}/history",
+            LoggedIn,
+            api::cycle::history,
+        ),
+        Route::put(
+            "/api/v1/editions/{id}/sheets/{no}",
+            LoggedIn,
+            api::cycle::save,
+        ),
+        Route::post(
+            "/api/v1/editions/{id}/sheets/{no}/transitions",
+            LoggedIn,
+            api::cycle::transition,
+        ),
+        Route::post(
+            "/api/v1/editions/{id}/sheets/{no}/comments",
+            COMMENTERS,
+            api::cycle::comment,
+        ),
+        Route::post(
+            "/api/v1/editions/{id}/sheets/{no}/comments/{comment_id}/resolve",
+            COMMENTERS,
+            api::cycle::resolve,
+        ),
+        Route::post(
+            "/api/v1/editions/{id}/sheets/{no}/waivers",
+            ADMIN,
+            api::cycle::waive,
+        ),
+        Route::post("/api/v1/cycle", ADMIN, api::cycle::open_year),
+        Route::post("/api/v1/editions/{id}/lock", ADMIN, api::cycle::lock),
+        Route::post("/api/v1/editions/{id}/unlock", ADMIN, api::cycle::unlock),
+        Route::post("/api/v1/editions/{id}/publish", ADMIN, api::cycle::publish),
+        Route::post(
+            "/api/v1/editions/{id}/correction",
+            ADMIN,
+            api::cycle::correction,
+        ),
     ]
 }
 

@@ -812,6 +812,12 @@ struct Case {
     url: fn(&TestApp) -> String,
     form: fn(Who) -> Vec<(String, String)>,
     expect: [Outcome; 4],
+    /// For routes of the JSON API on what the matrix sets up ([`api::World`]): the address
+    /// and, for writes, the JSON body (sent with `X-CSRF-Token` instead of a form).
+    api: Option<api::ApiCall>,
+    /// For the cycle pages on what the matrix sets up ([`cycle_pages::PageWorld`]): the
+    /// address and the form for each role.
+    page: Option<cycle_pages::PageCall>,
 }
 
 fn no_form(_: Who) -> Vec<(String, String)> {
@@ -825,6 +831,8 @@ fn case(method: Method, path: &'static str, expect: [Outcome; 4]) -> Case {
         url: |_| String::new(),
         form: no_form,
         expect,
+        api: None,
+        page: None,
     }
 }
 
@@ -892,7 +900,166 @@ fn matrix() -> Vec<Case> {
             },
             ..case(post.clone(), "/admin/users", [L, A, F, F])
         },
+        // The JSON API (api/): published data, the session, the cycle on `api::World`.
+        case(get.clone(), "/api/v1/openapi.json", [A, A, A, A]),
+        case(get.clone(), "/api/v1/session", [L, A, A, A]),
+        case(get.clone(), "/api/v1/plans", [A, A, A, A]),
+        Case {
+            url: |app| format!("/api/v1{}", app.edition(OSAKI_PLAN)),
+            ..case(
+                get.clone(),
+                "/api/v1/plans/{plan_id}/{fiscal_year}",
+                [A, A, A, A],
+            )
+        },
+        Case {
+            url: |app| format!("/api/v1{}/items/19", app.edition(OSAKI_PLAN)),
+            ..case(
+                get.clone(),
+                "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
+                [A, A, A, A],
+            )
+        },
+        case(get.clone(), "/api/v1/editions", [L, A, A, A]),
+        Case {
+            api: api::ApiCall::at(|w| format!("/api/v1/editions/{}", w.open)),
+            ..case(get.clone(), "/api/v1/editions/{id}", [L, A, A, A])
+        },
+        Case {
+            api: api::ApiCall::at(|w| format!("/api/v1/editions/{}/sheets/2", w.open)),
+            ..case(
+                get.clone(),
+                "/api/v1/editions/{id}/sheets/{no}",
+                [L, A, A, A],
+            )
+        },
+        Case {
+            api: api::ApiCall::at(|w| format!("/api/v1/editions/{}/sheets/2/history", w.open)),
+            ..case(
+                get.clone(),
+                "/api/v1/editions/{id}/sheets/{no}/history",
+                [L, A, A, A],
+            )
+        },
+        Case {
+            // The sheet saved as it is, from its version now.
+            api: Some(api::ApiCall {
+                url: |w| format!("/api/v1/editions/{}/sheets/2", w.open),
+                state: Some(|w| format!("/api/v1/editions/{}/sheets/2", w.open)),
+                body: Some(
+                    |_, _, sheet| serde_json::json!({ "version": sheet["version"], "item": sheet["item"] }),
+                ),
+            }),
+            ..case(
+                Method::PUT,
+                "/api/v1/editions/{id}/sheets/{no}",
+                [L, A, A, F],
+            )
+        },
+        Case {
+            // Sheet 6 is 確定: the admin reopens it, then its editor submits it.
+            api: Some(api::ApiCall {
+                url: |w| format!("/api/v1/editions/{}/sheets/6/transitions", w.open),
+                state: Some(|w| format!("/api/v1/editions/{}/sheets/6", w.open)),
+                body: Some(|who, _, sheet| {
+                    let action = if who == Who::Admin {
+                        "reopen"
+                    } else {
+                        "submit"
+                    };
+                    serde_json::json!({ "action": action, "version": sheet["version"] })
+                }),
+            }),
+            ..case(
+                post.clone(),
+                "/api/v1/editions/{id}/sheets/{no}/transitions",
+                [L, A, A, F],
+            )
+        },
+        Case {
+            api: Some(api::ApiCall {
+                url: |w| format!("/api/v1/editions/{}/sheets/2/comments", w.open),
+                state: None,
+                body: Some(|_, _, _| serde_json::json!({ "field": "goal", "body": "matrix" })),
+            }),
+            ..case(
+                post.clone(),
+                "/api/v1/editions/{id}/sheets/{no}/comments",
+                [L, A, F, A],
+            )
+        },
+        Case {
+            api: api::ApiCall::at(|w| {
+                format!(
+                    "/api/v1/editions/{}/sheets/2/comments/{}/resolve",
+                    w.open, w.comment
+                )
+            }),
+            ..case(
+                post.clone(),
+                "/api/v1/editions/{id}/sheets/{no}/comments/{comment_id}/resolve",
+                [L, A, F, A],
+            )
+        },
+        Case {
+            // Sheet 7's 総計 does not add up.
+            api: Some(api::ApiCall {
+                url: |w| format!("/api/v1/editions/{}/sheets/7/waivers", w.open),
+                state: Some(|w| format!("/api/v1/editions/{}/sheets/7", w.open)),
+                body: Some(
+                    |_, _, sheet| serde_json::json!({ "finding_key": sheet["findings"][0]["key"], "reason": "matrix" }),
+                ),
+            }),
+            ..case(
+                post.clone(),
+                "/api/v1/editions/{id}/sheets/{no}/waivers",
+                [L, A, F, F],
+            )
+        },
+        Case {
+            api: Some(api::ApiCall {
+                url: |_| "/api/v1/cycle".to_owned(),
+                state: None,
+                body: Some(
+                    |_, w, _| serde_json::json!({ "plan_id": w.osaki_plan, "fiscal_year": 2022 }),
+                ),
+            }),
+            ..case(post.clone(), "/api/v1/cycle", [L, A, F, F])
+        },
+        Case {
+            api: Some(api::ApiCall {
+                url: |w| format!("/api/v1/editions/{}/lock", w.lockable),
+                state: None,
+                body: Some(|_, _, _| serde_json::json!({ "base_date": "2025-05-31" })),
+            }),
+            ..case(post.clone(), "/api/v1/editions/{id}/lock", [L, A, F, F])
+        },
+        Case {
+            // After the lock above.
+            api: api::ApiCall::at(|w| format!("/api/v1/editions/{}/publish", w.lockable)),
+            ..case(post.clone(), "/api/v1/editions/{id}/publish", [L, A, F, F])
+        },
+        Case {
+            // After the publication above.
+            api: Some(api::ApiCall {
+                url: |w| format!("/api/v1/editions/{}/correction", w.lockable),
+                state: None,
+                body: Some(|_, _, _| serde_json::json!({ "note": "matrix" })),
+            }),
+            ..case(
+                post.clone(),
+                "/api/v1/editions/{id}/correction",
+                [L, A, F, F],
+            )
+        },
+        Case {
+            api: api::ApiCall::at(|w| format!("/api/v1/editions/{}/unlock", w.locked)),
+            ..case(post.clone(), "/api/v1/editions/{id}/unlock", [L, A, F, F])
+        },
     ]
+    .into_iter()
+    .chain(cycle_pages::matrix())
+    .collect()
 }
 
 /// The address a case requests: its `url`, else its path (which then has no parameters).
@@ -923,6 +1090,12 @@ fn observed(page: &Page, path: &str) -> Option<Outcome> {
         StatusCode::SEE_OTHER if to_login && !path.starts_with("/api/") => Some(Outcome::Login),
         StatusCode::UNAUTHORIZED if path.starts_with("/api/") => Some(Outcome::Login),
         StatusCode::FORBIDDEN if page.body.contains("この操作の権限がありません") => {
+            Some(Outcome::Forbidden)
+        }
+        // The JSON of a route's access check says so in its message.
+        StatusCode::FORBIDDEN
+            if path.starts_with("/api/") && page.body.contains("役割では利用できません") =>
+        {
             Some(Outcome::Forbidden)
         }
         _ => None,
@@ -958,15 +1131,44 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     assert!(stale.is_empty(), "matrix entries for no route: {stale:?}");
 
     let app = TestApp::spawn().await;
+    let world = api::World::build(&app).await;
+    let pages = cycle_pages::PageWorld::build(&app, &world).await;
     let mut failures = Vec::new();
     for case in &matrix {
-        let url = url_of(case, &app);
+        let url = match (&case.api, &case.page) {
+            (Some(call), _) => (call.url)(&world),
+            (None, Some(call)) => (call.url)(&pages),
+            (None, None) => url_of(case, &app),
+        };
         for (who, expected) in Who::ALL.into_iter().zip(case.expect) {
             // A fresh session for every request: logging out or changing a password must not
             // leak into the next case.
             let login = app.login_as(who).await;
             let changes_state = case.method != Method::GET;
-            let mut fields = (case.form)(who);
+            if let (Some(call), true) = (&case.api, changes_state) {
+                let page = api::matrix_write(
+                    &app,
+                    &world,
+                    case.method.clone(),
+                    &url,
+                    call,
+                    who,
+                    login.as_ref(),
+                )
+                .await;
+                let got = observed(&page, &url);
+                if got != Some(expected) {
+                    failures.push(format!(
+                        "{} {} as {who:?}: expected {expected:?}, got {got:?} ({} {})",
+                        case.method, case.path, page.status, page.body
+                    ));
+                }
+                continue;
+            }
+            let mut fields = match &case.page {
+                Some(call) => call.fields(who, &pages).await,
+                None => (case.form)(who),
+            };
             if let (true, Some(login)) = (changes_state, &login) {
                 fields.push(("_csrf".to_owned(), login.csrf.clone()));
             }
@@ -1584,4 +1786,2724 @@ async fn api_errors_are_json() {
         body["error"].as_str().is_some_and(|m| !m.is_empty()),
         "{body}"
     );
+}
+
+// -------------------------------------------------------------------------------------------
+// The JSON API under /api/v1.
+// -------------------------------------------------------------------------------------------
+
+mod api {
+    use kaikaku_model::workflow::{Field, SheetState};
+    use kaikaku_model::{Decimal, FiscalYear, ItemNo};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// What the authorisation matrix acts on, set up in the matrix's database through a second
+    /// connection to it (the store, not the routes under test).
+    #[derive(Clone, Debug)]
+    pub(super) struct World {
+        /// 楓町 FY2025, open. Sheets 2 and 6 are the editor's (総務課); 6 is 確定, 7 has a
+        /// total that does not add up; sheet 2 has a comment.
+        pub open: i64,
+        /// The comment on sheet 2 of `open`.
+        pub comment: i64,
+        /// A correction of 楓町 FY2024, open, every sheet 確定: ready to lock.
+        pub lockable: i64,
+        /// A correction of 大崎市 FY2021, locked.
+        pub locked: i64,
+        /// 大崎市's plan, whose FY2022 is not opened.
+        pub osaki_plan: i64,
+    }
+
+    impl World {
+        pub(super) async fn build(app: &TestApp) -> World {
+            let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+                .await
+                .expect("opens the app's database");
+            let admin = store
+                .user_by_name("admin")
+                .await
+                .expect("reads")
+                .expect("the admin")
+                .id;
+            let stored = |plan: &str| {
+                app.reports
+                    .iter()
+                    .find(|r| r.plan_name == plan)
+                    .unwrap_or_else(|| panic!("{plan} is stored"))
+                    .clone()
+            };
+            let (kaede, osaki) = (stored(KAEDE_PLAN), stored(OSAKI_PLAN));
+            let year = FiscalYear::new(2025).expect("a year");
+            let open = store
+                .open_cycle(kaede.plan_id, year, None, admin)
+                .await
+                .expect("opens FY2025");
+            confirm(&store, open, ItemNo(6), admin).await;
+            let seven = store.sheet(open, ItemNo(7)).await.expect("sheet 7");
+            let mut item = seven.item.clone();
+            let total = item
+                .effects
+                .iter_mut()
+                .find(|row| row.is_total)
+                .expect("a 総計 row");
+            total.quantities[0].value = Decimal::from(13);
+            store
+                .save_sheet(
+                    open,
+                    ItemNo(7),
+                    seven.version,
+                    &item,
+                    SheetState::InProgress,
+                    admin,
+                )
+                .await
+                .expect("saves sheet 7");
+            let comment = store
+                .add_comment(open, ItemNo(2), Field::Goal, admin, "matrix")
+                .await
+                .expect("comments");
+            let lockable = store
+                .open_correction(kaede.id, "matrix", admin)
+                .await
+                .expect("corrects 楓町");
+            confirm_all(&store, lockable, admin).await;
+            let locked = store
+                .open_correction(osaki.id, "matrix", admin)
+                .await
+                .expect("corrects 大崎市");
+            confirm_all(&store, locked, admin).await;
+            let base_date = chrono::NaiveDate::from_ymd_opt(2022, 5, 31).expect("a date");
+            store
+                .lock_edition(locked, base_date, admin)
+                .await
+                .expect("locks");
+            World {
+                open,
+                comment,
+                lockable,
+                locked,
+                osaki_plan: osaki.plan_id,
+            }
+        }
+    }
+
+    /// Moves a sheet to 確定 through the store (saving it first when it is not started).
+    async fn confirm(store: &SqliteStore, report_id: i64, no: ItemNo, by: i64) {
+        let sheet = store.sheet(report_id, no).await.expect("a sheet");
+        let mut version = sheet.version;
+        if sheet.state != SheetState::InProgress {
+            version = store
+                .save_sheet(
+                    report_id,
+                    no,
+                    version,
+                    &sheet.item,
+                    SheetState::InProgress,
+                    by,
+                )
+                .await
+                .expect("saves");
+        }
+        for to in [SheetState::Submitted, SheetState::Confirmed] {
+            version = store
+                .transition(report_id, no, version, to, by, &[])
+                .await
+                .expect("moves");
+        }
+    }
+
+    async fn confirm_all(store: &SqliteStore, report_id: i64, by: i64) {
+        for sheet in store.sheets(report_id).await.expect("the sheets") {
+            confirm(store, report_id, sheet.no, by).await;
+        }
+    }
+
+    /// How the matrix calls a route of the API that needs the world: its address, and for
+    /// writes a JSON body built for each role from the JSON that `state` answers now (the
+    /// sheet, for its version; `Null` without one).
+    #[derive(Clone, Copy)]
+    pub(super) struct ApiCall {
+        pub url: fn(&World) -> String,
+        pub state: Option<fn(&World) -> String>,
+        pub body: Option<fn(Who, &World, &Value) -> Value>,
+    }
+
+    impl ApiCall {
+        pub(super) fn at(url: fn(&World) -> String) -> Option<ApiCall> {
+            Some(ApiCall {
+                url,
+                state: None,
+                body: None,
+            })
+        }
+    }
+
+    /// The matrix's request for a write: the JSON body (if any) with the session's token in
+    /// `X-CSRF-Token`.
+    pub(super) async fn matrix_write(
+        app: &TestApp,
+        world: &World,
+        method: Method,
+        url: &str,
+        call: &ApiCall,
+        who: Who,
+        login: Option<&Login>,
+    ) -> Page {
+        let state = match call.state {
+            Some(state) => {
+                let admin = app.login("admin", "admin-password-1").await;
+                let client = Client { app, login: admin };
+                let (status, body) = client.get(&state(world)).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                body
+            }
+            None => Value::Null,
+        };
+        let body = call.body.map(|body| body(who, world, &state));
+        send(
+            app,
+            method,
+            url,
+            login,
+            login.map(|l| l.csrf.as_str()),
+            body.as_ref(),
+        )
+        .await
+    }
+
+    /// Sends `body` as JSON (when given) with `token` in `X-CSRF-Token` (when given).
+    async fn send(
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        login: Option<&Login>,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Page {
+        let mut headers = Vec::new();
+        if let Some(token) = token {
+            headers.push(("x-csrf-token", token));
+        }
+        send_raw(
+            app,
+            method,
+            path,
+            login,
+            &headers,
+            body.map(|b| ("application/json", b.to_string())),
+        )
+        .await
+    }
+
+    async fn send_raw(
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        login: Option<&Login>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, String)>,
+    ) -> Page {
+        let mut request = app.raw.request(method, format!("{}{path}", app.base));
+        if let Some(login) = login {
+            request = request.header("cookie", &login.cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some((content_type, body)) = body {
+            request = request.header("content-type", content_type).body(body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("a text body"),
+        }
+    }
+
+    fn json_of(page: &Page) -> Value {
+        serde_json::from_str(&page.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}), {}:\n{}", page.status, page.body))
+    }
+
+    /// An API client: a logged-in session and its CSRF token, read from `/api/v1/session`.
+    struct Client<'a> {
+        app: &'a TestApp,
+        login: Login,
+    }
+
+    impl<'a> Client<'a> {
+        async fn new(app: &'a TestApp, name: &str, password: &str) -> Client<'a> {
+            let mut login = app.login(name, password).await;
+            let client = Client {
+                app,
+                login: login.clone(),
+            };
+            let (status, session) = client.get("/api/v1/session").await;
+            assert_eq!(status, StatusCode::OK, "{session}");
+            let token = session["csrf_token"].as_str().expect("a token").to_owned();
+            assert_eq!(token, login.csrf, "the token of the pages' forms");
+            login.csrf = token;
+            Client { app, login }
+        }
+
+        async fn get(&self, path: &str) -> (StatusCode, Value) {
+            let page = send(self.app, Method::GET, path, Some(&self.login), None, None).await;
+            assert_eq!(
+                page.header("content-type"),
+                Some("application/json"),
+                "{path}: {}",
+                page.body
+            );
+            (page.status, json_of(&page))
+        }
+
+        async fn send(&self, method: Method, path: &str, body: &Value) -> (StatusCode, Value) {
+            let page = send(
+                self.app,
+                method,
+                path,
+                Some(&self.login),
+                Some(&self.login.csrf),
+                Some(body),
+            )
+            .await;
+            let json = if page.body.is_empty() {
+                Value::Null
+            } else {
+                json_of(&page)
+            };
+            (page.status, json)
+        }
+
+        async fn put(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+            self.send(Method::PUT, path, body).await
+        }
+
+        async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+            self.send(Method::POST, path, body).await
+        }
+    }
+
+    async fn admin(app: &TestApp) -> Client<'_> {
+        Client::new(app, "admin", "admin-password-1").await
+    }
+
+    async fn editor(app: &TestApp) -> Client<'_> {
+        Client::new(app, "editor", "editor-password-1").await
+    }
+
+    async fn reviewer(app: &TestApp) -> Client<'_> {
+        Client::new(app, "reviewer", "reviewer-password-1").await
+    }
+
+    /// Opens 楓町 FY2025 through the API and returns the edition id.
+    async fn open_kaede_2025(app: &TestApp, admin: &Client<'_>) -> i64 {
+        let kaede = app
+            .reports
+            .iter()
+            .find(|r| r.plan_name == KAEDE_PLAN)
+            .expect("楓町 is stored");
+        let (status, edition) = admin
+            .post(
+                "/api/v1/cycle",
+                &json!({ "plan_id": kaede.plan_id, "fiscal_year": 2025, "due_date": "2025-06-30" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{edition}");
+        assert_eq!(edition["state"], "open");
+        assert_eq!(edition["fiscal_year"], 2025);
+        assert_eq!(edition["due_date"], "2025-06-30");
+        edition["id"].as_i64().expect("an id")
+    }
+
+    fn sheet_path(edition: i64, no: u32) -> String {
+        format!("/api/v1/editions/{edition}/sheets/{no}")
+    }
+
+    /// The sheet's item with a 実績 narrative for FY2025 saying `text`.
+    fn with_actual(sheet: &Value, text: &str) -> Value {
+        let mut item = sheet["item"].clone();
+        item["narratives"] = json!([
+            { "fiscal_year": 2025, "kind": "actual", "text": text }
+        ]);
+        item
+    }
+
+    fn actual_text(sheet: &Value) -> Option<&str> {
+        sheet["item"]["narratives"]
+            .as_array()?
+            .iter()
+            .find(|n| n["kind"] == "actual" && n["fiscal_year"] == 2025)?["text"]
+            .as_str()
+    }
+
+    #[tokio::test]
+    async fn the_openapi_document_describes_every_api_route_and_nothing_else() {
+        let app = TestApp::spawn().await;
+        let page = app
+            .call(Method::GET, "/api/v1/openapi.json", None, None)
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.header("content-type"), Some("application/json"));
+        let document = json_of(&page);
+        assert_eq!(document["openapi"], "3.1.0");
+        let paths = document["paths"].as_object().expect("paths");
+        let routes: Vec<(String, String)> = kaikaku_web::routes::specs()
+            .into_iter()
+            .filter(|spec| spec.path.starts_with("/api/v1/"))
+            .map(|spec| (spec.method.as_str().to_lowercase(), spec.path.to_owned()))
+            .collect();
+        assert!(routes.len() >= 19, "{routes:?}");
+        let undocumented: Vec<String> = routes
+            .iter()
+            .filter(|(method, path)| paths.get(path).and_then(|p| p.get(method)).is_none())
+            .map(|(method, path)| format!("{method} {path}"))
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "routes missing from the OpenAPI document: {undocumented:?}"
+        );
+        let mut documented = Vec::new();
+        for (path, operations) in paths {
+            for method in operations.as_object().expect("operations").keys() {
+                documented.push((method.clone(), path.clone()));
+            }
+        }
+        let phantom: Vec<String> = documented
+            .iter()
+            .filter(|op| !routes.contains(op))
+            .map(|(method, path)| format!("{method} {path}"))
+            .collect();
+        assert!(phantom.is_empty(), "documented but no route: {phantom:?}");
+        // The interchange shapes, the error shape and the security are described.
+        let schemas = &document["components"]["schemas"];
+        for name in [
+            "Report", "Item", "Quantity", "Finding", "Error", "Conflict", "Sheet",
+        ] {
+            assert!(schemas[name].is_object(), "schema {name}");
+        }
+        assert_eq!(
+            schemas["Quantity"]["properties"]["value"]["type"], "string",
+            "decimals are strings"
+        );
+        let security = &document["components"]["securitySchemes"];
+        assert_eq!(security["session"]["in"], "cookie");
+        assert_eq!(security["csrf"]["name"], "X-CSRF-Token");
+        let put = &paths["/api/v1/editions/{id}/sheets/{no}"]["put"];
+        assert_eq!(put["security"], json!([{ "session": [], "csrf": [] }]));
+        assert!(put["responses"]["409"].is_object());
+    }
+
+    #[tokio::test]
+    async fn published_data_is_the_interchange_format() {
+        let app = TestApp::spawn().await;
+        let page = app.call(Method::GET, "/api/v1/plans", None, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let plans = json_of(&page);
+        let osaki = plans["plans"]
+            .as_array()
+            .expect("plans")
+            .iter()
+            .find(|p| p["plan_name"] == OSAKI_PLAN)
+            .expect("the real sample's plan");
+        let edition = &osaki["editions"][0];
+        assert_eq!(edition["fiscal_year"], 2021);
+        assert_eq!(edition["fiscal_year_label"], "令和3年度");
+        assert_eq!(edition["revision"], 1);
+        assert_eq!(edition["items"], 22);
+        let url = edition["url"].as_str().expect("a url");
+        assert_eq!(url, format!("/api/v1{}", app.edition(OSAKI_PLAN)));
+
+        let page = app.call(Method::GET, url, None, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let report = json_of(&page);
+        assert_eq!(report["plan_name"], OSAKI_PLAN);
+        assert_eq!(report["report_fiscal_year"], 2021);
+        assert_eq!(report["revision"], 1);
+        assert!(report["published_at"].is_string());
+        assert_eq!(report["items"].as_array().map(Vec::len), Some(22));
+        let findings: Vec<i64> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["item_no"].as_i64())
+            .collect();
+        assert!(
+            findings.contains(&20) && findings.contains(&21),
+            "{findings:?}"
+        );
+
+        let page = app
+            .call(Method::GET, &format!("{url}/items/19"), None, None)
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let item = json_of(&page);
+        assert_eq!(item["no"], 19);
+        assert_eq!(item["effects"][0]["quantities"][1]["value"], "427794446");
+        assert_eq!(item["effects"][0]["quantities"][1]["unit"], "円");
+        assert_eq!(item["effects"][0]["quantities"][1]["yen"], "427794446");
+        // The same item as in the edition.
+        assert_eq!(item, report["items"][18]);
+
+        for missing in [
+            format!("{url}/items/99"),
+            format!("{url}/items/019"),
+            "/api/v1/plans/1/1999".to_owned(),
+            "/api/v1/plans/x/2021".to_owned(),
+            "/api/v1/plans/999/2021".to_owned(),
+        ] {
+            let page = app.call(Method::GET, &missing, None, None).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{missing}");
+            assert!(json_of(&page)["error"].is_string(), "{missing}");
+        }
+    }
+
+    #[tokio::test]
+    async fn drafts_are_not_published_data() {
+        let app = TestApp::spawn().await;
+        let admin = admin(&app).await;
+        open_kaede_2025(&app, &admin).await;
+        let plans = json_of(&app.call(Method::GET, "/api/v1/plans", None, None).await);
+        let years: Vec<&Value> = plans["plans"]
+            .as_array()
+            .expect("plans")
+            .iter()
+            .flat_map(|p| p["editions"].as_array().expect("editions"))
+            .map(|e| &e["fiscal_year"])
+            .collect();
+        assert_eq!(years.len(), 2, "{plans}");
+        assert!(!years.contains(&&json!(2025)), "{plans}");
+        let kaede = app.edition(KAEDE_PLAN).replace("/2024", "/2025");
+        let page = app
+            .call(Method::GET, &format!("/api/v1{kaede}"), None, None)
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        // Anonymous clients see nothing of the cycle.
+        for path in ["/api/v1/editions", "/api/v1/session"] {
+            let page = app.call(Method::GET, path, None, None).await;
+            assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{path}");
+            assert_eq!(page.header("content-type"), Some("application/json"));
+            assert_eq!(
+                json_of(&page)["error"],
+                "このページを利用するにはログインが必要です。"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_session_tells_who_is_logged_in_and_the_csrf_token() {
+        let app = TestApp::spawn().await;
+        let editor = editor(&app).await;
+        let (status, session) = editor.get("/api/v1/session").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(session["name"], "editor");
+        assert_eq!(session["role"], "editor");
+        assert_eq!(session["role_label"], "記入担当課");
+        assert_eq!(session["department"], "総務課");
+        assert_eq!(session["csrf_token"], editor.login.csrf.as_str());
+        let reviewer = reviewer(&app).await;
+        let (_, session) = reviewer.get("/api/v1/session").await;
+        assert_eq!(session["department"], Value::Null);
+    }
+
+    #[tokio::test]
+    async fn editions_boards_and_sheets_as_the_pages_show_them() {
+        let app = TestApp::spawn().await;
+        let admin = admin(&app).await;
+        let id = open_kaede_2025(&app, &admin).await;
+        let editor = editor(&app).await;
+        let (status, list) = editor.get("/api/v1/editions").await;
+        assert_eq!(status, StatusCode::OK);
+        let open = list["editions"]
+            .as_array()
+            .expect("editions")
+            .iter()
+            .find(|e| e["id"] == id)
+            .expect("the new edition");
+        assert_eq!(open["state"], "open");
+        assert_eq!(open["state_label"], "受付中");
+        assert_eq!(open["origin"], "cycle");
+        assert_eq!(list["editions"].as_array().map(Vec::len), Some(3));
+
+        let (status, board) = editor.get(&format!("/api/v1/editions/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(board["id"], id);
+        let rows = board["sheets"].as_array().expect("rows");
+        assert_eq!(rows.len(), 9);
+        for row in rows {
+            assert_eq!(row["state"], "not_started");
+            assert_eq!(row["version"], 1);
+            let own = row["reporting_department"] == "総務課";
+            assert_eq!(row["own"], own, "{row}");
+            assert_eq!(row["editable"], own, "{row}");
+        }
+
+        let (status, sheet) = editor.get(&sheet_path(id, 2)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(sheet["item"]["no"], 2);
+        assert_eq!(sheet["item"]["reporting_department"], "総務課");
+        assert_eq!(sheet["item"]["narratives"], json!([]));
+        assert_eq!(sheet["state"], "not_started");
+        assert_eq!(sheet["version"], 1);
+        assert!(
+            sheet["copied"]
+                .as_array()
+                .expect("copied")
+                .contains(&json!("goal"))
+        );
+        assert!(
+            sheet["previous_forecast"]
+                .as_str()
+                .is_some_and(|t| t.contains("事務事業評価"))
+        );
+        assert_eq!(sheet["permissions"]["save"], true);
+        assert_eq!(sheet["permissions"]["confirm"], false);
+
+        for missing in [
+            sheet_path(id, 99),
+            sheet_path(999, 2),
+            format!("/api/v1/editions/{id}/sheets/x"),
+            "/api/v1/editions/0".to_owned(),
+        ] {
+            let (status, body) = editor.get(&missing).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{missing}: {body}");
+        }
+    }
+
+    /// The "Done when" of the concurrency requirement: two clients save the same sheet from
+    /// the same version at the same time; exactly one wins, the other gets 409 with the
+    /// winner's text, and nothing of the loser is written.
+    #[tokio::test]
+    async fn concurrent_saves_from_one_version_one_wins_the_other_gets_409() {
+        let app = TestApp::spawn().await;
+        let admin = admin(&app).await;
+        let id = open_kaede_2025(&app, &admin).await;
+        let editor = editor(&app).await;
+        let path = sheet_path(id, 2);
+        for round in 1..=3 {
+            let (_, seen_by_editor) = editor.get(&path).await;
+            let (_, seen_by_admin) = admin.get(&path).await;
+            assert_eq!(seen_by_editor["version"], seen_by_admin["version"]);
+            let version = seen_by_editor["version"].as_i64().expect("a version");
+            let editor_text = format!("記入担当課の実績（{round}回目）");
+            let admin_text = format!("政策課の修正（{round}回目）");
+            let editor_body =
+                json!({ "version": version, "item": with_actual(&seen_by_editor, &editor_text) });
+            let admin_body =
+                json!({ "version": version, "item": with_actual(&seen_by_admin, &admin_text) });
+            let history_before = editor.get(&format!("{path}/history")).await.1;
+
+            let ((editor_status, editor_answer), (admin_status, admin_answer)) = tokio::join!(
+                editor.put(&path, &editor_body),
+                admin.put(&path, &admin_body)
+            );
+
+            let mut statuses = [editor_status, admin_status];
+            statuses.sort();
+            assert_eq!(
+                statuses,
+                [StatusCode::OK, StatusCode::CONFLICT],
+                "round {round}: {editor_answer} / {admin_answer}"
+            );
+            let (winner, winner_text, loser_text, won, lost) = if editor_status == StatusCode::OK {
+                (
+                    "editor",
+                    &editor_text,
+                    &admin_text,
+                    &editor_answer,
+                    &admin_answer,
+                )
+            } else {
+                (
+                    "admin",
+                    &admin_text,
+                    &editor_text,
+                    &admin_answer,
+                    &editor_answer,
+                )
+            };
+            assert_eq!(won["version"], version + 1, "{winner}: {won}");
+            assert_eq!(won["state"], "in_progress");
+            // The 409 carries the sheet as the winner left it.
+            assert!(
+                lost["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("他の人が更新しました")),
+                "{lost}"
+            );
+            assert_eq!(lost["current_version"], version + 1, "{lost}");
+            assert_eq!(lost["current"]["version"], version + 1);
+            assert_eq!(
+                actual_text(&lost["current"]),
+                Some(winner_text.as_str()),
+                "{lost}"
+            );
+
+            let (_, after) = editor.get(&path).await;
+            assert_eq!(after["version"], version + 1);
+            assert_eq!(actual_text(&after), Some(winner_text.as_str()));
+            assert_eq!(after["updated_by"], winner);
+
+            let (_, history) = editor.get(&format!("{path}/history")).await;
+            let before = history_before["entries"].as_array().expect("entries").len();
+            let entries = history["entries"].as_array().expect("entries");
+            let new = &entries[before..];
+            assert!(!new.is_empty(), "the winner's change is journaled");
+            let text = serde_json::to_string(new).expect("JSON");
+            assert!(text.contains(winner_text.as_str()), "{text}");
+            assert!(!text.contains(loser_text.as_str()), "{text}");
+            assert!(new.iter().all(|e| e["user"] == winner), "{text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_save_leaves_the_sheet_as_it_was() {
+        let app = TestApp::spawn().await;
+        let admin = admin(&app).await;
+        let id = open_kaede_2025(&app, &admin).await;
+        let editor = editor(&app).await;
+        let reviewer = reviewer(&app).await;
+        let path = sheet_path(id, 2);
+        let (_, sheet) = editor.get(&path).await;
+        let version = sheet["version"].as_i64().expect("a version");
+        let (status, saved) = editor
+            .put(
+                &path,
+                &json!({ "version": version, "item": with_actual(&sheet, "最初の実績") }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let (_, before) = editor.get(&path).await;
+        let (_, history_before) = editor.get(&format!("{path}/history")).await;
+        let version = before["version"].as_i64().expect("a version");
+        let changed = |text: &str| with_actual(&before, text);
+
+        // A stale version.
+        let (status, body) = editor
+            .put(
+                &path,
+                &json!({ "version": version - 1, "item": changed("古い版から") }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["current_version"], version);
+        assert_eq!(body["current"]["item"], before["item"]);
+        // Another department's sheet (No.3 is デジタル推進課's).
+        let other = sheet_path(id, 3);
+        let (_, third) = editor.get(&other).await;
+        let (_, third_history) = editor.get(&format!("{other}/history")).await;
+        let (status, body) = editor
+            .put(
+                &other,
+                &json!({ "version": third["version"], "item": with_actual(&third, "他の課") }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["error"], "他の課のシートは編集できません。");
+        assert_eq!(editor.get(&other).await.1, third);
+        assert_eq!(
+            editor.get(&format!("{other}/history")).await.1,
+            third_history
+        );
+        // A reviewer changes nothing.
+        let (status, body) = reviewer
+            .put(
+                &path,
+                &json!({ "version": version, "item": changed("査読者") }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        // Items that do not convert, or change what identifies the sheet.
+        let mut bad_unit = changed("単位");
+        bad_unit["effects"][0]["quantities"] =
+            json!([{ "label": "額", "value": "1", "unit": "ドル", "status": null }]);
+        let mut bad_value = changed("数値");
+        bad_value["effects"][0]["quantities"] =
+            json!([{ "label": "額", "value": 1, "unit": "円", "status": null }]);
+        let mut bad_no = changed("番号");
+        bad_no["no"] = json!(3);
+        let mut bad_department = changed("課");
+        bad_department["reporting_department"] = json!("財政課");
+        let mut bad_year = changed("年度");
+        bad_year["narratives"][0]["fiscal_year"] = json!(3);
+        for (item, status, field) in [
+            (
+                bad_unit,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("item.effects[0].quantities[0].unit"),
+            ),
+            (
+                bad_year,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("item.narratives[0].fiscal_year"),
+            ),
+            (bad_no, StatusCode::UNPROCESSABLE_ENTITY, None),
+            (bad_department, StatusCode::UNPROCESSABLE_ENTITY, None),
+            (
+                bad_value,
+                StatusCode::BAD_REQUEST,
+                Some("item.effects[0].quantities[0].value"),
+            ),
+        ] {
+            let (got, body) = editor
+                .put(&path, &json!({ "version": version, "item": item }))
+                .await;
+            assert_eq!(got, status, "{body}");
+            assert!(body["error"].is_string(), "{body}");
+            if let Some(field) = field {
+                assert_eq!(body["field"], field, "{body}");
+                assert!(
+                    body["error"].as_str().is_some_and(|e| e.contains(field)),
+                    "{body}"
+                );
+            }
+        }
+        // Not JSON, not the shape, not the type.
+        let login = Some(&editor.login);
+        let token = [("x-csrf-token", editor.login.csrf.as_str())];
+        for (content_type, body, status) in [
+            (
+                "application/json",
+                "{\"version\": ".to_owned(),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                "application/json",
+                "[1, 2]".to_owned(),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                "application/json",
+                "{\"version\": 2}".to_owned(),
+                StatusCode::BAD_REQUEST,
+            ),
+            ("application/json", String::new(), StatusCode::BAD_REQUEST),
+            (
+                "text/plain",
+                "{}".to_owned(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ),
+            (
+                "application/x-www-form-urlencoded",
+                "version=2".to_owned(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ),
+            (
+                "application/json",
+                format!("{{\"pad\": \"{}\"}}", "x".repeat(1024 * 1024 + 1)),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+        ] {
+            let page = send_raw(
+                &app,
+                Method::PUT,
+                &path,
+                login,
+                &token,
+                Some((content_type, body)),
+            )
+            .await;
+            assert_eq!(page.status, status, "{content_type}: {}", page.body);
+            let message = json_of(&page)["error"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                !message.is_empty() && !message.is_ascii(),
+                "Japanese: {message}"
+            );
+        }
+        let page = send_raw(
+            &app,
+            Method::PUT,
+            &path,
+            login,
+            &token,
+            Some((
+                "application/json",
+                "{\"version\": 2,\n \"item\": }".to_owned(),
+            )),
+        )
+        .await;
+        let message = json_of(&page)["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(message.contains("2行"), "{message}");
+        let page = send_raw(
+            &app,
+            Method::PUT,
+            &path,
+            login,
+            &token,
+            Some(("application/json", "{}".to_owned())),
+        )
+        .await;
+        assert!(
+            json_of(&page)["error"]
+                .as_str()
+                .is_some_and(|m| m.contains("「version」")),
+            "{}",
+            page.body
+        );
+
+        assert_eq!(editor.get(&path).await.1, before);
+        assert_eq!(
+            editor.get(&format!("{path}/history")).await.1,
+            history_before
+        );
+    }
+
+    #[tokio::test]
+    async fn writes_need_the_csrf_token_and_a_login() {
+        let app = TestApp::spawn().await;
+        let admin = admin(&app).await;
+        let id = open_kaede_2025(&app, &admin).await;
+        let editor = editor(&app).await;
+        let path = sheet_path(id, 2);
+        let (_, before) = editor.get(&path).await;
+        let body =
+            json!({ "version": before["version"], "item": with_actual(&before, "トークンなし") });
+        for token in [None, Some("not-the-token"), Some(admin.login.csrf.as_str())] {
+            let page = send(
+                &app,
+                Method::PUT,
+                &path,
+                Some(&editor.login),
+                token,
+                Some(&body),
+            )
+            .await;
+            assert_eq!(
+                page.status,
+                StatusCode::FORBIDDEN,
+                "{token:?}: {}",
+                page.body
+            );
+            assert_eq!(page.header("content-type"), Some("application/json"));
+            assert!(
+                json_of(&page)["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("別のサイトから送信"))
+            );
+        }
+        let page = send(
+            &app,
+            Method::POST,
+            "/api/v1/cycle",
+            Some(&admin.login),
+            None,
+            Some(&json!({ "plan_id": 1, "fiscal_year": 2022 })),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        let page = send(&app, Method::PUT, &path, None, None, Some(&body)).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            json_of(&page)["error"],
+            "このページを利用するにはログインが必要です。"
+        );
+        assert!(page.header("location").is_none());
+        assert_eq!(editor.get(&path).await.1, before);
+        assert_eq!(
+            editor.get("/api/v1/editions").await.1["editions"]
+                .as_array()
+                .map(Vec::len),
+            Some(3)
+        );
+    }
+
+    /// The whole cycle through the API: save, submit, return with a comment, resubmit,
+    /// 確定 refused while a finding is open, a waiver, 確定, lock, publish, read as published
+    /// data, and a correction.
+    #[tokio::test]
+    async fn the_whole_cycle_through_the_api() {
+        let app = TestApp::spawn().await;
+        let admin = admin(&app).await;
+        let editor = editor(&app).await;
+        let reviewer = reviewer(&app).await;
+        let id = open_kaede_2025(&app, &admin).await;
+        let path = sheet_path(id, 2);
+        let transitions = format!("{path}/transitions");
+
+        // The editor saves and submits.
+        let (_, sheet) = editor.get(&path).await;
+        let (status, saved) = editor
+            .put(&path, &json!({ "version": sheet["version"], "item": with_actual(&sheet, "評価を実施した。") }))
+            .await;
+        assert_eq!(
+            (status, &saved["state"]),
+            (StatusCode::OK, &json!("in_progress")),
+            "{saved}"
+        );
+        let (status, submitted) = editor
+            .post(
+                &transitions,
+                &json!({ "action": "submit", "version": saved["version"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{submitted}");
+        assert_eq!(submitted["state"], "submitted");
+        // Editors neither confirm nor comment; reviewers comment.
+        let (status, _) = editor
+            .post(
+                &transitions,
+                &json!({ "action": "confirm", "version": submitted["version"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = editor
+            .post(
+                &format!("{path}/comments"),
+                &json!({ "field": "goal", "body": "自分で" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, created) = reviewer
+            .post(
+                &format!("{path}/comments"),
+                &json!({ "field": "narratives.0", "body": "数値で示してください。" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let (status, _) = reviewer
+            .post(
+                &format!("{path}/comments/{}/resolve", created["id"]),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        // An unknown action, a field the sheet does not have, a return without comments.
+        for (body, status) in [
+            (
+                json!({ "action": "approve", "version": submitted["version"] }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                json!({ "action": "save", "version": submitted["version"] }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                json!({ "action": "return", "version": submitted["version"], "comments": [{ "field": "narratives.9", "body": "x" }] }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                json!({ "action": "return", "version": submitted["version"], "comments": [{ "field": "nowhere", "body": "x" }] }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                json!({ "action": "return", "version": submitted["version"] }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                json!({ "action": "return", "version": 1, "comments": [{ "field": "goal", "body": "x" }] }),
+                StatusCode::CONFLICT,
+            ),
+        ] {
+            let (got, answer) = admin.post(&transitions, &body).await;
+            assert_eq!(got, status, "{body}: {answer}");
+        }
+        // The admin returns it with a comment on one field.
+        let (status, returned) = admin
+            .post(&transitions, &json!({
+                "action": "return",
+                "version": submitted["version"],
+                "comments": [{ "field": "narratives.0", "body": "成果を数値で記載してください。" }]
+            }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{returned}");
+        assert_eq!(returned["state"], "returned");
+        let (_, sheet) = editor.get(&path).await;
+        let comment = sheet["comments"]
+            .as_array()
+            .expect("comments")
+            .iter()
+            .find(|c| c["body"] == "成果を数値で記載してください。")
+            .expect("the return's comment");
+        assert_eq!(comment["field"], "narratives.0");
+        assert_eq!(comment["field_label"], "取組内容 1");
+        // The editor fixes and resubmits in one request (保存して提出 is only from 入力中).
+        let (status, saved) = editor
+            .put(&path, &json!({ "version": sheet["version"], "item": with_actual(&sheet, "評価を実施し、3事業を統合した。") }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let (status, resubmitted) = editor
+            .put(&path, &json!({ "version": saved["version"], "item": with_actual(&sheet, "評価を実施し、3事業を統合した。"), "submit": true }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{resubmitted}");
+        assert_eq!(resubmitted["state"], "submitted");
+        let (status, confirmed) = admin
+            .post(
+                &transitions,
+                &json!({ "action": "confirm", "version": resubmitted["version"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{confirmed}");
+        assert_eq!(confirmed["state"], "confirmed");
+
+        // Sheet 7 with a 総計 that does not add up: 確定 is refused until it is waived.
+        let seven = sheet_path(id, 7);
+        let (_, sheet) = admin.get(&seven).await;
+        let mut item = sheet["item"].clone();
+        let effects = item["effects"].as_array_mut().expect("effects");
+        let total = effects
+            .iter_mut()
+            .find(|e| e["is_total"] == true)
+            .expect("a 総計");
+        total["quantities"][0]["value"] = json!("13");
+        let (status, saved) = admin
+            .put(
+                &seven,
+                &json!({ "version": sheet["version"], "item": item }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let (status, submitted) = admin
+            .post(
+                &format!("{seven}/transitions"),
+                &json!({ "action": "submit", "version": saved["version"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{submitted}");
+        let (_, sheet) = admin.get(&seven).await;
+        let finding = &sheet["findings"][0];
+        assert_eq!(finding["kind"], "total_mismatch");
+        assert_eq!(finding["stated"], "13");
+        assert_eq!(finding["computed"], "12");
+        assert_eq!(finding["waived"], false);
+        let (status, refused) = admin
+            .post(
+                &format!("{seven}/transitions"),
+                &json!({ "action": "confirm", "version": submitted["version"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        assert!(
+            refused["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("確定できません")),
+            "{refused}"
+        );
+        let (status, _) = editor
+            .post(
+                &format!("{seven}/waivers"),
+                &json!({ "finding_key": finding["key"], "reason": "x" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, answer) = admin
+            .post(
+                &format!("{seven}/waivers"),
+                &json!({ "finding_key": "no-such-finding", "reason": "確認済み" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        let (status, answer) = admin
+            .post(
+                &format!("{seven}/waivers"),
+                &json!({ "finding_key": finding["key"], "reason": "  " }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        let (status, waiver) = admin
+            .post(
+                &format!("{seven}/waivers"),
+                &json!({ "finding_key": finding["key"], "reason": "原本の記載どおり" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{waiver}");
+        let (_, sheet) = admin.get(&seven).await;
+        assert_eq!(sheet["findings"][0]["waived"], true);
+        assert_eq!(sheet["waivers"][0]["reason"], "原本の記載どおり");
+        let (status, confirmed) = admin
+            .post(
+                &format!("{seven}/transitions"),
+                &json!({ "action": "confirm", "version": sheet["version"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{confirmed}");
+
+        // Locking waits for every sheet.
+        let lock = format!("/api/v1/editions/{id}/lock");
+        let (status, refused) = admin
+            .post(&lock, &json!({ "base_date": "2026-03-31" }))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        let (_, board) = admin.get(&format!("/api/v1/editions/{id}")).await;
+        for row in board["sheets"].as_array().expect("rows") {
+            if row["state"] == "confirmed" {
+                continue;
+            }
+            let no = row["no"].as_u64().expect("a number") as u32;
+            let path = sheet_path(id, no);
+            let (_, sheet) = admin.get(&path).await;
+            let (status, saved) = admin
+                .put(
+                    &path,
+                    &json!({ "version": sheet["version"], "item": sheet["item"], "submit": false }),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{saved}");
+            let mut version = saved["version"].clone();
+            for action in ["submit", "confirm"] {
+                let (status, moved) = admin
+                    .post(
+                        &format!("{path}/transitions"),
+                        &json!({ "action": action, "version": version }),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "No.{no} {action}: {moved}");
+                version = moved["version"].clone();
+            }
+        }
+        let (status, body) = admin
+            .post(&lock, &json!({ "base_date": "2026年3月31日ではない" }))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["field"], "base_date");
+        let (status, locked) = admin
+            .post(&lock, &json!({ "base_date": "2026-03-31" }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{locked}");
+        assert_eq!(
+            (locked["state"].as_str(), locked["base_date"].as_str()),
+            (Some("locked"), Some("2026-03-31"))
+        );
+        // Nothing changes once locked.
+        let (_, sheet) = admin.get(&path).await;
+        let (status, refused) = admin
+            .put(
+                &path,
+                &json!({ "version": sheet["version"], "item": sheet["item"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        let (status, published) = admin
+            .post(&format!("/api/v1/editions/{id}/publish"), &json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{published}");
+        assert_eq!(published["state"], "published");
+
+        // Anyone reads it as published data now.
+        let kaede = app.edition(KAEDE_PLAN).replace("/2024", "/2025");
+        let page = app
+            .call(Method::GET, &format!("/api/v1{kaede}/items/2"), None, None)
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let item = json_of(&page);
+        assert_eq!(
+            item["narratives"][0]["text"],
+            "評価を実施し、3事業を統合した。"
+        );
+
+        // A correction is a new revision.
+        let (status, body) = admin
+            .post(
+                &format!("/api/v1/editions/{id}/correction"),
+                &json!({ "note": "" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, correction) = admin
+            .post(
+                &format!("/api/v1/editions/{id}/correction"),
+                &json!({ "note": "No.2 の誤記を訂正" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{correction}");
+        assert_eq!(correction["revision"], 2);
+        assert_eq!(correction["state"], "open");
+        assert_eq!(correction["correction_note"], "No.2 の誤記を訂正");
+
+        // The history of sheet 2 tells the story.
+        let (_, history) = reviewer.get(&format!("{path}/history")).await;
+        let states: Vec<&str> = history["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["field"] == "state")
+            .filter_map(|e| e["after"].as_str())
+            .collect();
+        assert_eq!(
+            states,
+            ["入力中", "提出済", "差戻し", "入力中", "提出済", "確定"]
+        );
+    }
+
+    /// What in `value` does not have the shape `schema` (of `document`) describes: a type, an
+    /// enum value, a required property missing, a property the document does not name, in
+    /// objects and arrays all the way down (`$ref`, `allOf` and `oneOf` resolved).
+    fn misfits(document: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        check_shape(document, schema, value, at, &mut problems);
+        problems
+    }
+
+    fn check_shape(
+        document: &Value,
+        schema: &Value,
+        value: &Value,
+        at: &str,
+        problems: &mut Vec<String>,
+    ) {
+        if let Some(target) = schema["$ref"].as_str() {
+            let name = target.trim_start_matches("#/components/schemas/");
+            let resolved = &document["components"]["schemas"][name];
+            assert!(resolved.is_object(), "{target} does not resolve");
+            return check_shape(document, resolved, value, at, problems);
+        }
+        if let Some(parts) = schema["allOf"].as_array() {
+            let mut merged = json!({ "type": "object", "properties": {}, "required": [] });
+            for part in parts {
+                let mut part = part;
+                while let Some(target) = part["$ref"].as_str() {
+                    part = &document["components"]["schemas"]
+                        [target.trim_start_matches("#/components/schemas/")];
+                }
+                if let Some(properties) = part["properties"].as_object() {
+                    for (name, property) in properties {
+                        merged["properties"][name] = property.clone();
+                    }
+                }
+                if let (Some(required), Some(all)) = (
+                    part["required"].as_array(),
+                    merged["required"].as_array_mut(),
+                ) {
+                    all.extend(required.iter().cloned());
+                }
+            }
+            return check_shape(document, &merged, value, at, problems);
+        }
+        if let Some(choices) = schema["oneOf"].as_array() {
+            if !choices
+                .iter()
+                .any(|choice| misfits(document, choice, value, at).is_empty())
+            {
+                problems.push(format!("{at}: none of oneOf fits {value}"));
+            }
+            return;
+        }
+        let kind = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let allowed: Vec<&str> = match &schema["type"] {
+            Value::String(kind) => vec![kind.as_str()],
+            Value::Array(kinds) => kinds.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !allowed.is_empty() && !allowed.contains(&kind) {
+            problems.push(format!("{at}: {kind}, documented as {allowed:?}"));
+            return;
+        }
+        if let Some(values) = schema["enum"].as_array() {
+            if !values.contains(value) {
+                problems.push(format!("{at}: {value} is not one of {values:?}"));
+            }
+        }
+        if let (Value::Object(object), Some(properties)) = (value, schema["properties"].as_object())
+        {
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap_or_default();
+                if !object.contains_key(name) {
+                    problems.push(format!("{at}.{name}: missing"));
+                }
+            }
+            for (name, field) in object {
+                match properties.get(name) {
+                    Some(property) => {
+                        check_shape(document, property, field, &format!("{at}.{name}"), problems)
+                    }
+                    None => problems.push(format!("{at}.{name}: not in the document")),
+                }
+            }
+        }
+        if let (Value::Array(items), Some(schema)) = (value, schema.get("items")) {
+            for (i, item) in items.iter().enumerate() {
+                check_shape(document, schema, item, &format!("{at}[{i}]"), problems);
+            }
+        }
+    }
+
+    /// Asserts that `body`, the `status` answer of `method path` (the route's pattern), has
+    /// the shape the OpenAPI document gives that answer.
+    fn assert_documented(
+        document: &Value,
+        method: &str,
+        path: &str,
+        status: StatusCode,
+        body: &Value,
+    ) {
+        let answer = &document["paths"][path][method]["responses"][status.as_str()];
+        assert!(
+            answer.is_object(),
+            "{method} {path}: {status} is not documented"
+        );
+        let schema = &answer["content"]["application/json"]["schema"];
+        let problems = misfits(document, schema, body, "$");
+        assert!(
+            problems.is_empty(),
+            "{method} {path} {status} differs from the document:\n{}\n{body}",
+            problems.join("\n")
+        );
+    }
+
+    #[tokio::test]
+    async fn answers_have_the_shapes_the_document_describes() {
+        let app = TestApp::spawn().await;
+        let document = json_of(
+            &app.call(Method::GET, "/api/v1/openapi.json", None, None)
+                .await,
+        );
+        let check = |method: &str, path: &str, status: StatusCode, body: &Value| {
+            assert_documented(&document, method, path, status, body)
+        };
+        let admin = admin(&app).await;
+        let editor = editor(&app).await;
+        let reviewer = reviewer(&app).await;
+
+        // Published data, anonymously.
+        let published = app.edition(OSAKI_PLAN);
+        for (path, pattern) in [
+            ("/api/v1/plans".to_owned(), "/api/v1/plans"),
+            (
+                format!("/api/v1{published}"),
+                "/api/v1/plans/{plan_id}/{fiscal_year}",
+            ),
+            (
+                format!("/api/v1{published}/items/21"),
+                "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
+            ),
+            (
+                format!("/api/v1{published}/items/99"),
+                "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
+            ),
+            ("/api/v1/session".to_owned(), "/api/v1/session"),
+        ] {
+            let page = app.call(Method::GET, &path, None, None).await;
+            check("get", pattern, page.status, &json_of(&page));
+        }
+        let (status, body) = editor.get("/api/v1/session").await;
+        check("get", "/api/v1/session", status, &body);
+
+        // The cycle.
+        let kaede = app
+            .reports
+            .iter()
+            .find(|r| r.plan_name == KAEDE_PLAN)
+            .expect("楓町");
+        let (status, body) = admin
+            .post(
+                "/api/v1/cycle",
+                &json!({ "plan_id": kaede.plan_id, "fiscal_year": 2025 }),
+            )
+            .await;
+        check("post", "/api/v1/cycle", status, &body);
+        let id = body["id"].as_i64().expect("an id");
+        let (status, body) = admin
+            .post(
+                "/api/v1/cycle",
+                &json!({ "plan_id": kaede.plan_id, "fiscal_year": 2025 }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        check("post", "/api/v1/cycle", status, &body);
+        let (status, body) = admin.get("/api/v1/editions").await;
+        check("get", "/api/v1/editions", status, &body);
+        let (status, body) = editor.get(&format!("/api/v1/editions/{id}")).await;
+        check("get", "/api/v1/editions/{id}", status, &body);
+
+        let sheet = "/api/v1/editions/{id}/sheets/{no}";
+        let seven = sheet_path(id, 7);
+        let (_, current) = admin.get(&seven).await;
+        let mut item = current["item"].clone();
+        for row in item["effects"].as_array_mut().expect("effects") {
+            if row["is_total"] == true {
+                row["quantities"][0]["value"] = json!("13");
+            }
+        }
+        let (status, body) = admin
+            .put(
+                &seven,
+                &json!({ "version": current["version"], "item": item }),
+            )
+            .await;
+        check("put", sheet, status, &body);
+        let (status, body) = admin
+            .put(
+                &seven,
+                &json!({ "version": current["version"], "item": item }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        check("put", sheet, status, &body);
+        let (status, body) = editor
+            .put(&seven, &json!({ "version": 2, "item": item }))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        check("put", sheet, status, &body);
+        let (status, body) = admin.put(&seven, &json!({ "version": 2 })).await;
+        check("put", sheet, status, &body);
+        item["effects"][0]["quantities"][0]["unit"] = json!("ドル");
+        let (status, body) = admin
+            .put(&seven, &json!({ "version": 2, "item": item }))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        check("put", sheet, status, &body);
+        let (status, body) = reviewer
+            .post(
+                &format!("{seven}/comments"),
+                &json!({ "field": "goal", "body": "確認" }),
+            )
+            .await;
+        check(
+            "post",
+            "/api/v1/editions/{id}/sheets/{no}/comments",
+            status,
+            &body,
+        );
+        let (_, current) = admin.get(&seven).await;
+        let key = current["findings"][0]["key"].clone();
+        let (status, body) = admin
+            .post(
+                &format!("{seven}/waivers"),
+                &json!({ "finding_key": key, "reason": "原本どおり" }),
+            )
+            .await;
+        check(
+            "post",
+            "/api/v1/editions/{id}/sheets/{no}/waivers",
+            status,
+            &body,
+        );
+        let (status, body) = admin
+            .post(
+                &format!("{seven}/transitions"),
+                &json!({ "action": "submit", "version": current["version"] }),
+            )
+            .await;
+        check(
+            "post",
+            "/api/v1/editions/{id}/sheets/{no}/transitions",
+            status,
+            &body,
+        );
+        let (status, body) = reviewer.get(&seven).await;
+        assert_eq!(body["findings"][0]["waived"], true);
+        assert_eq!(body["comments"].as_array().map(Vec::len), Some(1));
+        check("get", sheet, status, &body);
+        let (status, body) = reviewer.get(&format!("{seven}/history")).await;
+        check(
+            "get",
+            "/api/v1/editions/{id}/sheets/{no}/history",
+            status,
+            &body,
+        );
+        let (status, body) = admin
+            .post(
+                &format!("/api/v1/editions/{id}/lock"),
+                &json!({ "base_date": "2026-03-31" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        check("post", "/api/v1/editions/{id}/lock", status, &body);
+        let (status, body) = admin
+            .post(&format!("/api/v1/editions/{id}/publish"), &json!({}))
+            .await;
+        check("post", "/api/v1/editions/{id}/publish", status, &body);
+        let osaki = app
+            .reports
+            .iter()
+            .find(|r| r.plan_name == OSAKI_PLAN)
+            .expect("大崎市");
+        let (status, body) = admin
+            .post(
+                &format!("/api/v1/editions/{}/correction", osaki.id),
+                &json!({ "note": "訂正" }),
+            )
+            .await;
+        check("post", "/api/v1/editions/{id}/correction", status, &body);
+    }
+
+    /// Whatever a client sends, the answer is never a 500: odd JSON, odd numbers, odd bytes,
+    /// odd addresses, on every route of the API.
+    #[tokio::test]
+    async fn nothing_a_client_sends_makes_a_500() {
+        let app = TestApp::spawn().await;
+        let admin = admin(&app).await;
+        let id = open_kaede_2025(&app, &admin).await;
+        let (_, sheet) = admin.get(&sheet_path(id, 2)).await;
+        let mut huge = sheet["item"].clone();
+        huge["no"] = json!(u32::MAX);
+        huge["line"] = json!(u64::MAX);
+        huge["actions"] = json!([{ "no": 255, "text": "\u{0}" }]);
+        huge["effects"] = json!([{ "fiscal_year": 2200, "is_total": false, "text": "", "quantities": [
+            { "label": "", "value": "79228162514264337593543950335", "unit": "億円", "status": null }
+        ], "line": u64::MAX }]);
+        let mut deep = String::new();
+        for _ in 0..10_000 {
+            deep.push('[');
+        }
+        let bodies: Vec<Vec<u8>> = vec![
+            b"null".to_vec(),
+            b"[]".to_vec(),
+            b"{}".to_vec(),
+            b"\"x\"".to_vec(),
+            b"1e400".to_vec(),
+            deep.into_bytes(),
+            vec![0xff, 0xfe, b'{', b'}'],
+            json!({ "version": i64::MAX, "item": huge }).to_string().into_bytes(),
+            json!({ "version": -1, "item": sheet["item"], "submit": true }).to_string().into_bytes(),
+            json!({ "version": 1, "action": "return", "comments": [{ "field": "contents.99999999999999999999", "body": "x" }] }).to_string().into_bytes(),
+            json!({ "version": 1, "action": "submit", "comments": [{ "field": "goal", "body": "x".repeat(5000) }] }).to_string().into_bytes(),
+            json!({ "plan_id": i64::MAX, "fiscal_year": i32::MAX, "due_date": "令和99年99月99日" }).to_string().into_bytes(),
+            json!({ "plan_id": 1, "fiscal_year": 1868, "due_date": "" }).to_string().into_bytes(),
+            json!({ "base_date": "0000-00-00", "note": "\u{0}", "finding_key": "", "reason": "\u{0}" }).to_string().into_bytes(),
+        ];
+        let routes: Vec<(Method, String)> = kaikaku_web::routes::specs()
+            .into_iter()
+            .filter(|spec| spec.path.starts_with("/api/v1/") && spec.method != Method::GET)
+            .map(|spec| {
+                let url = spec
+                    .path
+                    .replace("{id}", &id.to_string())
+                    .replace("{no}", "2")
+                    .replace("{comment_id}", "1");
+                (spec.method, url)
+            })
+            .collect();
+        let mut failures = Vec::new();
+        for (method, url) in &routes {
+            for body in &bodies {
+                let response = app
+                    .raw
+                    .request(method.clone(), format!("{}{url}", app.base))
+                    .header("cookie", &admin.login.cookie)
+                    .header("x-csrf-token", &admin.login.csrf)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .expect("answers");
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                if status.is_server_error() {
+                    failures.push(format!(
+                        "{method} {url} {}: {status} {text}",
+                        String::from_utf8_lossy(&body[..body.len().min(80)])
+                    ));
+                }
+            }
+        }
+        for path in [
+            "/api/v1/editions/9223372036854775807".to_owned(),
+            "/api/v1/editions/99999999999999999999".to_owned(),
+            format!("/api/v1/editions/{id}/sheets/4294967296"),
+            format!("/api/v1/editions/{id}/sheets/0/history"),
+            "/api/v1/plans/9223372036854775807/2021".to_owned(),
+            "/api/v1/plans/1/99999".to_owned(),
+            "/api/v1/plans/1/2021/items/4294967295".to_owned(),
+        ] {
+            let (status, body) = admin.get(&path).await;
+            if status != StatusCode::NOT_FOUND {
+                failures.push(format!("GET {path}: {status} {body}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        // And the sheet is as it was.
+        assert_eq!(
+            admin.get(&sheet_path(id, 2)).await.1["version"],
+            sheet["version"]
+        );
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// The reporting cycle's pages: forms, the board, the history, corrections, lost updates.
+// -------------------------------------------------------------------------------------------
+
+mod cycle_pages {
+    use kaikaku_model::workflow::SheetState;
+    use kaikaku_model::{Decimal, ItemNo};
+    use kaikaku_web::cycle::form::SheetForm;
+    use kaikaku_web::cycle::service;
+    use scraper::{ElementRef, Html, Selector};
+
+    use super::*;
+
+    /// The editor of 政策課 the tests add (No.2 of the real sample is 政策課's).
+    const SEISAKU: (&str, &str) = ("editor-seisaku", "seisaku-password-1");
+    /// The real sample's No.2, 政策課's sheet.
+    const NO2: u32 = 2;
+    /// FY2021's 見込み of No.2 for 令和4年度, shown beside FY2022's 実績 box.
+    const NO2_FORECAST: &str = "事務事業評価表を効果的に活用し";
+
+    fn selector(css: &str) -> Selector {
+        Selector::parse(css).unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
+    /// A logged-in browser.
+    struct Browser<'a> {
+        app: &'a TestApp,
+        login: Login,
+    }
+
+    impl<'a> Browser<'a> {
+        async fn new(app: &'a TestApp, (name, password): (&str, &str)) -> Browser<'a> {
+            Browser {
+                app,
+                login: app.login(name, password).await,
+            }
+        }
+
+        async fn get(&self, path: &str) -> Page {
+            self.app
+                .call(Method::GET, path, Some(&self.login), None)
+                .await
+        }
+
+        /// GETs `path` and asserts 200.
+        async fn page(&self, path: &str) -> String {
+            let page = self.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}:\n{}", page.body);
+            page.body
+        }
+
+        /// POSTs `fields` and the session's CSRF token.
+        async fn post(&self, path: &str, fields: &[(String, String)]) -> Page {
+            let mut fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            fields.push(("_csrf", &self.login.csrf));
+            self.app
+                .call(Method::POST, path, Some(&self.login), Some(&fields))
+                .await
+        }
+
+        /// Fills in the form `form_id` of the page at `path` as a browser would (what it holds,
+        /// with `changes`) and sends it with `button` (name, value).
+        async fn submit(
+            &self,
+            path: &str,
+            form_id: &str,
+            changes: &[(&str, &str)],
+            button: (&str, &str),
+        ) -> Page {
+            let body = self.page(path).await;
+            let (action, mut fields) = form_of(&body, form_id);
+            for (name, value) in changes {
+                set(&mut fields, name, value);
+            }
+            set(&mut fields, button.0, button.1);
+            fields.retain(|(name, _)| name != "_csrf");
+            self.post(&action, &fields).await
+        }
+    }
+
+    /// The action and the fields of the form `id` of a page, as a browser would send them:
+    /// inputs, text areas and the selected (else the first) option of selects.
+    fn form_of(body: &str, id: &str) -> (String, Vec<(String, String)>) {
+        let html = Html::parse_document(body);
+        let form = html
+            .select(&selector(&format!("form#{id}")))
+            .next()
+            .unwrap_or_else(|| panic!("no form #{id} in:\n{body}"));
+        let action = form.value().attr("action").expect("an action").to_owned();
+        let mut fields = Vec::new();
+        for element in form.select(&selector("input, textarea, select")) {
+            let Some(name) = element.value().attr("name") else {
+                continue;
+            };
+            let value = match element.value().name() {
+                "textarea" => element.text().collect::<String>(),
+                "select" => {
+                    let options: Vec<ElementRef<'_>> =
+                        element.select(&selector("option")).collect();
+                    options
+                        .iter()
+                        .find(|o| o.value().attr("selected").is_some())
+                        .or(options.first())
+                        .and_then(|o| o.value().attr("value"))
+                        .unwrap_or_default()
+                        .to_owned()
+                }
+                _ => element.value().attr("value").unwrap_or_default().to_owned(),
+            };
+            fields.push((name.to_owned(), value));
+        }
+        (action, fields)
+    }
+
+    /// Sets field `name` (replacing it, else adding it).
+    fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some((_, v)) => *v = value.to_owned(),
+            None => fields.push((name.to_owned(), value.to_owned())),
+        }
+    }
+
+    /// The outer HTML of the first element matching `css`.
+    fn element(body: &str, css: &str) -> String {
+        let html = Html::parse_document(body);
+        html.select(&selector(css))
+            .next()
+            .map(|e| e.html())
+            .unwrap_or_else(|| panic!("nothing matches {css} in:\n{body}"))
+    }
+
+    fn has(body: &str, css: &str) -> bool {
+        Html::parse_document(body)
+            .select(&selector(css))
+            .next()
+            .is_some()
+    }
+
+    /// The sheet's state code, from the page.
+    fn state_of(body: &str) -> String {
+        let html = Html::parse_document(body);
+        html.select(&selector("article.cycle-sheet"))
+            .next()
+            .and_then(|a| a.value().attr("data-state"))
+            .expect("a sheet page")
+            .to_owned()
+    }
+
+    /// The edition id a redirect goes to (`/editions/7?done=…`).
+    fn edition_of(page: &Page) -> i64 {
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let location = page.location().expect("a location");
+        location
+            .strip_prefix("/editions/")
+            .and_then(|rest| rest.split(['?', '/']).next())
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("not an edition: {location}"))
+    }
+
+    fn assert_redirect(page: &Page, to: &str) {
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let location = page.location().expect("a location");
+        assert!(location.starts_with(to), "{location} is not {to}");
+    }
+
+    fn sheet_path(edition: i64, no: u32) -> String {
+        format!("/editions/{edition}/sheets/{no}")
+    }
+
+    /// The admin adds 政策課's editor through ユーザー管理.
+    async fn add_seisaku(admin: &Browser<'_>) {
+        let fields = [
+            ("name", SEISAKU.0),
+            ("role", "editor"),
+            ("department", "政策課"),
+            ("password", SEISAKU.1),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let page = admin.post("/admin/users", &fields).await;
+        assert_redirect(&page, "/admin/users");
+    }
+
+    /// The admin opens FY2022 of the real sample's plan through 進行中の報告, due `due`.
+    async fn open_osaki_2022(app: &TestApp, admin: &Browser<'_>, due: &str) -> i64 {
+        let body = admin.page("/cycle").await;
+        assert_contains(&body, &["報告年度の開始", "令和3年度"]);
+        let plan = app
+            .reports
+            .iter()
+            .find(|r| r.plan_name == OSAKI_PLAN)
+            .expect("the real sample")
+            .plan_id;
+        let fields = [
+            ("plan_id", plan.to_string()),
+            ("fiscal_year", "令和4年度".to_owned()),
+            ("due_date", due.to_owned()),
+        ]
+        .map(|(k, v)| (k.to_owned(), v));
+        edition_of(&admin.post("/cycle", &fields).await)
+    }
+
+    /// Takes every sheet of an edition to 確定 as the admin, through the forms: save, submit,
+    /// confirm, and accept with a reason any finding that stops 確定.
+    async fn confirm_everything(admin: &Browser<'_>, edition: i64) {
+        let board = admin.page(&format!("/editions/{edition}")).await;
+        let rows: Vec<u32> = Html::parse_document(&board)
+            .select(&selector("tr[data-state]"))
+            .filter_map(|row| row.value().attr("id")?.strip_prefix("sheet-")?.parse().ok())
+            .collect();
+        assert!(!rows.is_empty(), "{board}");
+        for no in rows {
+            let path = sheet_path(edition, no);
+            for _ in 0..8 {
+                let body = admin.page(&path).await;
+                let page = match state_of(&body).as_str() {
+                    "confirmed" => break,
+                    "not_started" | "returned" => {
+                        admin
+                            .submit(&path, "sheet-form", &[], ("intent", "save"))
+                            .await
+                    }
+                    "in_progress" => {
+                        admin
+                            .submit(&path, "sheet-form", &[], ("intent", "submit"))
+                            .await
+                    }
+                    _ => {
+                        let page = admin
+                            .submit(&path, "transition-form", &[], ("action", "confirm"))
+                            .await;
+                        if page.status == StatusCode::CONFLICT {
+                            assert_contains(&page.body, &["確定できません"]);
+                            waive_all(admin, &path, &page.body).await;
+                            continue;
+                        }
+                        page
+                    }
+                };
+                assert_redirect(&page, &path);
+            }
+            assert_eq!(state_of(&admin.page(&path).await), "confirmed", "{path}");
+        }
+    }
+
+    /// Accepts every open finding of the sheet page `body` with a reason.
+    async fn waive_all(admin: &Browser<'_>, path: &str, body: &str) {
+        let keys: Vec<String> = Html::parse_document(body)
+            .select(&selector("li.finding-open[data-finding]"))
+            .filter_map(|li| li.value().attr("data-finding").map(str::to_owned))
+            .collect();
+        assert!(!keys.is_empty(), "no open finding in:\n{body}");
+        for key in keys {
+            let fields = [
+                ("finding".to_owned(), key),
+                ("reason".to_owned(), "原本の記載どおり".to_owned()),
+            ];
+            let page = admin.post(&format!("{path}/waivers"), &fields).await;
+            assert_redirect(&page, path);
+        }
+    }
+
+    /// What the authorisation matrix's cases for the cycle pages act on, set up through a
+    /// second connection to the matrix's database (after the API's [`api::World`], whose open
+    /// 楓町 FY2025 the sheet cases share).
+    pub(super) struct PageWorld {
+        store: SqliteStore,
+        /// 楓町 FY2025 (the API's world): sheet 2 is the editor's (総務課); sheet 1 (まちづくり
+        /// 推進課) is 入力中 for the admin to submit and carries `comment`; sheet `waivable` has
+        /// a 総計 that does not add up, whose finding is `finding_key`.
+        pub open: i64,
+        /// Sheet 2 as its form sends it.
+        pub sheet2: Vec<(String, String)>,
+        pub comment: i64,
+        pub waivable: u32,
+        pub finding_key: String,
+        /// 桜川市's plan, imported here: the matrix opens its FY2020.
+        pub sakuragawa_plan: i64,
+        /// A correction of 桜川市 FY2019, every sheet 確定, locked: the matrix unlocks, locks,
+        /// publishes and corrects it, in that order.
+        pub locked: i64,
+    }
+
+    impl PageWorld {
+        pub(super) async fn build(app: &TestApp, world: &api::World) -> PageWorld {
+            let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+                .await
+                .expect("opens the app's database");
+            let admin = store
+                .user_by_name("admin")
+                .await
+                .expect("reads")
+                .expect("the admin")
+                .id;
+            let open = world.open;
+            let frame = store.load_edition(open).await.expect("loads FY2025");
+
+            let two = store.sheet(open, ItemNo(2)).await.expect("sheet 2");
+            let mut sheet2 = SheetForm::from_item(&two.item, &frame).to_pairs();
+            sheet2.push(("intent".to_owned(), "save".to_owned()));
+
+            let one = store.sheet(open, ItemNo(1)).await.expect("sheet 1");
+            store
+                .save_sheet(
+                    open,
+                    ItemNo(1),
+                    one.version,
+                    &one.item,
+                    SheetState::InProgress,
+                    admin,
+                )
+                .await
+                .expect("saves sheet 1");
+            let comment = store
+                .add_comment(
+                    open,
+                    ItemNo(1),
+                    kaikaku_model::workflow::Field::Goal,
+                    admin,
+                    "matrix",
+                )
+                .await
+                .expect("comments");
+
+            // A sheet of nobody else's cases whose 総計 is a money amount: made not to add up.
+            let mut waivable = None;
+            for no in [3, 4, 5, 8, 9] {
+                let sheet = store.sheet(open, ItemNo(no)).await.expect("a sheet");
+                let mut item = sheet.item.clone();
+                let Some(total) = item.effects.iter_mut().find(|r| r.is_total) else {
+                    continue;
+                };
+                let Some(quantity) = total.quantities.iter_mut().find(|q| q.unit.is_money()) else {
+                    continue;
+                };
+                quantity.value += Decimal::from(1);
+                let Some(finding) = service::check_item(&frame, &item).into_iter().next() else {
+                    continue;
+                };
+                store
+                    .save_sheet(
+                        open,
+                        ItemNo(no),
+                        sheet.version,
+                        &item,
+                        SheetState::InProgress,
+                        admin,
+                    )
+                    .await
+                    .expect("saves");
+                waivable = Some((no, service::finding_key(&finding)));
+                break;
+            }
+            let (waivable, finding_key) = waivable.expect("a 楓町 sheet with a money 総計");
+
+            let sakuragawa = kaikaku_reader::read(
+                &kaikaku_fixtures::bundled("sakuragawa_h30.txt"),
+                &Default::default(),
+            )
+            .expect("the bundled sample reads");
+            let source = Source {
+                name: "sakuragawa_h30.txt".to_owned(),
+                encoding: "UTF-8".to_owned(),
+            };
+            let saved = store
+                .save_report(&sakuragawa, &source)
+                .await
+                .expect("imports 桜川市");
+            let stored = store.list_reports().await.expect("lists");
+            let sakuragawa_plan = stored
+                .iter()
+                .find(|r| r.id == saved.report_id())
+                .expect("listed")
+                .plan_id;
+            let locked = store
+                .open_correction(saved.report_id(), "matrix", admin)
+                .await
+                .expect("corrects 桜川市");
+            for sheet in store.sheets(locked).await.expect("the sheets") {
+                let mut version = sheet.version;
+                for to in [SheetState::Submitted, SheetState::Confirmed] {
+                    version = store
+                        .transition(locked, sheet.no, version, to, admin, &[])
+                        .await
+                        .expect("moves");
+                }
+            }
+            let base_date = chrono::NaiveDate::from_ymd_opt(2020, 5, 31).expect("a date");
+            store
+                .lock_edition(locked, base_date, admin)
+                .await
+                .expect("locks");
+            PageWorld {
+                store,
+                open,
+                sheet2,
+                comment,
+                waivable,
+                finding_key,
+                sakuragawa_plan,
+                locked,
+            }
+        }
+
+        /// The version sheet `no` of `open` has now.
+        async fn version(&self, no: u32) -> i64 {
+            self.store
+                .sheet(self.open, ItemNo(no))
+                .await
+                .expect("a sheet")
+                .version
+        }
+    }
+
+    /// How the matrix calls a cycle page that needs the [`PageWorld`]: its address, its form
+    /// for each role, and the sheet of `open` whose version now the form sends as `version`.
+    #[derive(Clone, Copy)]
+    pub(super) struct PageCall {
+        pub url: fn(&PageWorld) -> String,
+        pub form: fn(Who, &PageWorld) -> Vec<(String, String)>,
+        pub version_of: Option<u32>,
+    }
+
+    impl PageCall {
+        pub(super) fn at(url: fn(&PageWorld) -> String) -> Option<PageCall> {
+            Some(PageCall {
+                url,
+                form: |_, _| Vec::new(),
+                version_of: None,
+            })
+        }
+
+        pub(super) async fn fields(&self, who: Who, world: &PageWorld) -> Vec<(String, String)> {
+            let mut fields = (self.form)(who, world);
+            if let Some(no) = self.version_of {
+                fields.push(("version".to_owned(), world.version(no).await.to_string()));
+            }
+            fields
+        }
+    }
+
+    /// Sheet `no` of the world's open edition.
+    fn sheet(w: &PageWorld, no: u32) -> String {
+        format!("/editions/{}/sheets/{no}", w.open)
+    }
+
+    /// The matrix entries of the cycle pages.
+    pub(super) fn matrix() -> Vec<Case> {
+        let get = Method::GET;
+        let post = Method::POST;
+        let page = |call: Option<PageCall>, method: Method, path, expect| Case {
+            page: call,
+            ..case(method, path, expect)
+        };
+        vec![
+            case(get.clone(), "/cycle", [L, A, A, A]),
+            page(
+                Some(PageCall {
+                    url: |_| "/cycle".to_owned(),
+                    form: |_, w| {
+                        vec![
+                            ("plan_id".to_owned(), w.sakuragawa_plan.to_string()),
+                            ("fiscal_year".to_owned(), "2020".to_owned()),
+                            ("due_date".to_owned(), "2021-05-31".to_owned()),
+                        ]
+                    },
+                    version_of: None,
+                }),
+                post.clone(),
+                "/cycle",
+                [L, A, F, F],
+            ),
+            page(
+                PageCall::at(|w| format!("/editions/{}", w.open)),
+                get.clone(),
+                "/editions/{id}",
+                [L, A, A, A],
+            ),
+            // 桜川市's correction: unlocked, locked again, published, corrected.
+            page(
+                PageCall::at(|w| format!("/editions/{}/unlock", w.locked)),
+                post.clone(),
+                "/editions/{id}/unlock",
+                [L, A, F, F],
+            ),
+            page(
+                Some(PageCall {
+                    url: |w| format!("/editions/{}/lock", w.locked),
+                    form: |_, _| vec![("base_date".to_owned(), "2020-05-31".to_owned())],
+                    version_of: None,
+                }),
+                post.clone(),
+                "/editions/{id}/lock",
+                [L, A, F, F],
+            ),
+            page(
+                PageCall::at(|w| format!("/editions/{}/publish", w.locked)),
+                post.clone(),
+                "/editions/{id}/publish",
+                [L, A, F, F],
+            ),
+            page(
+                Some(PageCall {
+                    url: |w| format!("/editions/{}/correction", w.locked),
+                    form: |_, _| vec![("note".to_owned(), "matrix".to_owned())],
+                    version_of: None,
+                }),
+                post.clone(),
+                "/editions/{id}/correction",
+                [L, A, F, F],
+            ),
+            page(
+                PageCall::at(|w| sheet(w, 2)),
+                get.clone(),
+                "/editions/{id}/sheets/{no}",
+                [L, A, A, A],
+            ),
+            page(
+                // The editor is 総務課's, whose sheet this is; reviewers change nothing.
+                Some(PageCall {
+                    url: |w| sheet(w, 2),
+                    form: |_, w| w.sheet2.clone(),
+                    version_of: Some(2),
+                }),
+                post.clone(),
+                "/editions/{id}/sheets/{no}",
+                [L, A, A, F],
+            ),
+            page(
+                PageCall::at(|w| format!("{}/history", sheet(w, 2))),
+                get.clone(),
+                "/editions/{id}/sheets/{no}/history",
+                [L, A, A, A],
+            ),
+            page(
+                // Sheet 1 is まちづくり推進課's: the admin submits it, the editor of 総務課 may
+                // not touch it.
+                Some(PageCall {
+                    url: |w| format!("{}/transition", sheet(w, 1)),
+                    form: |_, _| vec![("action".to_owned(), "submit".to_owned())],
+                    version_of: Some(1),
+                }),
+                post.clone(),
+                "/editions/{id}/sheets/{no}/transition",
+                [L, A, F, F],
+            ),
+            page(
+                Some(PageCall {
+                    url: |w| format!("{}/comments", sheet(w, 2)),
+                    form: |_, _| {
+                        vec![
+                            ("field".to_owned(), "goal".to_owned()),
+                            ("body".to_owned(), "matrix".to_owned()),
+                        ]
+                    },
+                    version_of: None,
+                }),
+                post.clone(),
+                "/editions/{id}/sheets/{no}/comments",
+                [L, A, F, A],
+            ),
+            page(
+                PageCall::at(|w| format!("{}/comments/{}/resolve", sheet(w, 1), w.comment)),
+                post.clone(),
+                "/editions/{id}/sheets/{no}/comments/{comment_id}/resolve",
+                [L, A, F, A],
+            ),
+            page(
+                Some(PageCall {
+                    url: |w| format!("{}/waivers", sheet(w, w.waivable)),
+                    form: |_, w| {
+                        vec![
+                            ("finding".to_owned(), w.finding_key.clone()),
+                            ("reason".to_owned(), "matrix".to_owned()),
+                        ]
+                    },
+                    version_of: None,
+                }),
+                post.clone(),
+                "/editions/{id}/sheets/{no}/waivers",
+                [L, A, F, F],
+            ),
+        ]
+    }
+
+    #[tokio::test]
+    async fn a_year_from_opening_to_a_published_correction() {
+        let app = TestApp::spawn().await;
+        let admin = Browser::new(&app, ("admin", "admin-password-1")).await;
+        add_seisaku(&admin).await;
+        // A due date in the past: every sheet not submitted is overdue.
+        let edition = open_osaki_2022(&app, &admin, "2022-05-31").await;
+        let editor = Browser::new(&app, SEISAKU).await;
+        let reviewer = Browser::new(&app, ("reviewer", "reviewer-password-1")).await;
+        let no2 = sheet_path(edition, NO2);
+
+        // 進行中の報告 and the board.
+        let cycle = editor.page("/cycle").await;
+        assert_contains(&cycle, &["進行中の報告", "令和4年度（2022年度）", "受付中"]);
+        assert!(
+            !cycle.contains("報告年度を開始する"),
+            "editors open nothing"
+        );
+        let board = editor.page(&format!("/editions/{edition}")).await;
+        assert_contains(
+            &board,
+            &[
+                "政策課（あなたの課）",
+                "期限超過",
+                "未着手",
+                "令和4年5月31日",
+            ],
+        );
+        assert!(board.find("政策課（あなたの課）") < board.find("まちづくり推進課"));
+        assert!(has(&board, "tr#sheet-2.overdue"));
+
+        // The editor's sheet: carried over and marked, last year's 見込み beside the 実績 box.
+        let sheet = editor.page(&no2).await;
+        assert_eq!(state_of(&sheet), "not_started");
+        assert_contains(&sheet, &["前年度から複写", NO2_FORECAST]);
+        assert!(has(&sheet, "[data-field=\"goal\"].is-copied"));
+        assert!(element(&sheet, "[data-field=\"narratives.0\"]").contains(NO2_FORECAST));
+        let page = editor
+            .submit(
+                &no2,
+                "sheet-form",
+                &[
+                    ("narratives.0.text", "・事務事業評価表を活用した。"),
+                    ("narratives.1.text", "・評価を定着させる。"),
+                ],
+                ("intent", "save"),
+            )
+            .await;
+        assert_redirect(&page, &no2);
+        let sheet = editor.page(page.location().expect("a location")).await;
+        assert_eq!(state_of(&sheet), "in_progress");
+        assert_contains(&sheet, &["保存しました", "・事務事業評価表を活用した。"]);
+        let page = editor
+            .submit(&no2, "sheet-form", &[], ("intent", "submit"))
+            .await;
+        assert_redirect(&page, &no2);
+        assert_eq!(state_of(&editor.page(&no2).await), "submitted");
+        let board = editor.page(&format!("/editions/{edition}")).await;
+        assert!(!has(&board, "tr#sheet-2.overdue"), "submitted is in time");
+
+        // Another department's sheet: refused, nothing changed.
+        let no1 = sheet_path(edition, 1);
+        let before = editor.page(&no1).await;
+        assert!(!has(&before, "form#sheet-form"), "read only");
+        let fields = [("version", "1"), ("title", "書き換え"), ("intent", "save")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let page = editor.post(&no1, &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+        assert_contains(&page.body, &["他の課のシートは編集できません"]);
+        assert_eq!(editor.page(&no1).await, before);
+
+        // The reviewer comments and cannot save.
+        let body = reviewer.page(&no2).await;
+        assert!(!has(&body, "form#sheet-form"));
+        let fields = [("field", "goal"), ("body", "目標の表現を確認してください")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let page = reviewer.post(&format!("{no2}/comments"), &fields).await;
+        assert_redirect(&page, &no2);
+        let fields = [
+            ("version", "3"),
+            ("title", "査読者の書換え"),
+            ("intent", "save"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let page = reviewer.post(&no2, &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+        let body = reviewer.page(&no2).await;
+        assert!(element(&body, "[data-field=\"goal\"]").contains("目標の表現を確認してください"));
+        assert!(!body.contains("査読者の書換え"));
+
+        // The admin returns it with a comment on the 実績; the editor sees it beside the field.
+        let page = admin
+            .submit(
+                &no2,
+                "transition-form",
+                &[("comment.narratives.0", "実績の件数を書いてください")],
+                ("action", "return"),
+            )
+            .await;
+        assert_redirect(&page, &no2);
+        let sheet = editor.page(&no2).await;
+        assert_eq!(state_of(&sheet), "returned");
+        assert!(
+            element(&sheet, "form#sheet-form [data-field=\"narratives.0\"]")
+                .contains("実績の件数を書いてください")
+        );
+
+        // The editor fixes it, with effects whose 総計 does not add up, and resubmits.
+        let page = editor
+            .submit(
+                &no2,
+                "sheet-form",
+                &[
+                    (
+                        "narratives.0.text",
+                        "・事務事業評価表を活用し、12件を見直した。",
+                    ),
+                    ("effects.0.q.0.label", "削減額"),
+                    ("effects.0.q.0.value", "100"),
+                    ("effects.0.q.0.unit", "千円"),
+                    ("effects.0.q.0.status", "actual"),
+                    ("effects.1.q.0.label", "削減額"),
+                    ("effects.1.q.0.value", "200"),
+                    ("effects.1.q.0.unit", "千円"),
+                    ("effects.1.q.0.status", "actual"),
+                    ("effects.3.q.0.label", "削減額"),
+                    ("effects.3.q.0.value", "350"),
+                    ("effects.3.q.0.unit", "千円"),
+                ],
+                ("intent", "save"),
+            )
+            .await;
+        assert_redirect(&page, &no2);
+        let page = editor
+            .submit(&no2, "sheet-form", &[], ("intent", "submit"))
+            .await;
+        assert_redirect(&page, &no2);
+
+        // 確定 is refused while the finding is open; the finding sits beside the 総計 row.
+        let page = admin
+            .submit(&no2, "transition-form", &[], ("action", "confirm"))
+            .await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        assert_contains(&page.body, &["確定できません", "350千円"]);
+        assert!(
+            element(&page.body, "[data-field=\"effects.3\"]").contains("内訳を合計すると300千円")
+        );
+        assert_eq!(state_of(&admin.page(&no2).await), "submitted");
+        waive_all(&admin, &no2, &page.body).await;
+        let body = admin.page(&no2).await;
+        assert_contains(&body, &["確認済み（admin", "原本の記載どおり"]);
+        let page = admin
+            .submit(&no2, "transition-form", &[], ("action", "confirm"))
+            .await;
+        assert_redirect(&page, &no2);
+        assert_eq!(state_of(&admin.page(&no2).await), "confirmed");
+
+        // Locking waits for every sheet; then lock with the 基準日 and publish.
+        let lock = [("base_date".to_owned(), "2022-05-31".to_owned())];
+        let page = admin
+            .post(&format!("/editions/{edition}/lock"), &lock)
+            .await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        assert_contains(&page.body, &["確定していないシートが21件あります"]);
+        confirm_everything(&admin, edition).await;
+        let page = admin
+            .post(&format!("/editions/{edition}/lock"), &lock)
+            .await;
+        assert_redirect(&page, &format!("/editions/{edition}"));
+        let page = admin
+            .post(&format!("/editions/{edition}/publish"), &[])
+            .await;
+        assert_redirect(&page, &format!("/editions/{edition}"));
+        let top = app.page("/").await;
+        assert_contains(&top, &["令和4年度（2022年度）", "令和3年度（2021年度）"]);
+        let public = format!(
+            "{}/2022",
+            app.edition(OSAKI_PLAN).rsplit_once('/').expect("a year").0
+        );
+        let body = app.page(&public).await;
+        assert_contains(&body, &["・事務事業評価表を活用し、12件を見直した。"]);
+        assert!(!body.contains("訂正（第"), "no correction yet");
+
+        // The history of No.2: every change, who, when (和暦), which field, a readable diff.
+        let history = editor.page(&format!("{no2}/history")).await;
+        assert_contains(
+            &history,
+            &[
+                "変更履歴",
+                "class=\"when\">令和",
+                SEISAKU.0,
+                "取組内容 1",
+                "取組による効果 4行目",
+                "未着手",
+                "差戻し",
+                "確定",
+                "<ins>",
+            ],
+        );
+        for field in [
+            "narratives.0",
+            "narratives.1",
+            "effects.0",
+            "effects.1",
+            "effects.3",
+        ] {
+            assert!(
+                has(&history, &format!("tr[data-field=\"{field}\"]")),
+                "{field}"
+            );
+        }
+        let state_rows = Html::parse_document(&history)
+            .select(&selector("tr.state-change"))
+            .count();
+        // 未着手→入力中, →提出済, →差戻し, →入力中, →提出済, →確定.
+        assert_eq!(state_rows, 6, "{history}");
+
+        // A correction: a new revision, fixed, confirmed, locked, published with its changes.
+        let note = [(
+            "note".to_owned(),
+            "No.2の実績の記載を訂正しました".to_owned(),
+        )];
+        let correction = edition_of(
+            &admin
+                .post(&format!("/editions/{edition}/correction"), &note)
+                .await,
+        );
+        assert_ne!(correction, edition);
+        let fixed = sheet_path(correction, NO2);
+        let page = editor
+            .submit(
+                &fixed,
+                "sheet-form",
+                &[(
+                    "narratives.0.text",
+                    "・事務事業評価表を活用し、15件を見直した。",
+                )],
+                ("intent", "submit"),
+            )
+            .await;
+        assert_redirect(&page, &fixed);
+        confirm_everything(&admin, correction).await;
+        let page = admin
+            .post(&format!("/editions/{correction}/lock"), &lock)
+            .await;
+        assert_redirect(&page, &format!("/editions/{correction}"));
+        let page = admin
+            .post(&format!("/editions/{correction}/publish"), &[])
+            .await;
+        assert_redirect(&page, &format!("/editions/{correction}"));
+        let body = app.page(&public).await;
+        assert_contains(
+            &body,
+            &[
+                "訂正（第2版",
+                "No.2の実績の記載を訂正しました",
+                "No.2 事務事業の整理・統廃合の推進",
+                "取組内容 1",
+                "<del>2</del><ins>5</ins>",
+                "・事務事業評価表を活用し、15件を見直した。",
+            ],
+        );
+        let item = app.page(&format!("{public}/items/2")).await;
+        assert_contains(&item, &["訂正（第2版", "<ins>5</ins>"]);
+        let other = app.page(&format!("{public}/items/3")).await;
+        assert_contains(&other, &["訂正（第2版", "前の版から内容の変更はありません"]);
+    }
+
+    /// Two logged-in clients save the same sheet from the same version at the same time.
+    #[tokio::test]
+    async fn two_saves_from_one_version_one_wins_and_the_other_sees_both_versions() {
+        let app = TestApp::spawn().await;
+        let admin = Browser::new(&app, ("admin", "admin-password-1")).await;
+        add_seisaku(&admin).await;
+        let edition = open_osaki_2022(&app, &admin, "").await;
+        let editor = Browser::new(&app, SEISAKU).await;
+        let no2 = sheet_path(edition, NO2);
+        for round in 0..3 {
+            let texts = [
+                format!("・第{round}回 課の記載"),
+                format!("・第{round}回 政策課の記載"),
+            ];
+            let mut forms = Vec::new();
+            for (browser, text) in [(&editor, &texts[0]), (&admin, &texts[1])] {
+                let (action, mut fields) = form_of(&browser.page(&no2).await, "sheet-form");
+                set(&mut fields, "narratives.0.text", text);
+                set(&mut fields, "intent", "save");
+                fields.retain(|(name, _)| name != "_csrf");
+                forms.push((action, fields));
+            }
+            assert_eq!(
+                hidden_version(&forms[0].1),
+                hidden_version(&forms[1].1),
+                "both start from one version"
+            );
+            let history_before = editor.page(&format!("{no2}/history")).await;
+            let (a, b) = tokio::join!(
+                editor.post(&forms[0].0, &forms[0].1),
+                admin.post(&forms[1].0, &forms[1].1)
+            );
+            let pages = [a, b];
+            let won: Vec<usize> = (0..2)
+                .filter(|i| pages[*i].status == StatusCode::SEE_OTHER)
+                .collect();
+            let lost: Vec<usize> = (0..2)
+                .filter(|i| pages[*i].status == StatusCode::CONFLICT)
+                .collect();
+            assert_eq!((won.len(), lost.len()), (1, 1), "{pages:?}");
+            let (winner, loser) = (won[0], lost[0]);
+            let (winning, losing) = (&texts[winner], &texts[loser]);
+            // The loser's page: its own input, kept in the form, beside the stored version,
+            // the differing field marked, ready to be saved over the current version.
+            let body = &pages[loser].body;
+            assert_contains(
+                body,
+                &[
+                    "ほかの人の保存と重なりました",
+                    "現在保存されている内容",
+                    "取組内容 1",
+                ],
+            );
+            let mine = element(body, "section.conflict-mine");
+            let current = element(body, "section.conflict-current");
+            assert!(
+                mine.contains(losing.as_str()) && !mine.contains(winning.as_str()),
+                "{mine}"
+            );
+            assert!(
+                current.contains(winning.as_str()) && !current.contains(losing.as_str()),
+                "{current}"
+            );
+            assert!(has(
+                body,
+                "section.conflict-mine [data-field=\"narratives.0\"].differs"
+            ));
+            assert!(has(
+                body,
+                "section.conflict-current [data-field=\"narratives.0\"].differs"
+            ));
+            let stored = editor.page(&no2).await;
+            assert!(stored.contains(winning.as_str()) && !stored.contains(losing.as_str()));
+            let (_, resend) = form_of(body, "sheet-form");
+            assert_eq!(
+                hidden_version(&resend),
+                hidden_version(&forms[winner].1) + 1
+            );
+            // The history has the winner's change only: one more row, whose diff leads to
+            // the winner's text.
+            let history = editor.page(&format!("{no2}/history")).await;
+            let rows = |body: &str| {
+                Html::parse_document(body)
+                    .select(&selector("tr[data-field=\"narratives.0\"]"))
+                    .map(|row| {
+                        row.select(&selector(".diff-text > span, .diff-text > ins"))
+                            .flat_map(|e| e.text())
+                            .collect::<String>()
+                    })
+                    .collect::<Vec<String>>()
+            };
+            let (after, before) = (rows(&history), rows(&history_before));
+            assert_eq!(after.len(), before.len() + 1, "{history}");
+            assert_eq!(after[0], format!("【令和4年度（実績）】\n{winning}"));
+        }
+        // Saving the conflict page's form again is a conscious overwrite: it succeeds.
+        let (action, mut fields) = form_of(&editor.page(&no2).await, "sheet-form");
+        set(&mut fields, "narratives.0.text", "・最後の記載");
+        set(&mut fields, "intent", "save");
+        fields.retain(|(name, _)| name != "_csrf");
+        assert_redirect(&editor.post(&action, &fields).await, &no2);
+    }
+
+    fn hidden_version(fields: &[(String, String)]) -> i64 {
+        fields
+            .iter()
+            .find(|(name, _)| name == "version")
+            .and_then(|(_, v)| v.parse().ok())
+            .expect("a version field")
+    }
+
+    /// A save that fails, whatever the reason, leaves the sheet (and its history) as it was.
+    #[tokio::test]
+    async fn a_failed_save_changes_nothing() {
+        let app = TestApp::spawn().await;
+        let admin = Browser::new(&app, ("admin", "admin-password-1")).await;
+        add_seisaku(&admin).await;
+        let edition = open_osaki_2022(&app, &admin, "2030-03-31").await;
+        let editor = Browser::new(&app, SEISAKU).await;
+        let reviewer = Browser::new(&app, ("reviewer", "reviewer-password-1")).await;
+        let no2 = sheet_path(edition, NO2);
+        let history = format!("{no2}/history");
+        let page = editor
+            .submit(
+                &no2,
+                "sheet-form",
+                &[("narratives.0.text", "・最初の記載")],
+                ("intent", "save"),
+            )
+            .await;
+        assert_redirect(&page, &no2);
+        let (action, stale) = form_of(&editor.page(&no2).await, "sheet-form");
+        let page = editor
+            .submit(
+                &no2,
+                "sheet-form",
+                &[("narratives.0.text", "・二度目の記載")],
+                ("intent", "save"),
+            )
+            .await;
+        assert_redirect(&page, &no2);
+        let sheet = editor.page(&no2).await;
+        let log = editor.page(&history).await;
+        let unchanged = async || {
+            assert_eq!(editor.page(&no2).await, sheet, "the sheet changed");
+            assert_eq!(editor.page(&history).await, log, "the history changed");
+        };
+
+        // A value that is not a number, and a unit that is not one: 400, the input kept, the
+        // error beside its input.
+        let page = editor
+            .submit(
+                &no2,
+                "sheet-form",
+                &[
+                    ("narratives.0.text", "・保存されない記載"),
+                    ("effects.0.q.0.label", "削減額"),
+                    ("effects.0.q.0.value", "百二十"),
+                    ("effects.0.q.0.unit", "千円"),
+                    ("effects.1.q.0.label", "件数"),
+                    ("effects.1.q.0.value", "3"),
+                    ("effects.1.q.0.unit", "ドル"),
+                ],
+                ("intent", "save"),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+        assert_contains(&page.body, &["保存はされていません", "・保存されない記載"]);
+        let value = element(&page.body, "[data-field=\"effects.0\"]");
+        assert!(
+            value.contains("「百二十」は数値として読めません") && value.contains("aria-invalid")
+        );
+        let unit = element(&page.body, "[data-field=\"effects.1\"]");
+        assert!(unit.contains("単位「ドル」は使えません"), "{unit}");
+        unchanged().await;
+
+        // A stale version.
+        let mut fields = stale.clone();
+        set(&mut fields, "narratives.0.text", "・古い版からの記載");
+        set(&mut fields, "intent", "save");
+        fields.retain(|(name, _)| name != "_csrf");
+        let page = editor.post(&action, &fields).await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        assert_contains(&page.body, &["・古い版からの記載", "・二度目の記載"]);
+        unchanged().await;
+
+        // The wrong role, and the wrong department.
+        let page = reviewer.post(&action, &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+        unchanged().await;
+        let other = Browser::new(&app, ("editor", "editor-password-1")).await;
+        let page = other.post(&action, &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+        unchanged().await;
+
+        // A transition the state does not allow, and one without a version.
+        let version = hidden_version(&form_of(&sheet, "sheet-form").1).to_string();
+        let confirm = [("action", "confirm"), ("version", version.as_str())]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let page = admin.post(&format!("{no2}/transition"), &confirm).await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        assert_contains(&page.body, &["「入力中」のシートは確定できません"]);
+        let page = admin
+            .post(&format!("{no2}/transition"), &confirm[..1])
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+        unchanged().await;
+
+        // Malformed addresses are not found.
+        for path in [
+            format!("/editions/{edition}/sheets/99"),
+            format!("/editions/{edition}/sheets/x"),
+            "/editions/999999".to_owned(),
+            format!("/editions/{edition}/sheets/02"),
+        ] {
+            assert_eq!(
+                editor.get(&path).await.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+    }
 }

@@ -1,0 +1,69 @@
+//! Published data, open to anyone: the same editions as the public pages, in the interchange
+//! format. Reads go through [`Store`], which sees published editions only, so no draft ever
+//! reaches an anonymous client.
+
+use axum::Json;
+use axum::extract::State;
+use kaikaku_interchange::{FindingJson, ItemJson, ReportJson};
+use kaikaku_model::Report;
+use kaikaku_store::{Store, StoredReport};
+
+use super::ApiError;
+use super::path::PublishedItem;
+use super::wire::{PlansJson, PublishedEditionJson};
+use crate::views::EditionKey;
+use crate::{AppState, Error};
+
+/// `GET /api/v1/plans`: every plan with its published editions.
+pub(crate) async fn plans(State(state): State<AppState>) -> Result<Json<PlansJson>, ApiError> {
+    let reports = state.store().list_reports().await.map_err(Error::from)?;
+    Ok(Json(PlansJson::new(&reports)))
+}
+
+/// `GET /api/v1/plans/{plan_id}/{fiscal_year}`: the published edition (its latest revision).
+pub(crate) async fn edition(
+    State(state): State<AppState>,
+    key: EditionKey,
+) -> Result<Json<PublishedEditionJson>, ApiError> {
+    let (stored, report) = load(&state, key).await?;
+    let findings = kaikaku_check::check(&report);
+    Ok(Json(PublishedEditionJson {
+        report: ReportJson::from(&report),
+        plan_id: stored.plan_id,
+        revision: stored.revision,
+        published_at: stored.published_at,
+        base_date: stored.base_date.map(|d| d.to_string()),
+        correction_note: stored.correction_note,
+        findings: findings.iter().map(FindingJson::from).collect(),
+    }))
+}
+
+/// `GET /api/v1/plans/{plan_id}/{fiscal_year}/items/{no}`: one item of the published edition.
+pub(crate) async fn item(
+    State(state): State<AppState>,
+    PublishedItem { key, no }: PublishedItem,
+) -> Result<Json<ItemJson>, ApiError> {
+    let (_, report) = load(&state, key).await?;
+    let item = report.item(no.0).ok_or(Error::NotFound)?;
+    Ok(Json(ItemJson::from(item)))
+}
+
+/// The published edition at `key`, as listed and in full. An unknown plan or year is a 404
+/// with the generic message (a draft of that year is not revealed); so is an edition that
+/// vanished between listing and loading (replaced by a re-import).
+async fn load(state: &AppState, key: EditionKey) -> Result<(StoredReport, Report), ApiError> {
+    let reports = state.store().list_reports().await.map_err(Error::from)?;
+    let stored = reports
+        .into_iter()
+        .find(|stored| EditionKey::of(stored) == Some(key))
+        .ok_or(Error::NotFound)?;
+    let report = state
+        .store()
+        .load_report(stored.id)
+        .await
+        .map_err(|error| match error {
+            kaikaku_store::StoreError::NotFound { .. } => ApiError::Web(Error::NotFound),
+            other => ApiError::Web(Error::Store(other)),
+        })?;
+    Ok((stored, report))
+}

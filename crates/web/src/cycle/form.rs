@@ -1,0 +1,902 @@
+//! The sheet form: every part of a sheet as the text typed into the form, read from a posted
+//! body and turned into an [`Item`] (or the errors that stop it, each named by its input).
+//!
+//! Input names (what a browser test can rely on):
+//!
+//! | input | part |
+//! |---|---|
+//! | `title` | 項目名 |
+//! | `departments` | 担当課, one per line |
+//! | `contents.{i}.text`, `contents.{i}.cells.{year}` | 改善・推進の内容 and its schedule cell of a Gregorian fiscal year, typed as written (`②③ (試行)`) |
+//! | `goal` | 改善・推進目標 |
+//! | `actions.{i}.no`, `actions.{i}.text` | 主な取組内容: the number (`1` → ①) and the text |
+//! | `narratives.{i}.year`, `narratives.{i}.kind`, `narratives.{i}.text` | a narrative: Gregorian year, `actual`/`forecast`/`plan`, text |
+//! | `effects.{i}.year`, `effects.{i}.text` | an effects row: Gregorian year or `total` (総計), the row as written |
+//! | `effects.{i}.q.{k}.label`, `.value`, `.unit`, `.status` | a quantity of the row: label, value (`27,075`, `▲350`), unit symbol, `actual`/`plan`/`target`/`forecast` or empty |
+//! | `evaluation` | 総評 of the report year |
+//!
+//! Rows whose inputs are all empty are ignored, so the page can always offer a few empty
+//! rows. Text is kept as typed, with line ends made `\n` and the edges trimmed (as the reader
+//! trims cells). Numbers are read with [`parse_value`], units with [`Unit::from_symbol`],
+//! schedule cells with [`ScheduleCell::read`]: one parser per value.
+
+use std::collections::BTreeMap;
+
+use kaikaku_model::quantity::{format_decimal, parse_value};
+use kaikaku_model::{
+    Action, ContentRow, EffectRow, Evaluation, FiscalYear, Item, Narrative, NarrativeKind,
+    Quantity, Report, ScheduleCell, Status, Unit,
+};
+
+/// The most rows of one kind a form may send (more are ignored).
+const MAX_ROWS: usize = 300;
+/// The most quantities one effects row may send.
+const MAX_QUANTITIES: usize = 30;
+
+/// The value of `effects.{i}.year` on the 総計 row.
+pub const TOTAL: &str = "total";
+
+/// A sheet as typed into the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SheetForm {
+    /// 項目名.
+    pub title: String,
+    /// 担当課, one per line.
+    pub departments: String,
+    /// 改善・推進の内容 rows.
+    pub contents: Vec<ContentInput>,
+    /// 改善・推進目標.
+    pub goal: String,
+    /// 主な取組内容.
+    pub actions: Vec<ActionInput>,
+    /// Narratives.
+    pub narratives: Vec<NarrativeInput>,
+    /// Effects rows.
+    pub effects: Vec<EffectInput>,
+    /// 総評.
+    pub evaluation: String,
+}
+
+/// A content row: its text and one cell per fiscal year (Gregorian year → text).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContentInput {
+    /// The content.
+    pub text: String,
+    /// The schedule cells typed, by Gregorian year.
+    pub cells: BTreeMap<i32, String>,
+}
+
+/// A numbered main action.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionInput {
+    /// The number as typed (`1`, `１`).
+    pub no: String,
+    /// The text.
+    pub text: String,
+}
+
+/// A narrative box.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NarrativeInput {
+    /// The Gregorian year as sent.
+    pub year: String,
+    /// `actual`, `forecast` or `plan`.
+    pub kind: String,
+    /// The text.
+    pub text: String,
+    /// A box the page always shows with a fixed heading (stored, or the report year's 実績 and
+    /// the next year's 見込み); other rows offer a choice of year and kind.
+    pub fixed: bool,
+}
+
+/// An effects row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EffectInput {
+    /// The Gregorian year, or [`TOTAL`].
+    pub year: String,
+    /// The row as written.
+    pub text: String,
+    /// Its quantities.
+    pub quantities: Vec<QuantityInput>,
+    /// A row with a fixed heading (stored, or one per plan year); other rows offer a choice.
+    pub fixed: bool,
+}
+
+/// A quantity of an effects row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuantityInput {
+    /// The label.
+    pub label: String,
+    /// The value as typed.
+    pub value: String,
+    /// The unit symbol.
+    pub unit: String,
+    /// The status code, or empty.
+    pub status: String,
+}
+
+impl QuantityInput {
+    fn is_empty(&self) -> bool {
+        self.label.trim().is_empty() && self.value.trim().is_empty()
+    }
+}
+
+impl ContentInput {
+    fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && self.cells.values().all(|c| c.trim().is_empty())
+    }
+}
+
+impl EffectInput {
+    fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && self.quantities.iter().all(QuantityInput::is_empty)
+    }
+}
+
+/// What stops a form from becoming a sheet: input name → Japanese message.
+pub type FormErrors = BTreeMap<String, String>;
+
+/// Where each form row went in the item (`None`: an empty row, ignored).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormMap {
+    /// Content rows.
+    pub contents: Vec<Option<usize>>,
+    /// Narratives.
+    pub narratives: Vec<Option<usize>>,
+    /// Effects rows.
+    pub effects: Vec<Option<usize>>,
+}
+
+/// The schedule's columns: the plan period, else the years the item's cells name.
+pub fn columns(frame: &Report, item: &Item) -> Vec<FiscalYear> {
+    if !frame.fiscal_years.is_empty() {
+        return frame.fiscal_years.clone();
+    }
+    let mut years: Vec<FiscalYear> = item
+        .contents
+        .iter()
+        .flat_map(|row| row.schedule.iter().map(|cell| cell.fiscal_year))
+        .collect();
+    years.sort();
+    years.dedup();
+    years
+}
+
+/// The years a narrative or effects row may name: the plan period with the report year and
+/// the next year, in order.
+pub fn year_choices(frame: &Report) -> Vec<FiscalYear> {
+    let mut years = frame.fiscal_years.clone();
+    if let Some(year) = frame.report_fiscal_year {
+        years.push(year);
+        years.push(year.next());
+    }
+    years.sort();
+    years.dedup();
+    years
+}
+
+fn year_code(year: Option<FiscalYear>) -> String {
+    year.map_or_else(|| TOTAL.to_owned(), |y| y.gregorian().to_string())
+}
+
+impl SheetForm {
+    /// The form of a stored sheet, with the report year's 実績 box and the next year's 見込み
+    /// box when the sheet has none, and a few empty rows ([`SheetForm::with_blank_rows`]).
+    pub fn from_item(item: &Item, frame: &Report) -> SheetForm {
+        let columns = columns(frame, item);
+        let contents = item
+            .contents
+            .iter()
+            .map(|row| ContentInput {
+                text: row.text.clone(),
+                cells: columns
+                    .iter()
+                    .map(|year| {
+                        let text = row
+                            .schedule
+                            .iter()
+                            .find(|cell| cell.fiscal_year == *year)
+                            .map(schedule_text)
+                            .unwrap_or_default();
+                        (year.gregorian(), text)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let actions = item
+            .actions
+            .iter()
+            .map(|a| ActionInput {
+                no: a.no.to_string(),
+                text: a.text.clone(),
+            })
+            .collect();
+        let mut narratives: Vec<NarrativeInput> = item
+            .narratives
+            .iter()
+            .map(|n| NarrativeInput {
+                year: n.fiscal_year.gregorian().to_string(),
+                kind: n.kind.code().to_owned(),
+                text: n.text.clone(),
+                fixed: true,
+            })
+            .collect();
+        if let Some(year) = frame.report_fiscal_year {
+            for (year, kind) in [
+                (year, NarrativeKind::Actual),
+                (year.next(), NarrativeKind::Forecast),
+            ] {
+                let present = item
+                    .narratives
+                    .iter()
+                    .any(|n| n.fiscal_year == year && n.kind == kind);
+                if !present {
+                    narratives.push(NarrativeInput {
+                        year: year.gregorian().to_string(),
+                        kind: kind.code().to_owned(),
+                        text: String::new(),
+                        fixed: true,
+                    });
+                }
+            }
+        }
+        let mut effects: Vec<EffectInput> = item
+            .effects
+            .iter()
+            .map(|row| EffectInput {
+                year: year_code(if row.is_total { None } else { row.fiscal_year }),
+                text: row.text.clone(),
+                quantities: row
+                    .quantities
+                    .iter()
+                    .map(|q| QuantityInput {
+                        label: q.label.clone(),
+                        value: format_decimal(q.value),
+                        unit: q.unit.symbol().to_owned(),
+                        status: q.status.map(|s| s.code().to_owned()).unwrap_or_default(),
+                    })
+                    .collect(),
+                fixed: true,
+            })
+            .collect();
+        if effects.is_empty() {
+            effects = frame
+                .fiscal_years
+                .iter()
+                .map(|y| Some(*y))
+                .chain([None])
+                .map(|year| EffectInput {
+                    year: year_code(year),
+                    fixed: true,
+                    ..EffectInput::default()
+                })
+                .collect();
+        }
+        SheetForm {
+            title: item.title.clone(),
+            departments: item.departments.join("\n"),
+            contents,
+            goal: item.goal.clone().unwrap_or_default(),
+            actions,
+            narratives,
+            effects,
+            evaluation: item
+                .evaluation
+                .as_ref()
+                .map(|e| e.text.clone())
+                .unwrap_or_default(),
+        }
+        .with_blank_rows()
+    }
+
+    /// The form with empty rows to fill in at the end of each list: two content rows, three
+    /// actions, one narrative, one effects row, and one quantity in every effects row.
+    pub fn with_blank_rows(mut self) -> SheetForm {
+        fn pad<T: Default>(rows: &mut Vec<T>, wanted: usize, empty: impl Fn(&T) -> bool) {
+            let trailing = rows.iter().rev().take_while(|r| empty(r)).count();
+            for _ in trailing..wanted {
+                rows.push(T::default());
+            }
+        }
+        pad(&mut self.contents, 2, |r| r.is_empty());
+        pad(&mut self.actions, 3, |r: &ActionInput| {
+            r.text.trim().is_empty()
+        });
+        pad(&mut self.narratives, 1, |r: &NarrativeInput| {
+            !r.fixed && r.text.trim().is_empty()
+        });
+        pad(&mut self.effects, 1, |r: &EffectInput| {
+            !r.fixed && r.is_empty()
+        });
+        for row in &mut self.effects {
+            pad(&mut row.quantities, 1, QuantityInput::is_empty);
+        }
+        // Empty rows get a number and a year to start from.
+        let mut next_no = 1;
+        for action in &mut self.actions {
+            match action.no.trim().parse::<u32>() {
+                Ok(n) => next_no = n + 1,
+                Err(_) if action.no.trim().is_empty() => {
+                    action.no = next_no.to_string();
+                    next_no += 1;
+                }
+                Err(_) => {}
+            }
+        }
+        self
+    }
+
+    /// The form as the pairs a browser sends (without `version`, `intent` and `_csrf`): the
+    /// inverse of [`SheetForm::from_pairs`].
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = vec![
+            ("title".to_owned(), self.title.clone()),
+            ("departments".to_owned(), self.departments.clone()),
+        ];
+        for (i, row) in self.contents.iter().enumerate() {
+            pairs.push((format!("contents.{i}.text"), row.text.clone()));
+            for (year, cell) in &row.cells {
+                pairs.push((format!("contents.{i}.cells.{year}"), cell.clone()));
+            }
+        }
+        pairs.push(("goal".to_owned(), self.goal.clone()));
+        for (i, row) in self.actions.iter().enumerate() {
+            pairs.push((format!("actions.{i}.no"), row.no.clone()));
+            pairs.push((format!("actions.{i}.text"), row.text.clone()));
+        }
+        for (i, row) in self.narratives.iter().enumerate() {
+            pairs.push((format!("narratives.{i}.year"), row.year.clone()));
+            pairs.push((format!("narratives.{i}.kind"), row.kind.clone()));
+            pairs.push((format!("narratives.{i}.text"), row.text.clone()));
+            if row.fixed {
+                pairs.push((format!("narratives.{i}.fixed"), "1".to_owned()));
+            }
+        }
+        for (i, row) in self.effects.iter().enumerate() {
+            pairs.push((format!("effects.{i}.year"), row.year.clone()));
+            pairs.push((format!("effects.{i}.text"), row.text.clone()));
+            if row.fixed {
+                pairs.push((format!("effects.{i}.fixed"), "1".to_owned()));
+            }
+            for (k, q) in row.quantities.iter().enumerate() {
+                pairs.push((format!("effects.{i}.q.{k}.label"), q.label.clone()));
+                pairs.push((format!("effects.{i}.q.{k}.value"), q.value.clone()));
+                pairs.push((format!("effects.{i}.q.{k}.unit"), q.unit.clone()));
+                pairs.push((format!("effects.{i}.q.{k}.status"), q.status.clone()));
+            }
+        }
+        pairs.push(("evaluation".to_owned(), self.evaluation.clone()));
+        pairs
+    }
+
+    /// Reads a posted form (the pairs of an `application/x-www-form-urlencoded` body). Unknown
+    /// names are ignored; rows come back in the order of their index.
+    pub fn from_pairs(pairs: &[(String, String)]) -> SheetForm {
+        let mut form = SheetForm::default();
+        let mut contents: BTreeMap<usize, ContentInput> = BTreeMap::new();
+        let mut actions: BTreeMap<usize, ActionInput> = BTreeMap::new();
+        let mut narratives: BTreeMap<usize, NarrativeInput> = BTreeMap::new();
+        let mut effects: BTreeMap<usize, (EffectInput, BTreeMap<usize, QuantityInput>)> =
+            BTreeMap::new();
+        for (name, value) in pairs {
+            let value = value.clone();
+            let parts: Vec<&str> = name.split('.').collect();
+            let index = |i: usize| {
+                parts
+                    .get(i)
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .filter(|n| *n < MAX_ROWS)
+            };
+            match parts.as_slice() {
+                ["title"] => form.title = value,
+                ["departments"] => form.departments = value,
+                ["goal"] => form.goal = value,
+                ["evaluation"] => form.evaluation = value,
+                ["contents", _, "text"] => {
+                    if let Some(i) = index(1) {
+                        contents.entry(i).or_default().text = value;
+                    }
+                }
+                ["contents", _, "cells", year] => {
+                    let year = year.parse::<i32>().ok().and_then(FiscalYear::new);
+                    if let (Some(i), Some(year)) = (index(1), year) {
+                        contents
+                            .entry(i)
+                            .or_default()
+                            .cells
+                            .insert(year.gregorian(), value);
+                    }
+                }
+                ["actions", _, field] => {
+                    if let Some(i) = index(1) {
+                        let action = actions.entry(i).or_default();
+                        match *field {
+                            "no" => action.no = value,
+                            "text" => action.text = value,
+                            _ => {}
+                        }
+                    }
+                }
+                ["narratives", _, field] => {
+                    if let Some(i) = index(1) {
+                        let narrative = narratives.entry(i).or_default();
+                        match *field {
+                            "year" => narrative.year = value,
+                            "kind" => narrative.kind = value,
+                            "text" => narrative.text = value,
+                            "fixed" => narrative.fixed = value == "1",
+                            _ => {}
+                        }
+                    }
+                }
+                ["effects", _, field] => {
+                    if let Some(i) = index(1) {
+                        let (effect, _) = effects.entry(i).or_default();
+                        match *field {
+                            "year" => effect.year = value,
+                            "text" => effect.text = value,
+                            "fixed" => effect.fixed = value == "1",
+                            _ => {}
+                        }
+                    }
+                }
+                ["effects", _, "q", k, field] => {
+                    let k = k.parse::<usize>().ok().filter(|k| *k < MAX_QUANTITIES);
+                    if let (Some(i), Some(k)) = (index(1), k) {
+                        let (_, quantities) = effects.entry(i).or_default();
+                        let quantity = quantities.entry(k).or_default();
+                        match *field {
+                            "label" => quantity.label = value,
+                            "value" => quantity.value = value,
+                            "unit" => quantity.unit = value,
+                            "status" => quantity.status = value,
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        form.contents = contents.into_values().collect();
+        form.actions = actions.into_values().collect();
+        form.narratives = narratives.into_values().collect();
+        form.effects = effects
+            .into_values()
+            .map(|(mut effect, quantities)| {
+                effect.quantities = quantities.into_values().collect();
+                effect
+            })
+            .collect();
+        form
+    }
+
+    /// The sheet the form describes, built on `stored` (whose number, reporting department
+    /// and reposts cannot change here, and whose line numbers are kept row by row), or every
+    /// error found. The report year (for the 総評) comes from `frame`.
+    pub fn to_item(&self, stored: &Item, frame: &Report) -> Result<(Item, FormMap), FormErrors> {
+        let mut errors = FormErrors::new();
+        let mut map = FormMap::default();
+        let title = clean(&self.title);
+        if title.is_empty() {
+            errors.insert("title".to_owned(), "項目名を入力してください。".to_owned());
+        }
+
+        let mut contents = Vec::new();
+        for (i, row) in self.contents.iter().enumerate() {
+            if row.is_empty() {
+                map.contents.push(None);
+                continue;
+            }
+            let text = clean(&row.text);
+            if text.is_empty() {
+                errors.insert(
+                    format!("contents.{i}.text"),
+                    "改善・推進の内容を入力してください（スケジュールだけの行は保存できません）。"
+                        .to_owned(),
+                );
+            }
+            let old = stored.contents.get(i);
+            let mut schedule = Vec::new();
+            for (year, cell) in &row.cells {
+                let Some(year) = FiscalYear::new(*year) else {
+                    continue;
+                };
+                let cell = clean(cell);
+                let had = old.is_some_and(|r| r.schedule.iter().any(|c| c.fiscal_year == year));
+                if !cell.is_empty() || had {
+                    schedule.push(ScheduleCell::read(year, &cell));
+                }
+            }
+            map.contents.push(Some(contents.len()));
+            contents.push(ContentRow {
+                text,
+                schedule,
+                line: old.map_or(0, |r| r.line),
+            });
+        }
+
+        let mut actions: Vec<Action> = Vec::new();
+        for (i, row) in self.actions.iter().enumerate() {
+            let text = clean(&row.text);
+            if text.is_empty() {
+                continue;
+            }
+            let no = parse_value(&row.no)
+                .map(|v| v.normalize())
+                .filter(|v| v.scale() == 0)
+                .and_then(|v| u8::try_from(v.mantissa()).ok())
+                .filter(|n| (1..=99).contains(n));
+            match no {
+                Some(no) if actions.iter().any(|a| a.no == no) => {
+                    errors.insert(
+                        format!("actions.{i}.no"),
+                        format!("番号 {no} が重複しています。"),
+                    );
+                }
+                Some(no) => actions.push(Action { no, text }),
+                None => {
+                    errors.insert(
+                        format!("actions.{i}.no"),
+                        "番号は1から99までの整数で入力してください。".to_owned(),
+                    );
+                }
+            }
+        }
+
+        let mut narratives = Vec::new();
+        for (i, row) in self.narratives.iter().enumerate() {
+            let text = clean(&row.text);
+            if text.is_empty() {
+                map.narratives.push(None);
+                continue;
+            }
+            let year = row
+                .year
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .and_then(FiscalYear::new);
+            let kind = NarrativeKind::from_code(row.kind.trim());
+            let (Some(fiscal_year), Some(kind)) = (year, kind) else {
+                errors.insert(
+                    format!("narratives.{i}.year"),
+                    "年度と種類（実績・見込み・計画）を選んでください。".to_owned(),
+                );
+                map.narratives.push(None);
+                continue;
+            };
+            map.narratives.push(Some(narratives.len()));
+            narratives.push(Narrative {
+                fiscal_year,
+                kind,
+                text,
+                line: stored.narratives.get(i).map_or(0, |n| n.line),
+            });
+        }
+
+        let mut effects = Vec::new();
+        for (i, row) in self.effects.iter().enumerate() {
+            if row.is_empty() {
+                map.effects.push(None);
+                continue;
+            }
+            let year = row.year.trim();
+            let fiscal_year = if year == TOTAL {
+                None
+            } else {
+                match year.parse::<i32>().ok().and_then(FiscalYear::new) {
+                    Some(year) => Some(year),
+                    None => {
+                        errors.insert(
+                            format!("effects.{i}.year"),
+                            "年度（または総計）を選んでください。".to_owned(),
+                        );
+                        map.effects.push(None);
+                        continue;
+                    }
+                }
+            };
+            let mut quantities = Vec::new();
+            for (k, q) in row.quantities.iter().enumerate() {
+                if q.is_empty() {
+                    continue;
+                }
+                let name = |field: &str| format!("effects.{i}.q.{k}.{field}");
+                let value = if q.value.trim().is_empty() {
+                    errors.insert(name("value"), "数値を入力してください。".to_owned());
+                    None
+                } else {
+                    let value = parse_value(&q.value);
+                    if value.is_none() {
+                        errors.insert(
+                            name("value"),
+                            format!(
+                                "「{}」は数値として読めません（例: 27,075、▲350、1205.56）。",
+                                q.value.trim()
+                            ),
+                        );
+                    }
+                    value
+                };
+                let unit = Unit::from_symbol(q.unit.trim());
+                if unit.is_none() {
+                    let message = if q.unit.trim().is_empty() {
+                        "単位を選んでください。".to_owned()
+                    } else {
+                        format!(
+                            "単位「{}」は使えません。一覧から選んでください。",
+                            q.unit.trim()
+                        )
+                    };
+                    errors.insert(name("unit"), message);
+                }
+                let status = match q.status.trim() {
+                    "" => Ok(None),
+                    code => Status::from_code(code).map(Some).ok_or(()),
+                };
+                if status.is_err() {
+                    errors.insert(
+                        name("status"),
+                        "区分（実績・計画・目標・見込み）を選んでください。".to_owned(),
+                    );
+                }
+                if let (Some(value), Some(unit), Ok(status)) = (value, unit, status) {
+                    quantities.push(Quantity {
+                        label: clean(&q.label),
+                        value,
+                        unit,
+                        status,
+                    });
+                }
+            }
+            let text = clean(&row.text);
+            map.effects.push(Some(effects.len()));
+            effects.push(EffectRow {
+                fiscal_year,
+                is_total: fiscal_year.is_none(),
+                text,
+                quantities,
+                line: stored.effects.get(i).map_or(0, |r| r.line),
+            });
+        }
+
+        let evaluation_text = clean(&self.evaluation);
+        let evaluation = if evaluation_text.is_empty() {
+            None
+        } else {
+            let year = frame
+                .report_fiscal_year
+                .or_else(|| stored.evaluation.as_ref().map(|e| e.fiscal_year));
+            match year {
+                Some(fiscal_year) => Some(Evaluation {
+                    fiscal_year,
+                    text: evaluation_text,
+                    line: stored.evaluation.as_ref().map_or(0, |e| e.line),
+                }),
+                None => {
+                    errors.insert(
+                        "evaluation".to_owned(),
+                        "報告年度が分からないため総評を保存できません。".to_owned(),
+                    );
+                    None
+                }
+            }
+        };
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let goal = clean(&self.goal);
+        let item = Item {
+            no: stored.no,
+            title,
+            reporting_department: stored.reporting_department.clone(),
+            departments: self
+                .departments
+                .lines()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            contents,
+            goal: (!goal.is_empty()).then_some(goal),
+            actions,
+            narratives,
+            effects,
+            evaluation,
+            reposts: stored.reposts.clone(),
+            line: stored.line,
+        };
+        Ok((item, map))
+    }
+}
+
+/// A schedule cell as typed: its text, or one rebuilt from its actions and phase when the
+/// text is missing.
+fn schedule_text(cell: &ScheduleCell) -> String {
+    if !cell.text.trim().is_empty() || cell.actions.is_empty() {
+        return cell.text.clone();
+    }
+    let mut text: String = cell
+        .actions
+        .iter()
+        .map(|&n| kaikaku_model::text::circled(n).map_or_else(|| format!("({n})"), String::from))
+        .collect();
+    if let Some(phase) = &cell.phase {
+        text.push_str(&format!(" ({})", phase.word()));
+    }
+    text
+}
+
+/// Text as typed, with `\r\n` made `\n` and the edges trimmed.
+fn clean(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kaikaku_model::{Decimal, ItemNo};
+
+    fn fy(year: i32) -> FiscalYear {
+        FiscalYear::new(year).expect("a year")
+    }
+
+    fn frame() -> Report {
+        Report {
+            report_fiscal_year: Some(fy(2022)),
+            fiscal_years: vec![fy(2020), fy(2021), fy(2022)],
+            ..Report::default()
+        }
+    }
+
+    fn stored() -> Item {
+        Item {
+            no: ItemNo(2),
+            title: "事務事業の整理".to_owned(),
+            reporting_department: Some("政策課".to_owned()),
+            departments: vec!["政策課".to_owned(), "関係各課".to_owned()],
+            contents: vec![ContentRow {
+                text: "事務事業の見直し".to_owned(),
+                schedule: [2020, 2021, 2022]
+                    .into_iter()
+                    .map(|y| ScheduleCell::read(fy(y), "①～③"))
+                    .collect(),
+                line: 12,
+            }],
+            goal: Some("効率的な行政".to_owned()),
+            actions: vec![Action {
+                no: 1,
+                text: "評価の活用".to_owned(),
+            }],
+            effects: vec![EffectRow {
+                fiscal_year: None,
+                is_total: true,
+                text: "底上げ".to_owned(),
+                quantities: Vec::new(),
+                line: 30,
+            }],
+            ..Item::default()
+        }
+    }
+
+    fn pairs(form: &[(&str, &str)]) -> Vec<(String, String)> {
+        form.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_sheet_survives_the_form_unchanged() {
+        let item = stored();
+        let form = SheetForm::from_item(&item, &frame());
+        // The 実績 and 見込み boxes are offered, and empty rows to fill in.
+        assert_eq!(form.narratives.len(), 3);
+        assert_eq!(form.narratives[0].kind, "actual");
+        assert_eq!(form.narratives[1].year, "2023");
+        assert_eq!(form.contents.len(), 3);
+        assert_eq!(form.actions.len(), 4);
+        assert_eq!(form.actions[1].no, "2");
+        let (back, map) = form.to_item(&item, &frame()).expect("valid");
+        assert_eq!(back, item);
+        assert_eq!(SheetForm::from_pairs(&form.to_pairs()), form);
+        assert_eq!(map.contents, vec![Some(0), None, None]);
+    }
+
+    #[test]
+    fn a_posted_form_becomes_a_sheet() {
+        let body = pairs(&[
+            ("title", "事務事業の整理・統廃合"),
+            ("departments", "政策課\r\n\r\n関係各課\r\n"),
+            ("contents.0.text", "事務事業の見直し"),
+            ("contents.0.cells.2021", "②③ (試行)"),
+            ("contents.0.cells.2022", ""),
+            ("contents.1.text", ""),
+            ("actions.0.no", "１"),
+            ("actions.0.text", "評価の活用"),
+            ("actions.1.no", "2"),
+            ("actions.1.text", ""),
+            ("narratives.0.year", "2022"),
+            ("narratives.0.kind", "actual"),
+            ("narratives.0.text", "・見直した。\r\n・定着した。"),
+            ("narratives.1.year", "2023"),
+            ("narratives.1.kind", "forecast"),
+            ("narratives.1.text", "  "),
+            ("effects.0.year", "2021"),
+            ("effects.0.text", "削減"),
+            ("effects.0.q.0.label", "削減額"),
+            ("effects.0.q.0.value", "1,200"),
+            ("effects.0.q.0.unit", "千円"),
+            ("effects.0.q.0.status", "actual"),
+            ("effects.0.q.1.label", ""),
+            ("effects.0.q.1.value", ""),
+            ("effects.0.q.1.unit", "円"),
+            ("effects.1.year", "total"),
+            ("effects.1.text", ""),
+            ("evaluation", "進んだ。"),
+            ("_csrf", "x"),
+        ]);
+        let form = SheetForm::from_pairs(&body);
+        let (item, map) = form.to_item(&stored(), &frame()).expect("valid");
+        assert_eq!(item.departments, ["政策課", "関係各課"]);
+        assert_eq!(item.contents[0].line, 12);
+        let cells: Vec<(i32, &str, Vec<u8>)> = item.contents[0]
+            .schedule
+            .iter()
+            .map(|c| {
+                (
+                    c.fiscal_year.gregorian(),
+                    c.text.as_str(),
+                    c.actions.clone(),
+                )
+            })
+            .collect();
+        // 2020 is not in the form: the row had a cell there, but the form says nothing.
+        assert_eq!(cells, [(2021, "②③ (試行)", vec![2, 3]), (2022, "", vec![])]);
+        assert_eq!(item.actions.len(), 1);
+        assert_eq!(item.narratives.len(), 1);
+        assert_eq!(item.narratives[0].text, "・見直した。\n・定着した。");
+        assert_eq!(map.narratives, vec![Some(0), None]);
+        assert_eq!(item.effects.len(), 1);
+        assert_eq!(item.effects[0].quantities[0].value, Decimal::from(1200));
+        assert_eq!(item.effects[0].quantities[0].status, Some(Status::Actual));
+        assert_eq!(item.evaluation.map(|e| e.fiscal_year), Some(fy(2022)));
+        assert_eq!(item.reporting_department.as_deref(), Some("政策課"));
+    }
+
+    #[test]
+    fn values_that_cannot_be_read_are_errors_beside_their_inputs() {
+        let body = pairs(&[
+            ("title", " "),
+            ("effects.0.year", "2021"),
+            ("effects.0.q.0.label", "削減額"),
+            ("effects.0.q.0.value", "十二"),
+            ("effects.0.q.0.unit", "ドル"),
+            ("effects.0.q.0.status", "maybe"),
+            ("actions.0.no", "x"),
+            ("actions.0.text", "取組"),
+            ("narratives.0.year", "1"),
+            ("narratives.0.kind", "actual"),
+            ("narratives.0.text", "text"),
+        ]);
+        let errors = SheetForm::from_pairs(&body)
+            .to_item(&stored(), &frame())
+            .expect_err("invalid");
+        let names: Vec<&str> = errors.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "actions.0.no",
+                "effects.0.q.0.status",
+                "effects.0.q.0.unit",
+                "effects.0.q.0.value",
+                "narratives.0.year",
+                "title"
+            ]
+        );
+        assert!(errors["effects.0.q.0.value"].contains("「十二」は数値として読めません"));
+    }
+}

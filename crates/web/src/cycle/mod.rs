@@ -1,0 +1,8 @@
+//! The reporting cycle on the web: [`service`] holds every operation (shared with the JSON
+//! API), [`form`] reads the sheet form, [`views`] builds what the pages show, and `pages`
+//! serves them as server-rendered forms that work without JavaScript.
+
+pub mod form;
+pub(crate) mod pages;
+pub mod service;
+pub mod views;

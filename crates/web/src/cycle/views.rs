@@ -1,0 +1,879 @@
+//! View models of the cycle pages: the sheet form with what is shown beside each field
+//! (copy marks, check findings, comments, differences), the read-only sheet, the history with
+//! its readable diffs, and dates and times in 和暦 (Japan time).
+//!
+//! Like [`crate::views`], everything a page shows is computed here and kept as plain text:
+//! the templates escape it, and the diffs are lists of spans, never markup.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Timelike};
+use kaikaku_model::calendar::wareki_date;
+use kaikaku_model::workflow::{Field, FieldChange};
+use kaikaku_model::{FiscalYear, Item, NarrativeKind, Report, Status, Unit};
+use kaikaku_store::{AuditEntry, Comment, Waiver};
+use similar::{Algorithm, ChangeTag, TextDiff};
+
+use super::form::{FormErrors, FormMap, SheetForm, TOTAL, columns, year_choices};
+use super::service::CheckedFinding;
+use crate::views::{ActionView, EditionKey, SheetView};
+
+/// `2026-11-29T01:35:00Z` as `令和8年11月29日 10:35` (Japan time); the text itself when it is
+/// not such a timestamp.
+pub fn when(rfc3339: &str) -> String {
+    match DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => {
+            let japan = at.naive_utc() + chrono::Duration::hours(9);
+            format!(
+                "{} {:02}:{:02}",
+                wareki_date(japan.date()),
+                japan.hour(),
+                japan.minute()
+            )
+        }
+        Err(_) => rfc3339.to_owned(),
+    }
+}
+
+/// `令和8年11月30日`.
+pub fn date(date: NaiveDate) -> String {
+    wareki_date(date)
+}
+
+/// One run of a readable diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffSpan {
+    /// `same`, `del` or `ins`.
+    pub tag: &'static str,
+    /// The text of the run, as written.
+    pub text: String,
+}
+
+impl DiffSpan {
+    /// True for removed text.
+    pub fn is_del(&self) -> bool {
+        self.tag == "del"
+    }
+
+    /// True for added text.
+    pub fn is_ins(&self) -> bool {
+        self.tag == "ins"
+    }
+}
+
+/// The difference between two texts as runs of kept, removed and added text: line by line,
+/// then character by character (Japanese has no spaces between words).
+pub fn diff_spans(before: &str, after: &str) -> Vec<DiffSpan> {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_chars(before, after);
+    let mut spans: Vec<DiffSpan> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let tag = match change.tag() {
+            ChangeTag::Equal => "same",
+            ChangeTag::Delete => "del",
+            ChangeTag::Insert => "ins",
+        };
+        match spans.last_mut() {
+            Some(last) if last.tag == tag => last.text.push_str(change.value()),
+            _ => spans.push(DiffSpan {
+                tag,
+                text: change.value().to_owned(),
+            }),
+        }
+    }
+    spans
+}
+
+/// One change, before and after, with the readable diff.
+#[derive(Clone, Debug)]
+pub struct ChangeView {
+    /// The part of the sheet (`取組内容 1`).
+    pub label: String,
+    /// The field path (`narratives.0`).
+    pub path: String,
+    /// The text before.
+    pub before: String,
+    /// The text after.
+    pub after: String,
+    /// The diff from before to after.
+    pub spans: Vec<DiffSpan>,
+}
+
+impl ChangeView {
+    /// The view of one change.
+    pub fn new(change: &FieldChange) -> ChangeView {
+        ChangeView {
+            label: change.field.label(),
+            path: change.field.path(),
+            spans: diff_spans(&change.before, &change.after),
+            before: change.before.clone(),
+            after: change.after.clone(),
+        }
+    }
+}
+
+/// One row of a sheet's history.
+#[derive(Clone, Debug)]
+pub struct HistoryRow {
+    /// `令和8年11月29日 10:35`.
+    pub when: String,
+    /// The user name, or `—`.
+    pub user: String,
+    /// The change of state (`入力中 → 提出済`) rather than of content.
+    pub is_state: bool,
+    /// The change.
+    pub change: ChangeView,
+}
+
+/// The history rows of audit entries, oldest first.
+pub fn history(entries: &[AuditEntry]) -> Vec<HistoryRow> {
+    entries
+        .iter()
+        .map(|entry| HistoryRow {
+            when: when(&entry.at),
+            user: entry.user.clone().unwrap_or_else(|| "—".to_owned()),
+            is_state: entry.field == Field::State,
+            change: ChangeView::new(&FieldChange {
+                field: entry.field,
+                before: entry.before.clone(),
+                after: entry.after.clone(),
+            }),
+        })
+        .collect()
+}
+
+/// A comment as shown beside its field.
+#[derive(Clone, Debug)]
+pub struct CommentView {
+    /// The id (for the resolve form).
+    pub id: i64,
+    /// The field path.
+    pub path: String,
+    /// The field's label.
+    pub label: String,
+    /// Who wrote it.
+    pub author: String,
+    /// When.
+    pub when: String,
+    /// The remark, as written.
+    pub body: String,
+    /// `解決済み（admin、令和8年…）` when resolved.
+    pub resolved: Option<String>,
+}
+
+impl CommentView {
+    /// The view of a comment.
+    pub fn new(comment: &Comment) -> CommentView {
+        CommentView {
+            id: comment.id,
+            path: comment.field.path(),
+            label: comment.field.label(),
+            author: comment.author.clone(),
+            when: when(&comment.created_at),
+            body: comment.body.clone(),
+            resolved: comment.resolved_at.as_ref().map(|at| {
+                format!(
+                    "解決済み（{}、{}）",
+                    comment.resolved_by.as_deref().unwrap_or("—"),
+                    when(at)
+                )
+            }),
+        }
+    }
+}
+
+/// A check finding as shown beside its field and in the 数値の確認 box.
+#[derive(Clone, Debug)]
+pub struct FindingNote {
+    /// The stable key (what the waiver form sends).
+    pub key: String,
+    /// The message.
+    pub message: String,
+    /// The field it concerns (`effects.3`), empty when none.
+    pub path: String,
+    /// `確認済み（admin：理由）` when an admin accepted it.
+    pub waived: Option<String>,
+}
+
+/// The notes of findings.
+pub fn finding_notes(findings: &[CheckedFinding]) -> Vec<FindingNote> {
+    findings
+        .iter()
+        .map(|f| FindingNote {
+            key: f.key.clone(),
+            message: f.finding.message(),
+            path: f.field.map(Field::path).unwrap_or_default(),
+            waived: f.waiver.as_ref().map(waiver_text),
+        })
+        .collect()
+}
+
+fn waiver_text(waiver: &Waiver) -> String {
+    format!(
+        "確認済み（{}、{}）：{}",
+        waiver.user,
+        when(&waiver.at),
+        waiver.reason
+    )
+}
+
+/// What is shown beside one field.
+#[derive(Clone, Debug, Default)]
+pub struct FieldNotes {
+    /// The field path (`narratives.0`), also the element's `data-field`.
+    pub path: String,
+    /// Carried over from last year and not edited since (前年度から複写).
+    pub copied: bool,
+    /// Differs between the two versions of a conflict.
+    pub differs: bool,
+    /// The comments on the field.
+    pub comments: Vec<CommentView>,
+    /// The findings about the field.
+    pub findings: Vec<FindingNote>,
+}
+
+impl FieldNotes {
+    /// The classes of the field's element: `field`, and `is-copied`, `differs`,
+    /// `has-findings`, `has-comments` as they apply.
+    pub fn class(&self) -> String {
+        let mut class = "field".to_owned();
+        if self.copied {
+            class.push_str(" is-copied");
+        }
+        if self.differs {
+            class.push_str(" differs");
+        }
+        if !self.findings.is_empty() {
+            class.push_str(" has-findings");
+        }
+        if !self.comments.is_empty() {
+            class.push_str(" has-comments");
+        }
+        class
+    }
+
+    /// True when something is shown beside the field.
+    pub fn any(&self) -> bool {
+        self.copied || self.differs || !self.findings.is_empty() || !self.comments.is_empty()
+    }
+}
+
+/// The sources of the notes of a sheet, by field path.
+#[derive(Clone, Debug, Default)]
+pub struct Notes {
+    /// Copied fields.
+    pub copied: BTreeSet<String>,
+    /// Fields that differ (a conflict).
+    pub differs: BTreeSet<String>,
+    /// Every comment.
+    pub comments: Vec<CommentView>,
+    /// Every finding.
+    pub findings: Vec<FindingNote>,
+}
+
+impl Notes {
+    /// The notes of the field at `path`.
+    pub fn of(&self, path: &str) -> FieldNotes {
+        FieldNotes {
+            path: path.to_owned(),
+            copied: self.copied.contains(path),
+            differs: self.differs.contains(path),
+            comments: self
+                .comments
+                .iter()
+                .filter(|c| c.path == path)
+                .cloned()
+                .collect(),
+            findings: self
+                .findings
+                .iter()
+                .filter(|f| f.path == path)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// An input of the form: its name, the value to show and the error beside it.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// The `name` (and `id`, with dots made dashes).
+    pub name: String,
+    /// The value as typed.
+    pub value: String,
+    /// Why the value was refused.
+    pub error: Option<String>,
+}
+
+impl Input {
+    fn new(name: String, value: &str, errors: &FormErrors) -> Input {
+        Input {
+            error: errors.get(&name).cloned(),
+            value: value.to_owned(),
+            name,
+        }
+    }
+
+    /// The element id: `f-` and the name with dots made dashes.
+    pub fn id(&self) -> String {
+        format!("f-{}", self.name.replace('.', "-"))
+    }
+}
+
+/// One choice of a select.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    /// The value sent.
+    pub value: String,
+    /// The label shown.
+    pub label: String,
+    /// Selected now.
+    pub selected: bool,
+}
+
+fn choices(options: &[(String, String)], current: &str) -> Vec<Choice> {
+    let mut list: Vec<Choice> = options
+        .iter()
+        .map(|(value, label)| Choice {
+            selected: value == current,
+            value: value.clone(),
+            label: label.clone(),
+        })
+        .collect();
+    if !current.is_empty() && !options.iter().any(|(v, _)| v == current) {
+        // A value the list does not have (sent by hand) stays visible, so the error beside it
+        // makes sense.
+        list.push(Choice {
+            value: current.to_owned(),
+            label: current.to_owned(),
+            selected: true,
+        });
+    }
+    list
+}
+
+/// A content row of the form.
+#[derive(Clone, Debug)]
+pub struct ContentEdit {
+    /// The content.
+    pub text: Input,
+    /// One cell per schedule column.
+    pub cells: Vec<Input>,
+    /// Beside the row.
+    pub notes: FieldNotes,
+}
+
+/// An action row of the form.
+#[derive(Clone, Debug)]
+pub struct ActionEdit {
+    /// The number.
+    pub no: Input,
+    /// The text.
+    pub text: Input,
+}
+
+/// A narrative box of the form.
+#[derive(Clone, Debug)]
+pub struct NarrativeEdit {
+    /// A box with a fixed heading (hidden year and kind).
+    pub fixed: bool,
+    /// `【令和4年度（実績）】`, empty for a free row.
+    pub heading: String,
+    /// The year.
+    pub year: Input,
+    /// The years offered (free rows).
+    pub years: Vec<Choice>,
+    /// The kind.
+    pub kind: Input,
+    /// The kinds offered (free rows).
+    pub kinds: Vec<Choice>,
+    /// The text.
+    pub text: Input,
+    /// Last year's 見込み for this year, shown beside the report year's 実績 box.
+    pub previous_forecast: Option<String>,
+    /// Beside the box.
+    pub notes: FieldNotes,
+}
+
+/// A quantity of an effects row.
+#[derive(Clone, Debug)]
+pub struct QuantityEdit {
+    /// The label.
+    pub label: Input,
+    /// The value.
+    pub value: Input,
+    /// The unit.
+    pub unit: Input,
+    /// The units offered.
+    pub units: Vec<Choice>,
+    /// The status.
+    pub status: Input,
+    /// The statuses offered.
+    pub statuses: Vec<Choice>,
+}
+
+/// An effects row of the form.
+#[derive(Clone, Debug)]
+pub struct EffectEdit {
+    /// A row with a fixed heading (hidden year).
+    pub fixed: bool,
+    /// `令和3年度` or `総計`, empty for a free row.
+    pub heading: String,
+    /// The 総計 row.
+    pub is_total: bool,
+    /// The year.
+    pub year: Input,
+    /// The years offered (free rows).
+    pub years: Vec<Choice>,
+    /// The row as written.
+    pub text: Input,
+    /// Its quantities.
+    pub quantities: Vec<QuantityEdit>,
+    /// Beside the row.
+    pub notes: FieldNotes,
+}
+
+/// The whole sheet form.
+#[derive(Clone, Debug)]
+pub struct EditView {
+    /// 項目名.
+    pub title: Input,
+    /// Beside 項目名.
+    pub title_notes: FieldNotes,
+    /// 担当課.
+    pub departments: Input,
+    /// Beside 担当課.
+    pub departments_notes: FieldNotes,
+    /// The schedule columns (`令和2年度`).
+    pub years: Vec<String>,
+    /// 改善・推進の内容 rows.
+    pub contents: Vec<ContentEdit>,
+    /// 改善・推進目標.
+    pub goal: Input,
+    /// Beside the goal.
+    pub goal_notes: FieldNotes,
+    /// 主な取組内容.
+    pub actions: Vec<ActionEdit>,
+    /// Beside the actions.
+    pub actions_notes: FieldNotes,
+    /// The narrative boxes.
+    pub narratives: Vec<NarrativeEdit>,
+    /// The effects rows.
+    pub effects: Vec<EffectEdit>,
+    /// `【令和4年度総評】`.
+    pub evaluation_heading: String,
+    /// 総評.
+    pub evaluation: Input,
+    /// Beside the 総評.
+    pub evaluation_notes: FieldNotes,
+}
+
+/// The kinds of narrative, as offered.
+fn kind_options() -> Vec<(String, String)> {
+    NarrativeKind::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), k.label().to_owned()))
+        .collect()
+}
+
+fn heading(year: &str, kind: &str) -> String {
+    let year = year.parse::<i32>().ok().and_then(FiscalYear::new);
+    let kind = NarrativeKind::from_code(kind);
+    match (year, kind) {
+        (Some(year), Some(kind)) => format!("【{}（{}）】", year.wareki_label(), kind.label()),
+        _ => String::new(),
+    }
+}
+
+fn effect_heading(year: &str) -> String {
+    if year == TOTAL {
+        return "総計".to_owned();
+    }
+    year.parse::<i32>()
+        .ok()
+        .and_then(FiscalYear::new)
+        .map(FiscalYear::wareki_label)
+        .unwrap_or_default()
+}
+
+impl EditView {
+    /// The form view of `form` (for the sheet `stored` of an edition `frame`), with `errors`
+    /// beside their inputs and `notes` beside their fields. Rows are matched to the stored
+    /// fields by position; `map` (a conflict) says where each row went in the user's item,
+    /// whose differences are in `differs`.
+    pub fn new(
+        form: &SheetForm,
+        stored: &Item,
+        frame: &Report,
+        errors: &FormErrors,
+        notes: &Notes,
+        previous_forecast: Option<&str>,
+        conflict: Option<(&FormMap, &BTreeSet<String>)>,
+    ) -> EditView {
+        let columns = columns(frame, stored);
+        let years = year_choices(frame);
+        let year_options: Vec<(String, String)> = years
+            .iter()
+            .map(|y| (y.gregorian().to_string(), y.wareki_label()))
+            .collect();
+        let mut effect_years = year_options.clone();
+        effect_years.push((TOTAL.to_owned(), "総計".to_owned()));
+        let mut unit_options = vec![(String::new(), "（単位）".to_owned())];
+        unit_options.extend(Unit::known().map(|u| (u.symbol().to_owned(), u.symbol().to_owned())));
+        let mut status_options = vec![(String::new(), "（なし）".to_owned())];
+        status_options.extend(
+            Status::ALL
+                .iter()
+                .map(|s| (s.code().to_owned(), s.label().to_owned())),
+        );
+        // The notes of row `i` of a list: the stored field at the same position, marked as
+        // differing when the user's row went to a field that differs.
+        let row_notes = |field: fn(usize) -> Field, i: usize, went: Option<&Vec<Option<usize>>>| {
+            let mut n = notes.of(&field(i).path());
+            n.differs = false;
+            if let (Some(went), Some((_, differs))) = (went, conflict) {
+                n.differs = went
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|j| differs.contains(&field(j).path()));
+            }
+            n
+        };
+        let plain = |field: Field| {
+            let mut n = notes.of(&field.path());
+            n.differs = conflict.is_some_and(|(_, d)| d.contains(&field.path()));
+            n
+        };
+        let map = conflict.map(|(m, _)| m);
+        let report_year = frame.report_fiscal_year.map(|y| y.gregorian().to_string());
+        EditView {
+            title: Input::new("title".to_owned(), &form.title, errors),
+            title_notes: plain(Field::Title),
+            departments: Input::new("departments".to_owned(), &form.departments, errors),
+            departments_notes: plain(Field::Departments),
+            years: columns.iter().map(|y| y.wareki_label()).collect(),
+            contents: form
+                .contents
+                .iter()
+                .enumerate()
+                .map(|(i, row)| ContentEdit {
+                    text: Input::new(format!("contents.{i}.text"), &row.text, errors),
+                    cells: columns
+                        .iter()
+                        .map(|year| {
+                            let value = row
+                                .cells
+                                .get(&year.gregorian())
+                                .map(String::as_str)
+                                .unwrap_or_default();
+                            Input::new(
+                                format!("contents.{i}.cells.{}", year.gregorian()),
+                                value,
+                                errors,
+                            )
+                        })
+                        .collect(),
+                    notes: row_notes(Field::Content, i, map.map(|m| &m.contents)),
+                })
+                .collect(),
+            goal: Input::new("goal".to_owned(), &form.goal, errors),
+            goal_notes: plain(Field::Goal),
+            actions: form
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(i, row)| ActionEdit {
+                    no: Input::new(format!("actions.{i}.no"), &row.no, errors),
+                    text: Input::new(format!("actions.{i}.text"), &row.text, errors),
+                })
+                .collect(),
+            actions_notes: plain(Field::Actions),
+            narratives: form
+                .narratives
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let is_actual_box = row.kind == NarrativeKind::Actual.code()
+                        && Some(&row.year) == report_year.as_ref();
+                    NarrativeEdit {
+                        fixed: row.fixed,
+                        heading: heading(&row.year, &row.kind),
+                        year: Input::new(format!("narratives.{i}.year"), &row.year, errors),
+                        years: choices(&year_options, &row.year),
+                        kind: Input::new(format!("narratives.{i}.kind"), &row.kind, errors),
+                        kinds: choices(&kind_options(), &row.kind),
+                        text: Input::new(format!("narratives.{i}.text"), &row.text, errors),
+                        previous_forecast: previous_forecast
+                            .filter(|_| is_actual_box)
+                            .map(str::to_owned),
+                        notes: row_notes(Field::Narrative, i, map.map(|m| &m.narratives)),
+                    }
+                })
+                .collect(),
+            effects: form
+                .effects
+                .iter()
+                .enumerate()
+                .map(|(i, row)| EffectEdit {
+                    fixed: row.fixed,
+                    heading: effect_heading(&row.year),
+                    is_total: row.year == TOTAL,
+                    year: Input::new(format!("effects.{i}.year"), &row.year, errors),
+                    years: choices(&effect_years, &row.year),
+                    text: Input::new(format!("effects.{i}.text"), &row.text, errors),
+                    quantities: row
+                        .quantities
+                        .iter()
+                        .enumerate()
+                        .map(|(k, q)| {
+                            let name = |field: &str| format!("effects.{i}.q.{k}.{field}");
+                            QuantityEdit {
+                                label: Input::new(name("label"), &q.label, errors),
+                                value: Input::new(name("value"), &q.value, errors),
+                                unit: Input::new(name("unit"), &q.unit, errors),
+                                units: choices(&unit_options, &q.unit),
+                                status: Input::new(name("status"), &q.status, errors),
+                                statuses: choices(&status_options, &q.status),
+                            }
+                        })
+                        .collect(),
+                    notes: row_notes(Field::Effect, i, map.map(|m| &m.effects)),
+                })
+                .collect(),
+            evaluation_heading: frame
+                .report_fiscal_year
+                .map(|y| format!("【{}総評】", y.wareki_label()))
+                .unwrap_or_else(|| "【総評】".to_owned()),
+            evaluation: Input::new("evaluation".to_owned(), &form.evaluation, errors),
+            evaluation_notes: plain(Field::Evaluation),
+        }
+    }
+}
+
+/// A content row of the read-only sheet.
+#[derive(Clone, Debug)]
+pub struct ReadContent {
+    /// The content.
+    pub text: String,
+    /// One cell per column.
+    pub cells: Vec<String>,
+    /// Beside the row.
+    pub notes: FieldNotes,
+}
+
+/// A narrative of the read-only sheet.
+#[derive(Clone, Debug)]
+pub struct ReadNarrative {
+    /// `【令和4年度（実績）】`.
+    pub heading: String,
+    /// The text (shown with its line ends).
+    pub text: String,
+    /// Last year's 見込み, beside the report year's 実績.
+    pub previous_forecast: Option<String>,
+    /// Beside it.
+    pub notes: FieldNotes,
+}
+
+/// An effects row of the read-only sheet.
+#[derive(Clone, Debug)]
+pub struct ReadEffect {
+    /// `令和3年度` or `総計`.
+    pub year: String,
+    /// The 総計 row.
+    pub is_total: bool,
+    /// The row as written.
+    pub text: String,
+    /// The quantities (`削減額 1,200千円（実績）`).
+    pub quantities: Vec<String>,
+    /// Beside it.
+    pub notes: FieldNotes,
+}
+
+/// A sheet as read, each part with its notes.
+#[derive(Clone, Debug)]
+pub struct ReadView {
+    /// 項目名.
+    pub title: String,
+    /// Beside it.
+    pub title_notes: FieldNotes,
+    /// 担当課 joined by `・`.
+    pub departments: String,
+    /// Beside it.
+    pub departments_notes: FieldNotes,
+    /// The schedule columns.
+    pub years: Vec<String>,
+    /// 改善・推進の内容.
+    pub contents: Vec<ReadContent>,
+    /// 改善・推進目標.
+    pub goal: String,
+    /// Beside it.
+    pub goal_notes: FieldNotes,
+    /// 主な取組内容.
+    pub actions: Vec<ActionView>,
+    /// Beside them.
+    pub actions_notes: FieldNotes,
+    /// The narratives.
+    pub narratives: Vec<ReadNarrative>,
+    /// The effects.
+    pub effects: Vec<ReadEffect>,
+    /// `【令和4年度総評】`, empty when there is none.
+    pub evaluation_heading: String,
+    /// 総評.
+    pub evaluation: String,
+    /// Beside it.
+    pub evaluation_notes: FieldNotes,
+}
+
+impl ReadView {
+    /// The read-only view of `item` in an edition `frame`, with `notes` by field path.
+    pub fn new(
+        item: &Item,
+        frame: &Report,
+        notes: &Notes,
+        previous_forecast: Option<&str>,
+    ) -> ReadView {
+        // The key only makes the public address, which a draft's view never shows.
+        let key = EditionKey {
+            plan_id: 0,
+            fiscal_year: frame
+                .report_fiscal_year
+                .unwrap_or_else(|| FiscalYear::containing(NaiveDate::default())),
+        };
+        let columns = columns(frame, item);
+        let sheet = SheetView::new(key, &columns, item);
+        let of = |field: Field| notes.of(&field.path());
+        ReadView {
+            title: sheet.title.clone(),
+            title_notes: of(Field::Title),
+            departments: sheet.departments.clone(),
+            departments_notes: of(Field::Departments),
+            years: sheet.years.clone(),
+            contents: sheet
+                .contents
+                .iter()
+                .enumerate()
+                .map(|(i, row)| ReadContent {
+                    text: row.text.clone(),
+                    cells: row.cells.clone(),
+                    notes: of(Field::Content(i)),
+                })
+                .collect(),
+            goal: sheet.goal.clone(),
+            goal_notes: of(Field::Goal),
+            actions: sheet.actions.clone(),
+            actions_notes: of(Field::Actions),
+            narratives: item
+                .narratives
+                .iter()
+                .enumerate()
+                .map(|(i, n)| ReadNarrative {
+                    heading: format!("【{}（{}）】", n.fiscal_year.wareki_label(), n.kind.label()),
+                    text: n.text.clone(),
+                    previous_forecast: previous_forecast
+                        .filter(|_| {
+                            n.kind == NarrativeKind::Actual
+                                && Some(n.fiscal_year) == frame.report_fiscal_year
+                        })
+                        .map(str::to_owned),
+                    notes: of(Field::Narrative(i)),
+                })
+                .collect(),
+            effects: sheet
+                .effects
+                .iter()
+                .enumerate()
+                .map(|(i, row)| ReadEffect {
+                    year: row.year.clone(),
+                    is_total: row.is_total,
+                    text: row.text.clone(),
+                    quantities: row.quantities.clone(),
+                    notes: of(Field::Effect(i)),
+                })
+                .collect(),
+            evaluation_heading: sheet
+                .evaluation
+                .as_ref()
+                .map(|e| e.heading.clone())
+                .unwrap_or_default(),
+            evaluation: item
+                .evaluation
+                .as_ref()
+                .map(|e| e.text.clone())
+                .unwrap_or_default(),
+            evaluation_notes: of(Field::Evaluation),
+        }
+    }
+}
+
+/// The fields of `item` a comment may concern, with their labels, in sheet order.
+pub fn comment_fields(item: &Item) -> Vec<(String, String)> {
+    let mut fields = vec![
+        (Field::Title.path(), Field::Title.label()),
+        (Field::Departments.path(), Field::Departments.label()),
+    ];
+    fields.extend((0..item.contents.len()).map(|i| {
+        let field = Field::Content(i);
+        (field.path(), field.label())
+    }));
+    fields.push((Field::Goal.path(), Field::Goal.label()));
+    fields.push((Field::Actions.path(), Field::Actions.label()));
+    fields.extend(item.narratives.iter().enumerate().map(|(i, n)| {
+        let field = Field::Narrative(i);
+        (
+            field.path(),
+            format!(
+                "{}【{}（{}）】",
+                field.label(),
+                n.fiscal_year.wareki_label(),
+                n.kind.label()
+            ),
+        )
+    }));
+    fields.extend(item.effects.iter().enumerate().map(|(i, row)| {
+        let field = Field::Effect(i);
+        let year = match row.fiscal_year {
+            Some(year) if !row.is_total => year.wareki_label(),
+            _ => "総計".to_owned(),
+        };
+        (field.path(), format!("{}（{year}）", field.label()))
+    }));
+    fields.push((Field::Evaluation.path(), Field::Evaluation.label()));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_wareki_japan_time() {
+        assert_eq!(when("2026-11-29T01:35:00Z"), "令和8年11月29日 10:35");
+        assert_eq!(when("2026-11-29T20:05:00Z"), "令和8年11月30日 05:05");
+        assert_eq!(when("not a time"), "not a time");
+    }
+
+    #[test]
+    fn diffs_are_runs_of_plain_text() {
+        let spans = diff_spans("研修会を開催した。", "研修会を2回開催した。<b>");
+        let tags: Vec<(&str, &str)> = spans.iter().map(|s| (s.tag, s.text.as_str())).collect();
+        assert_eq!(
+            tags,
+            [
+                ("same", "研修会を"),
+                ("ins", "2回"),
+                ("same", "開催した。"),
+                ("ins", "<b>")
+            ]
+        );
+        assert_eq!(
+            diff_spans("", "新しい"),
+            [DiffSpan {
+                tag: "ins",
+                text: "新しい".to_owned()
+            }]
+        );
+    }
+}
