@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use kaikaku_model::ItemNo;
 
 use crate::Error;
+use crate::public::number;
 use crate::views::EditionKey;
 
 /// `{id}`: an edition (a report id).
@@ -117,40 +118,4 @@ fn item_no(params: &[(String, String)]) -> Option<ItemNo> {
         .and_then(number)
         .and_then(|n| u32::try_from(n).ok())
         .map(ItemNo)
-}
-
-/// A positive number written canonically: ASCII digits, no sign, no leading zero, at most 18
-/// digits (the same rule as the pages' addresses: one address per resource).
-fn number(text: &str) -> Option<u64> {
-    let canonical = !text.is_empty()
-        && text.len() <= 18
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && !text.starts_with('0');
-    if !canonical {
-        return None;
-    }
-    text.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_in_paths_are_canonical() {
-        assert_eq!(number("3"), Some(3));
-        for bad in [
-            "",
-            "0",
-            "03",
-            "+3",
-            "-3",
-            "3.0",
-            "３",
-            "x",
-            "9999999999999999999",
-        ] {
-            assert_eq!(number(bad), None, "{bad:?}");
-        }
-    }
 }
