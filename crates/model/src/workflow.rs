@@ -432,6 +432,35 @@ impl Field {
     }
 }
 
+impl Field {
+    /// The label of the part as it reads on `item`'s sheet: narratives and effects rows are
+    /// named by their year (`取組内容【令和7年度（実績）】`, `取組による効果（総計）`), the
+    /// others as [`Field::label`].
+    pub fn label_in(self, item: &Item) -> String {
+        match self {
+            Field::Narrative(i) => match item.narratives.get(i) {
+                Some(n) => format!(
+                    "取組内容【{}（{}）】",
+                    n.fiscal_year.wareki_label(),
+                    n.kind.label()
+                ),
+                None => self.label(),
+            },
+            Field::Effect(i) => match item.effects.get(i) {
+                Some(row) => {
+                    let year = match row.fiscal_year {
+                        Some(year) if !row.is_total => year.wareki_label(),
+                        _ => "総計".to_owned(),
+                    };
+                    format!("取組による効果（{year}）")
+                }
+                None => self.label(),
+            },
+            other => other.label(),
+        }
+    }
+}
+
 /// One field that differs between two versions of a sheet, both sides as readable text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldChange {
@@ -773,5 +802,15 @@ mod tests {
         assert_eq!(changes[1].before, "【令和3年度（実績）】\n検討した。");
         assert_eq!(changes[2].after, "");
         assert_eq!(Field::Content(0).label(), "改善・推進の内容 1行目");
+        assert_eq!(
+            Field::Narrative(1).label_in(&before),
+            "取組内容【令和4年度（見込み）】"
+        );
+        assert_eq!(
+            Field::Effect(0).label_in(&before),
+            "取組による効果（令和3年度）"
+        );
+        assert_eq!(Field::Narrative(9).label_in(&before), "取組内容 10");
+        assert_eq!(Field::Goal.label_in(&before), "改善・推進目標");
     }
 }

@@ -776,7 +776,11 @@ fn notes_of(detail: &SheetDetail) -> Notes {
     Notes {
         copied: detail.sheet.copied.iter().map(|f| f.path()).collect(),
         differs: BTreeSet::new(),
-        comments: detail.comments.iter().map(CommentView::new).collect(),
+        comments: detail
+            .comments
+            .iter()
+            .map(|comment| CommentView::new(comment, &detail.sheet.item))
+            .collect(),
         findings: views::finding_notes(&detail.findings),
     }
 }

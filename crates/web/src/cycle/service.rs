@@ -374,7 +374,7 @@ pub async fn board(store: &SqliteStore, actor: &Actor, report_id: i64) -> Result
 pub struct Permissions {
     /// 保存.
     pub save: bool,
-    /// 提出 (from 入力中; the page offers it as 保存して提出).
+    /// 提出, offered as 保存して提出 on every sheet the actor may save.
     pub submit: bool,
     /// 差戻し.
     pub return_: bool,
@@ -408,7 +408,17 @@ impl Permissions {
         };
         Permissions {
             save: allowed(SheetAction::Save),
-            submit: allowed(SheetAction::Submit),
+            // 保存して提出: a sheet that may be saved (未着手, 入力中, 差戻し) is 入力中 once saved,
+            // and may be submitted from there.
+            submit: allowed(SheetAction::Save)
+                && may(
+                    actor.workflow(),
+                    SheetAction::Submit,
+                    department,
+                    SheetState::InProgress,
+                    sheet.edition_status,
+                )
+                .is_ok(),
             return_: allowed(SheetAction::Return),
             confirm: allowed(SheetAction::Confirm),
             reopen: allowed(SheetAction::Reopen),
@@ -680,7 +690,7 @@ pub fn check_role(actor: &Actor, sheet: &Sheet, action: SheetAction) -> Result<(
 pub enum AfterSave {
     /// Stay 入力中.
     Stay,
-    /// Submit in the same transaction (保存して提出; only from 入力中).
+    /// Submit in the same transaction (保存して提出), from any state a save is allowed in.
     Submit,
 }
 
@@ -702,12 +712,6 @@ pub async fn save_sheet(
     let sheet = store.sheet(report_id, no).await?;
     let mut state = decide(actor, &sheet, SheetAction::Save, expected_version)?;
     if after == AfterSave::Submit {
-        if sheet.state != SheetState::InProgress {
-            return Err(Error::Refused(format!(
-                "「{}」のシートは保存と同時に提出できません。いったん保存してから提出してください。",
-                sheet.state.label()
-            )));
-        }
         let department = sheet
             .item
             .reporting_department

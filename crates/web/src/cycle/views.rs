@@ -164,12 +164,12 @@ pub struct CommentView {
 }
 
 impl CommentView {
-    /// The view of a comment.
-    pub fn new(comment: &Comment) -> CommentView {
+    /// The view of a comment on a sheet holding `item`.
+    pub fn new(comment: &Comment, item: &Item) -> CommentView {
         CommentView {
             id: comment.id,
             path: comment.field.path(),
-            label: comment.field.label(),
+            label: comment.field.label_in(item),
             author: comment.author.clone(),
             when: when(&comment.created_at),
             body: comment.body.clone(),
@@ -810,38 +810,16 @@ impl ReadView {
 
 /// The fields of `item` a comment may concern, with their labels, in sheet order.
 pub fn comment_fields(item: &Item) -> Vec<(String, String)> {
-    let mut fields = vec![
-        (Field::Title.path(), Field::Title.label()),
-        (Field::Departments.path(), Field::Departments.label()),
-    ];
-    fields.extend((0..item.contents.len()).map(|i| {
-        let field = Field::Content(i);
-        (field.path(), field.label())
-    }));
-    fields.push((Field::Goal.path(), Field::Goal.label()));
-    fields.push((Field::Actions.path(), Field::Actions.label()));
-    fields.extend(item.narratives.iter().enumerate().map(|(i, n)| {
-        let field = Field::Narrative(i);
-        (
-            field.path(),
-            format!(
-                "{}【{}（{}）】",
-                field.label(),
-                n.fiscal_year.wareki_label(),
-                n.kind.label()
-            ),
-        )
-    }));
-    fields.extend(item.effects.iter().enumerate().map(|(i, row)| {
-        let field = Field::Effect(i);
-        let year = match row.fiscal_year {
-            Some(year) if !row.is_total => year.wareki_label(),
-            _ => "総計".to_owned(),
-        };
-        (field.path(), format!("{}（{year}）", field.label()))
-    }));
-    fields.push((Field::Evaluation.path(), Field::Evaluation.label()));
+    let mut fields = vec![Field::Title, Field::Departments];
+    fields.extend((0..item.contents.len()).map(Field::Content));
+    fields.extend([Field::Goal, Field::Actions]);
+    fields.extend((0..item.narratives.len()).map(Field::Narrative));
+    fields.extend((0..item.effects.len()).map(Field::Effect));
+    fields.push(Field::Evaluation);
     fields
+        .into_iter()
+        .map(|field| (field.path(), field.label_in(item)))
+        .collect()
 }
 
 #[cfg(test)]

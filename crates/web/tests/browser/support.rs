@@ -68,7 +68,8 @@ fn free_port() -> Result<u16> {
 pub struct Site {
     base_url: String,
     server: tokio::task::JoinHandle<()>,
-    // Dropped after `Drop::drop` has stopped the server.
+    // Dropped after `Drop::drop` has stopped the server, the store before its directory.
+    store: Option<SqliteStore>,
     _dir: Option<TempDir>,
 }
 
@@ -93,11 +94,14 @@ impl Site {
                 .await
                 .with_context(|| format!("saving {name}"))?;
         }
-        let state = kaikaku_web::AppState::new(store);
-        Site::spawn(Some(dir), move |listener| {
+        // A clone shares the app's connection pool: tests set up data through it.
+        let state = kaikaku_web::AppState::new(store.clone());
+        let mut site = Site::spawn(Some(dir), move |listener| {
             kaikaku_web::serve(listener, state)
         })
-        .await
+        .await?;
+        site.store = Some(store);
+        Ok(site)
     }
 
     /// Serves any axum router (the harness's own smoke test).
@@ -129,6 +133,7 @@ impl Site {
         Ok(Site {
             base_url: format!("http://{addr}"),
             server,
+            store: None,
             _dir: dir,
         })
     }
@@ -136,6 +141,14 @@ impl Site {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The store the site serves (a [`Site::kaikaku`] only), for data that already exists
+    /// before a test's walk and for checking what the walk left behind.
+    pub fn store(&self) -> Result<&SqliteStore> {
+        self.store
+            .as_ref()
+            .context("only Site::kaikaku has a kaikaku store")
     }
 }
 
@@ -582,6 +595,87 @@ impl Browser {
             .execute(script, Vec::new())
             .await
             .with_context(|| format!("running `{script}`"))
+    }
+
+    /// Sets the value of the field matching `css` with a script, for inputs whose typing
+    /// depends on the browser's locale (`type="date"`), and returns the value it now has.
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<String> {
+        self.find(css).await?;
+        let set = self
+            .client
+            .execute(
+                "const field = document.querySelector(arguments[0]);
+                 field.value = arguments[1];
+                 field.dispatchEvent(new Event('input', { bubbles: true }));
+                 field.dispatchEvent(new Event('change', { bubbles: true }));
+                 return field.value;",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .with_context(|| format!("setting the value of `{css}`"))?;
+        Ok(set.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Clicks `css` (a submit button, a link) that leads to another page and waits for
+    /// `expected` there. When it does not appear, the error names the page and the alerts it
+    /// shows (`role="alert"`: a refused save, a form error), which say why.
+    pub async fn click_and_expect(&self, css: &str, expected: &str) -> Result<Element> {
+        self.click(css).await?;
+        match self.find(expected).await {
+            Ok(element) => Ok(element),
+            Err(e) => Err(e.context(format!(
+                "after clicking `{css}`, `{expected}` did not appear; the page's alerts: {}",
+                self.alerts().await
+            ))),
+        }
+    }
+
+    /// The texts of the page's `role="alert"` elements (refusals, form errors), as JSON.
+    async fn alerts(&self) -> Value {
+        self.execute(
+            r#"return [...document.querySelectorAll('[role="alert"]')]
+                 .map(e => e.textContent.trim()).filter(t => t);"#,
+        )
+        .await
+        .unwrap_or_default()
+    }
+
+    /// Logs in through the log-in form (`/login`) and waits until the header bar names the
+    /// user.
+    pub async fn login(&self, name: &str, password: &str) -> Result<()> {
+        ensure!(
+            !name.contains('\''),
+            "user names with ' are not supported: {name}"
+        );
+        self.goto("/login").await?;
+        self.fill("#username", name).await?;
+        self.fill("#password", password).await?;
+        self.click(r#"form[action="/login"] button[type="submit"]"#)
+            .await?;
+        let xpath = format!(
+            "//*[contains(concat(' ', @class, ' '), ' session-user ')]\
+             /a[normalize-space(.) = '{name}']"
+        );
+        if let Err(e) = self
+            .wait_for(Locator::XPath(&xpath), || {
+                format!("the header bar does not name 「{name}」 after logging in")
+            })
+            .await
+        {
+            return Err(e.context(format!("the page's alerts: {}", self.alerts().await)));
+        }
+        Ok(())
+    }
+
+    /// Logs out with the header bar's ログアウト button and waits for the ログイン link.
+    pub async fn logout(&self) -> Result<()> {
+        self.click_and_expect(r#"form.logout-form button[type="submit"]"#, "a.login-link")
+            .await?;
+        ensure!(
+            self.count(".session-user").await? == 0,
+            "still logged in after ログアウト"
+        );
+        Ok(())
     }
 
     /// Saves a PNG of the whole page (at most 8000 CSS pixels high) as
