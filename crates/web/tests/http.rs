@@ -597,6 +597,49 @@ async fn document_text_is_never_rendered_as_markup() {
         &item,
         &[&format!("← No.18 {script} 使用料等の収入確保</a>")],
     );
+
+    // The same text carried over into a draft: the cycle pages escape it too.
+    let admin = app.login("admin", "admin-password-1").await;
+    let plan_id = stored.plan_id.to_string();
+    let opened = app
+        .call(
+            Method::POST,
+            "/cycle",
+            Some(&admin),
+            Some(&[
+                ("_csrf", admin.csrf.as_str()),
+                ("plan_id", plan_id.as_str()),
+                ("fiscal_year", "2022"),
+                ("due_date", ""),
+            ]),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let board = opened
+        .header("location")
+        .and_then(|l| l.split('?').next())
+        .expect("the board's address")
+        .to_owned();
+    for path in [
+        "/cycle".to_owned(),
+        board.clone(),
+        format!("{board}/sheets/19"),
+        format!("{board}/sheets/20"),
+        format!("{board}/sheets/19/history"),
+    ] {
+        let page = app.call(Method::GET, &path, Some(&admin), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        assert_no_markup_from_the_document(&path, &page.body);
+    }
+    let sheet = app
+        .call(
+            Method::GET,
+            &format!("{board}/sheets/19"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_contains(&sheet.body, &[&script, &img, &link]);
 }
 
 #[tokio::test]
