@@ -46,6 +46,7 @@ pub mod cycle;
 mod error;
 mod forms;
 mod health;
+mod paths;
 mod public;
 pub mod routes;
 pub mod security;

@@ -8,13 +8,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 use kaikaku_store::{Cycle, Store, StoredReport};
 
 use crate::auth::CurrentUser;
 use crate::cycle::views::ChangeView;
+use crate::paths::{param, params};
 use crate::views::{
     self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView, SummaryRowView,
 };
@@ -265,7 +266,7 @@ impl<S: Send + Sync> FromRequestParts<S> for EditionKey {
 
     /// Reads `{plan_id}` and `{fiscal_year}`; anything malformed is a 404, never a 400 or 500.
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let params = path_params(parts, state).await?;
+        let params = params(parts, state).await?;
         edition_key(&params).ok_or(Error::NotFound)
     }
 }
@@ -275,40 +276,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ItemKey {
 
     /// Reads `{plan_id}`, `{fiscal_year}` and `{no}`; anything malformed is a 404.
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let params = path_params(parts, state).await?;
+        let params = params(parts, state).await?;
         let edition = edition_key(&params).ok_or(Error::NotFound)?;
-        let no = param(&params, "no")
-            .and_then(number)
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or(Error::NotFound)?;
+        let no = param(&params, "no")?;
         Ok(ItemKey { edition, no })
     }
 }
 
-async fn path_params<S: Send + Sync>(
-    parts: &mut Parts,
-    state: &S,
-) -> Result<Vec<(String, String)>, Error> {
-    Path::<Vec<(String, String)>>::from_request_parts(parts, state)
-        .await
-        .map(|Path(params)| params)
-        .map_err(|_| Error::NotFound)
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-}
-
 fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
-    let plan_id = param(params, "plan_id")
-        .and_then(number)
-        .and_then(|n| i64::try_from(n).ok())?;
-    let fiscal_year = param(params, "fiscal_year")
-        .and_then(number)
-        .and_then(|n| i32::try_from(n).ok())
+    let plan_id = param(params, "plan_id").ok()?;
+    let fiscal_year = param::<i32>(params, "fiscal_year")
+        .ok()
         .and_then(FiscalYear::new)?;
     Some(EditionKey {
         plan_id,
@@ -316,41 +294,9 @@ fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
     })
 }
 
-/// A positive number written canonically: ASCII digits, no sign, no leading zero, at most 18
-/// digits. One address per page: `/plans/01/2021` and `/plans/+1/2021` are not found.
-pub(crate) fn number(text: &str) -> Option<u64> {
-    let canonical = !text.is_empty()
-        && text.len() <= 18
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && !text.starts_with('0');
-    if !canonical {
-        return None;
-    }
-    text.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_in_paths_are_canonical() {
-        assert_eq!(number("1"), Some(1));
-        assert_eq!(number("2021"), Some(2021));
-        for bad in [
-            "",
-            "0",
-            "01",
-            "+1",
-            "-1",
-            "1.0",
-            "１",
-            "99999999999999999999",
-            " 1",
-        ] {
-            assert_eq!(number(bad), None, "{bad:?}");
-        }
-    }
 
     #[test]
     fn the_paper_query() {

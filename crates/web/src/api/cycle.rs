@@ -16,7 +16,6 @@ use kaikaku_model::workflow::{Field, SheetAction, SheetState};
 use kaikaku_model::{FiscalYear, Item};
 use kaikaku_store::{Cycle, StoreError};
 
-use super::path::{CommentPath, EditionId, SheetPath};
 use super::wire::{
     AuditEntryJson, CommentJson, CommentRequest, CorrectionRequest, CreatedJson, EditionBoardJson,
     EditionJson, EditionsJson, HistoryJson, LockRequest, OpenCycleRequest, PermissionsJson,
@@ -26,6 +25,7 @@ use super::wire::{
 use super::{ApiError, ApiJson};
 use crate::auth::AuthUser;
 use crate::cycle::service::{self, Actor, AfterSave, SheetDetail};
+use crate::paths::{CommentKey, EditionId, SheetKey};
 use crate::{AppState, Error};
 
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ pub(crate) async fn edition(
 pub(crate) async fn sheet(
     State(state): State<AppState>,
     user: AuthUser,
-    SheetPath { report_id, no }: SheetPath,
+    SheetKey { report_id, no }: SheetKey,
 ) -> Result<Json<SheetJson>, ApiError> {
     let detail = service::sheet(state.store(), &Actor::from(&*user), report_id, no).await?;
     Ok(Json(sheet_json(&detail)))
@@ -70,7 +70,7 @@ pub(crate) async fn sheet(
 pub(crate) async fn history(
     State(state): State<AppState>,
     _user: AuthUser,
-    SheetPath { report_id, no }: SheetPath,
+    SheetKey { report_id, no }: SheetKey,
 ) -> Result<Json<HistoryJson>, ApiError> {
     let entries = service::history(state.store(), report_id, no).await?;
     Ok(Json(HistoryJson {
@@ -86,7 +86,7 @@ pub(crate) async fn history(
 pub(crate) async fn save(
     State(state): State<AppState>,
     user: AuthUser,
-    SheetPath { report_id, no }: SheetPath,
+    SheetKey { report_id, no }: SheetKey,
     ApiJson(request): ApiJson<SaveSheetRequest>,
 ) -> Result<Json<SheetVersionJson>, ApiError> {
     let actor = Actor::from(&*user);
@@ -122,7 +122,7 @@ pub(crate) async fn save(
 pub(crate) async fn transition(
     State(state): State<AppState>,
     user: AuthUser,
-    SheetPath { report_id, no }: SheetPath,
+    SheetKey { report_id, no }: SheetKey,
     ApiJson(request): ApiJson<TransitionRequest>,
 ) -> Result<Json<SheetVersionJson>, ApiError> {
     let actor = Actor::from(&*user);
@@ -167,7 +167,7 @@ pub(crate) async fn transition(
 pub(crate) async fn comment(
     State(state): State<AppState>,
     user: AuthUser,
-    SheetPath { report_id, no }: SheetPath,
+    SheetKey { report_id, no }: SheetKey,
     ApiJson(request): ApiJson<CommentRequest>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
     let field = field(&request.field, "field")?;
@@ -188,10 +188,10 @@ pub(crate) async fn comment(
 pub(crate) async fn resolve(
     State(state): State<AppState>,
     user: AuthUser,
-    CommentPath {
-        sheet: SheetPath { report_id, no },
+    CommentKey {
+        sheet: SheetKey { report_id, no },
         comment_id,
-    }: CommentPath,
+    }: CommentKey,
 ) -> Result<StatusCode, ApiError> {
     service::resolve_comment(
         state.store(),
@@ -209,7 +209,7 @@ pub(crate) async fn resolve(
 pub(crate) async fn waive(
     State(state): State<AppState>,
     user: AuthUser,
-    SheetPath { report_id, no }: SheetPath,
+    SheetKey { report_id, no }: SheetKey,
     ApiJson(request): ApiJson<WaiverRequest>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
     let id = service::waive(

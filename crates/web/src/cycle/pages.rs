@@ -23,15 +23,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use kaikaku_model::FiscalYear;
 use kaikaku_model::calendar::{Era, parse_date};
 use kaikaku_model::workflow::{
     Denied, EditionState, Field, Role, SheetAction, diff_items, may_comment,
 };
-use kaikaku_model::{FiscalYear, ItemNo};
 use kaikaku_store::{Cycle, Edition};
 
 use super::form::SheetForm;
@@ -40,86 +39,13 @@ use super::views::{
     self, ChangeView, Choice, CommentView, EditView, FindingNote, HistoryRow, Notes, ReadView,
 };
 use crate::auth::AuthUser;
-use crate::public::number;
+use crate::paths::{CommentKey, EditionId, SheetKey};
 use crate::views::{Crumb, Layout};
 use crate::{AppState, Error};
 
 // -------------------------------------------------------------------------------------------
 // Addresses.
 // -------------------------------------------------------------------------------------------
-
-/// `{id}` of `/editions/{id}…`; anything malformed is a 404.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct EditionId(i64);
-
-/// `{id}` and `{no}` of `/editions/{id}/sheets/{no}…`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SheetKey {
-    report_id: i64,
-    no: ItemNo,
-}
-
-/// `…/comments/{comment_id}/resolve`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct CommentKey {
-    sheet: SheetKey,
-    comment_id: i64,
-}
-
-async fn params<S: Send + Sync>(
-    parts: &mut Parts,
-    state: &S,
-) -> Result<Vec<(String, String)>, Error> {
-    Path::<Vec<(String, String)>>::from_request_parts(parts, state)
-        .await
-        .map(|Path(params)| params)
-        .map_err(|_| Error::NotFound)
-}
-
-fn param<T: TryFrom<u64>>(params: &[(String, String)], name: &str) -> Result<T, Error> {
-    params
-        .iter()
-        .find(|(key, _)| key == name)
-        .and_then(|(_, value)| number(value))
-        .and_then(|n| T::try_from(n).ok())
-        .ok_or(Error::NotFound)
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for EditionId {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let params = params(parts, state).await?;
-        Ok(EditionId(param(&params, "id")?))
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for SheetKey {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let params = params(parts, state).await?;
-        Ok(SheetKey {
-            report_id: param(&params, "id")?,
-            no: ItemNo(param(&params, "no")?),
-        })
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CommentKey {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let params = params(parts, state).await?;
-        Ok(CommentKey {
-            sheet: SheetKey {
-                report_id: param(&params, "id")?,
-                no: ItemNo(param(&params, "no")?),
-            },
-            comment_id: param(&params, "comment_id")?,
-        })
-    }
-}
 
 impl SheetKey {
     fn href(self) -> String {
