@@ -254,7 +254,7 @@ pub(crate) const LOCK_EDITION: &str = "UPDATE reports \
 /// The states of an edition's sheets. `$1` report id.
 pub(crate) const SELECT_SHEET_STATES: &str = "SELECT state FROM items WHERE report_id = $1";
 
-pub(crate) const UNLOCK_EDITION: &str = "UPDATE reports SET status = 'open', locked_at = NULL \
+pub(crate) const UNLOCK_EDITION: &str = "UPDATE reports SET status = 'open', locked_at = NULL, base_date = NULL \
      WHERE id = $1 AND status = 'locked' RETURNING id";
 
 /// `$1` report id, `$2` published at.

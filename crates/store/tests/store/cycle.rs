@@ -823,10 +823,9 @@ async fn lock_publish_and_correct() {
         .expect("comment on a locked edition");
 
     store.unlock_edition(id, f.admin).await.expect("unlock");
-    assert_eq!(
-        store.edition(id).await.expect("edition").status,
-        EditionState::Open
-    );
+    let unlocked = store.edition(id).await.expect("edition");
+    assert_eq!(unlocked.status, EditionState::Open);
+    assert_eq!(unlocked.base_date, None, "a 基準日 belongs to a lock");
     let err = store.publish_edition(id, f.admin).await.expect_err("open");
     assert!(
         matches!(

@@ -261,13 +261,10 @@ pub(crate) async fn index(
     cycle_page(&state, &user, notice(query.as_deref()), None, None).await
 }
 
-/// A fiscal year typed as `2022`, `令和4年度`, `R4`.
+/// A fiscal year typed as `2022`, `令和4年度`, `R4`, or `4年度` in today's era.
 fn read_fiscal_year(text: &str) -> Option<FiscalYear> {
-    let text = text.trim();
-    if let Some(year) = text.parse::<i32>().ok().and_then(FiscalYear::new) {
-        return Some(year);
-    }
-    FiscalYear::parse(text, Some(Era::Reiwa)).ok()
+    let era = Era::of_date(service::today());
+    FiscalYear::parse(text.trim(), Some(era)).ok()
 }
 
 /// A date typed as `2026-11-30` (a date input), `令和8年11月30日`, `R8.11.30`; empty is `None`.
