@@ -446,7 +446,7 @@ impl ScheduleCellJson {
             fiscal_year: fiscal_year(self.fiscal_year, "fiscal_year")?,
             text: self.text,
             actions: self.actions,
-            phase: self.phase.map(phase_from_word),
+            phase: self.phase.as_deref().map(Phase::from_word),
         })
     }
 }
@@ -533,16 +533,6 @@ fn decimal(text: &str, field: &str) -> Result<Decimal, InterchangeError> {
     Decimal::from_str(text).map_err(|_| InterchangeError::at(field, Problem::Decimal(text.into())))
 }
 
-/// The phase a word names, exactly as [`Phase::word`] writes it.
-fn phase_from_word(word: String) -> Phase {
-    match word.as_str() {
-        "検討" => Phase::Study,
-        "試行" => Phase::Trial,
-        "実施" => Phase::Implementation,
-        _ => Phase::Other(word),
-    }
-}
-
 /// The unit whose symbol ([`Unit::symbol`]) is `symbol`; any spelling the model reads is
 /// accepted too (`％`, `m²`). Every canonical symbol parses back as its unit.
 fn unit_from_symbol(symbol: &str) -> Option<Unit> {
@@ -571,7 +561,7 @@ mod tests {
             Phase::Implementation,
             Phase::Other("準備".into()),
         ] {
-            assert_eq!(phase_from_word(phase.word().to_owned()), phase);
+            assert_eq!(Phase::from_word(phase.word()), phase);
         }
     }
 }

@@ -344,16 +344,6 @@ impl Quantity {
             None => Some(self.value),
         }
     }
-
-    /// The value converted to `unit`'s scale when both are money, or itself when the units are
-    /// equal; `None` when they cannot be compared.
-    pub fn value_in(&self, unit: Unit) -> Option<Decimal> {
-        if self.unit == unit {
-            return Some(self.value);
-        }
-        let yen = self.yen()?;
-        yen.checked_div(unit.yen_factor()?).map(|v| v.normalize())
-    }
 }
 
 impl fmt::Display for Quantity {
@@ -704,11 +694,14 @@ mod tests {
         let found = scan("4,732千円");
         let quantity = &found[0].quantity;
         assert_eq!(quantity.yen(), Some(Decimal::from(4_732_000)));
-        assert_eq!(quantity.value_in(Unit::Yen), Some(Decimal::from(4_732_000)));
+        assert_eq!(
+            Unit::ThousandYen.from_base(quantity.base_value().expect("fits")),
+            Some(Decimal::from(4_732))
+        );
         let count = &scan("2 施設")[0].quantity;
         assert_eq!(count.yen(), None);
         assert_eq!(count.unit, Unit::Count("施設"));
-        assert_eq!(count.value_in(Unit::Yen), None);
+        assert_eq!(count.base_value(), Some(Decimal::from(2)));
     }
 
     #[test]

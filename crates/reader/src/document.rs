@@ -351,7 +351,9 @@ impl Reader {
             self.target = Target::None;
             return;
         }
-        if key.ends_with("効果") && key.len() <= "取組による効果".len() {
+        // The heading of the effects table: a short label ending in 効果 (取組による効果,
+        // 取組の効果, 取組による財政効果), never a sentence that happens to end so.
+        if key.ends_with("効果") && key.chars().count() <= 12 {
             self.section = Section::Effects;
             self.target = Target::None;
             if line.cells.len() >= 2 {

@@ -41,9 +41,9 @@ fn walk(node: NodeRef<'_, Node>, in_list: bool, lines: &mut Vec<String>) {
         Node::Text(text) => {
             let text: &str = text;
             if in_list {
-                for (i, part) in text.split(" ・").enumerate() {
+                for (i, part) in split_bullets(text).into_iter().enumerate() {
                     if i > 0 {
-                        lines.push("・".to_owned());
+                        lines.push(String::new());
                     }
                     push_text(lines, part);
                 }
@@ -71,6 +71,23 @@ fn walk(node: NodeRef<'_, Node>, in_list: bool, lines: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// Splits list text before each `・` that starts an entry: at the start of the text or after
+/// any space (ASCII, full-width, no-break). The bullets stay with their entries.
+fn split_bullets(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if c == '・' && i > start && previous.is_some_and(kaikaku_model::text::is_space) {
+            parts.push(&text[start..i]);
+            start = i;
+        }
+        previous = Some(c);
+    }
+    parts.push(&text[start..]);
+    parts
 }
 
 fn push_text(lines: &mut Vec<String>, text: &str) {
@@ -102,5 +119,10 @@ mod tests {
             "【令和3年度（実績）】\n・ポータルサイトを2つ増設した。\n・返礼品を募集した。\n売却額 20,000,000 円 & 貸付額"
         );
         assert_eq!(to_text("<ul><li>・一</li><li>二</li></ul>"), "・一\n二");
+        // Bullets after a full-width space, and a ・ inside a word, which is not a bullet.
+        assert_eq!(
+            to_text("<ul>・子ども・子育て支援。\u{3000}・次の項目。</ul>"),
+            "・子ども・子育て支援。\n・次の項目。"
+        );
     }
 }

@@ -17,7 +17,7 @@ use sqlx::SqliteConnection;
 use crate::codec::{
     decode_date, decode_edition_state, decode_field, encode_date, fiscal_year_from_i32, now_rfc3339,
 };
-use crate::load::{corrupt, decode_origin, load_range};
+use crate::load::{Parts, corrupt, decode_origin, load_parts};
 use crate::save::{EditionRow, insert_edition, write_body};
 use crate::users::require_user;
 use crate::{AuditEntry, Edition, Origin, StoreError, sql};
@@ -222,8 +222,9 @@ pub(crate) async fn edition(
 pub(crate) async fn load_edition(
     conn: &mut SqliteConnection,
     report_id: i64,
+    parts: Parts,
 ) -> Result<Report, StoreError> {
-    match load_range(conn, report_id, report_id).await?.pop() {
+    match load_parts(conn, report_id, report_id, parts).await?.pop() {
         Some((_, report)) => Ok(report),
         None => Err(StoreError::NotFound { id: report_id }),
     }
@@ -262,7 +263,7 @@ async fn previous_edition(
         Some(id) => Previous::Published(id),
         None => Previous::InCycle(fiscal_year_from_i32(earlier).map_err(|detail| {
             StoreError::Corrupt {
-                table: "reports",
+                table: "plans",
                 id: plan_id,
                 detail,
             }
@@ -337,7 +338,7 @@ pub(crate) async fn open_cycle(
             });
         }
     };
-    let previous = load_edition(conn, previous_id).await?;
+    let previous = load_edition(conn, previous_id, Parts::Whole).await?;
 
     let carried: Vec<(Item, Vec<String>)> = previous.items.iter().map(carry_over).collect();
     let report = Report {
@@ -528,7 +529,7 @@ pub(crate) async fn open_correction(
     if let Some(latest) = latest.filter(|latest| *latest > key.revision) {
         return Err(revision_exists(latest));
     }
-    let report = load_edition(conn, report_id).await?;
+    let report = load_edition(conn, report_id, Parts::Whole).await?;
 
     let now = now_rfc3339();
     let revision = key.revision + 1;
@@ -563,8 +564,8 @@ pub(crate) async fn changes_between(
     old_report_id: i64,
     new_report_id: i64,
 ) -> Result<Vec<(ItemNo, FieldChange)>, StoreError> {
-    let old = load_edition(conn, old_report_id).await?;
-    let new = load_edition(conn, new_report_id).await?;
+    let old = load_edition(conn, old_report_id, Parts::Whole).await?;
+    let new = load_edition(conn, new_report_id, Parts::Whole).await?;
     let mut old_items: HashMap<ItemNo, &Item> = old.items.iter().map(|i| (i.no, i)).collect();
     let mut changes = Vec::new();
     for item in &new.items {

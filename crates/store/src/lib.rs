@@ -221,6 +221,10 @@ pub trait Cycle {
     /// One edition in full, in any state (drafts included).
     async fn load_edition(&self, report_id: i64) -> Result<Report, StoreError>;
 
+    /// One edition without its item sheets (title, plan, plan period, summary, warnings): what
+    /// a single sheet needs around it, without reading every other sheet.
+    async fn edition_frame(&self, report_id: i64) -> Result<Report, StoreError>;
+
     /// Opens the reporting cycle of `fiscal_year` for a plan and returns the new edition's id:
     /// an open edition (revision 1, origin cycle) whose sheets are
     /// [`kaikaku_model::workflow::carry_over`] of the latest published edition of the plan's

@@ -144,10 +144,28 @@ pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<StoredReport
 
 /// Every report whose id lies in `first ..= last`, with its id, ordered by plan name and report
 /// fiscal year. Runs a fixed number of queries whatever the number of reports.
+/// How much of a report to load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Parts {
+    /// Everything.
+    Whole,
+    /// The report without its item sheets (title, plan, years, summary, warnings).
+    Frame,
+}
+
 pub(crate) async fn load_range(
     conn: &mut SqliteConnection,
     first: i64,
     last: i64,
+) -> Result<Vec<(i64, Report)>, StoreError> {
+    load_parts(conn, first, last, Parts::Whole).await
+}
+
+pub(crate) async fn load_parts(
+    conn: &mut SqliteConnection,
+    first: i64,
+    last: i64,
+    parts: Parts,
 ) -> Result<Vec<(i64, Report)>, StoreError> {
     // Reports.
     let reports: Vec<(i64, String, i32, String)> = sqlx::query_as(sql::SELECT_REPORTS)
@@ -192,9 +210,12 @@ pub(crate) async fn load_range(
     })?);
 
     // Items.
+    let loaded = match parts {
+        Parts::Whole => load_items(conn, Scope::reports(first, last)).await?,
+        Parts::Frame => Vec::new(),
+    };
     let mut items = Children::new(
-        load_items(conn, Scope::reports(first, last))
-            .await?
+        loaded
             .into_iter()
             .map(|(report_id, _, item)| (report_id, item)),
     );

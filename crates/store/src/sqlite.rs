@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::codec::{decode_edition_state, now_rfc3339};
+use crate::load::Parts;
 use crate::{
     AuditEntry, Comment, Cycle, Edition, NewUser, Saved, Session, Sheet, SheetSummary, Source,
     Store, StoreError, StoredReport, User, Waiver, editions, load, save, sheets, sql, users,
@@ -233,7 +234,13 @@ impl Cycle for SqliteStore {
 
     async fn load_edition(&self, report_id: i64) -> Result<Report, StoreError> {
         let mut tx = self.begin_read().await?;
-        let result = editions::load_edition(&mut tx, report_id).await;
+        let result = editions::load_edition(&mut tx, report_id, Parts::Whole).await;
+        finish(tx, result).await
+    }
+
+    async fn edition_frame(&self, report_id: i64) -> Result<Report, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = editions::load_edition(&mut tx, report_id, Parts::Frame).await;
         finish(tx, result).await
     }
 

@@ -518,12 +518,11 @@ async fn reimport_of_the_same_plan_and_year_replaces_it() {
     assert_eq!(list[0].items, 2);
     assert_eq!(list[0].warnings, 0);
     assert_eq!(db.store.load_report(report_id).await.expect("load"), second);
-    if first_id != report_id {
-        assert!(matches!(
-            db.store.load_report(first_id).await,
-            Err(StoreError::NotFound { id }) if id == first_id
-        ));
-    }
+    assert_ne!(first_id, report_id, "ids are never reused");
+    assert!(matches!(
+        db.store.load_report(first_id).await,
+        Err(StoreError::NotFound { id }) if id == first_id
+    ));
 
     // Nothing of the first version is left behind: the tables hold exactly what a database
     // with only the second version holds.

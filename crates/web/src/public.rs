@@ -196,7 +196,10 @@ pub(crate) async fn item(
 ///
 /// Fails with [`Error::NotFound`] when no stored report has this plan and fiscal year, and
 /// with [`Error::Store`] when the database fails.
-async fn load_edition(state: &AppState, key: EditionKey) -> Result<(StoredReport, Report), Error> {
+pub(crate) async fn load_edition(
+    state: &AppState,
+    key: EditionKey,
+) -> Result<(StoredReport, Report), Error> {
     let reports = state.store().list_reports().await?;
     let stored = reports
         .into_iter()

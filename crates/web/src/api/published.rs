@@ -48,22 +48,8 @@ pub(crate) async fn item(
     Ok(Json(ItemJson::from(item)))
 }
 
-/// The published edition at `key`, as listed and in full. An unknown plan or year is a 404
-/// with the generic message (a draft of that year is not revealed); so is an edition that
-/// vanished between listing and loading (replaced by a re-import).
+/// The published edition at `key`, as listed and in full: the pages' loader, so pages and
+/// API agree (an unknown plan or year, or an edition replaced meanwhile, is a 404).
 async fn load(state: &AppState, key: EditionKey) -> Result<(StoredReport, Report), ApiError> {
-    let reports = state.store().list_reports().await.map_err(Error::from)?;
-    let stored = reports
-        .into_iter()
-        .find(|stored| EditionKey::of(stored) == Some(key))
-        .ok_or(Error::NotFound)?;
-    let report = state
-        .store()
-        .load_report(stored.id)
-        .await
-        .map_err(|error| match error {
-            kaikaku_store::StoreError::NotFound { .. } => ApiError::Web(Error::NotFound),
-            other => ApiError::Web(Error::Store(other)),
-        })?;
-    Ok((stored, report))
+    Ok(crate::public::load_edition(state, key).await?)
 }

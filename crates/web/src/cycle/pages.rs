@@ -937,11 +937,7 @@ pub(crate) async fn save(
         _ => AfterSave::Stay,
     };
     let form = SheetForm::from_pairs(&pairs);
-    let frame = {
-        let mut report = store.load_edition(key.report_id).await?;
-        report.items.clear();
-        report
-    };
+    let frame = service::frame(store, key.report_id).await?;
     let item = match form.to_item(&stored.item, &frame) {
         Ok((item, _)) => item,
         Err(errors) => {

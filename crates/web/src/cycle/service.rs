@@ -152,17 +152,6 @@ pub async fn plans(store: &SqliteStore) -> Result<Vec<PlanChoice>, Error> {
     Ok(choices)
 }
 
-/// The editions in the cycle: every edition not published yet (open or locked), as
-/// [`Cycle::list_editions`] orders them. Any logged-in user may list them.
-pub async fn editions_in_cycle(store: &SqliteStore) -> Result<Vec<Edition>, Error> {
-    Ok(store
-        .list_editions()
-        .await?
-        .into_iter()
-        .filter(|e| e.status != EditionState::Published)
-        .collect())
-}
-
 /// One edition as listed (any state). 404 for an unknown id.
 pub async fn edition(store: &SqliteStore, report_id: i64) -> Result<Edition, Error> {
     Ok(store.edition(report_id).await?)
@@ -580,11 +569,9 @@ impl SheetDetail {
     }
 }
 
-/// The edition's metadata without its items.
-async fn frame(store: &SqliteStore, report_id: i64) -> Result<Report, Error> {
-    let mut report = store.load_edition(report_id).await?;
-    report.items.clear();
-    Ok(report)
+/// The edition's metadata without its items (read without the other sheets).
+pub(crate) async fn frame(store: &SqliteStore, report_id: i64) -> Result<Report, Error> {
+    Ok(store.edition_frame(report_id).await?)
 }
 
 /// One sheet with everything shown beside it (any logged-in user). 404 for an unknown
