@@ -16,6 +16,35 @@ pub type Line = usize;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemNo(pub u32);
 
+impl ItemNo {
+    /// Reads an item number at the start of `text`, as written in headings, summary tables
+    /// and repost references: `No.1`, `No 12`, `NO.3`, `Ｎｏ．１２`, or bare digits `12`/`１２`
+    /// when `bare` allows them. Returns the number and the byte length read.
+    pub fn parse_prefix(text: &str, bare: bool) -> Option<(ItemNo, usize)> {
+        let marked = text
+            .strip_prefix(['N', 'Ｎ', 'n'])
+            .and_then(|rest| rest.strip_prefix(['o', 'ｏ', 'O', 'Ｏ']))
+            .map(|rest| rest.trim_start_matches(|c: char| matches!(c, '.' | '．') || is_space(c)));
+        let rest = match marked {
+            Some(rest) => rest,
+            None if bare => text,
+            None => return None,
+        };
+        let digits: usize = rest
+            .chars()
+            .take_while(|c| digit_value(*c).is_some())
+            .map(char::len_utf8)
+            .sum();
+        let number = rest[..digits].chars().try_fold(0u32, |acc, c| {
+            acc.checked_mul(10)?.checked_add(digit_value(c)?)
+        });
+        match number {
+            Some(n) if digits > 0 => Some((ItemNo(n), text.len() - rest.len() + digits)),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for ItemNo {
     /// `No.3`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -323,6 +352,20 @@ pub struct Warning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_numbers() {
+        let p = |text: &str, bare| ItemNo::parse_prefix(text, bare).map(|(no, len)| (no.0, len));
+        assert_eq!(p("No.1 多様な", false), Some((1, 4)));
+        assert_eq!(p("NO.3再掲", false), Some((3, 4)));
+        assert_eq!(p("No 12", false), Some((12, 5)));
+        assert_eq!(p("Ｎｏ．１２", false), Some((12, 15)));
+        assert_eq!(p("12", false), None);
+        assert_eq!(p("12", true), Some((12, 2)));
+        assert_eq!(p("Note", true), None);
+        assert_eq!(p("No.", false), None);
+        assert_eq!(p("No.99999999999", false), None);
+    }
 
     #[test]
     fn schedule_cells() {

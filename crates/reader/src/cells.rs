@@ -3,28 +3,15 @@
 //! references (`（No.3再掲）`).
 
 use kaikaku_model::calendar::scan_fiscal_years;
-use kaikaku_model::text::{circled_number, digit_value, fold_key, is_space};
+use kaikaku_model::text::{circled_number, fold_key, is_space};
 use kaikaku_model::{Action, Era, FiscalYear, ItemNo, NarrativeKind};
 
 /// Reads an item heading `No.1 多様な…`, `Ｎｏ．１ …`, `No 12 …`: the number and the title.
 pub fn item_heading(line: &str) -> Option<(ItemNo, String)> {
     let rest = line.trim_start_matches(is_space);
-    let rest = rest.strip_prefix(['N', 'Ｎ'])?;
-    let rest = rest.strip_prefix(['o', 'ｏ', 'O', 'Ｏ'])?;
-    let rest = rest.trim_start_matches(|c: char| matches!(c, '.' | '．') || is_space(c));
-    let digits_len: usize = rest
-        .chars()
-        .take_while(|c| digit_value(*c).is_some())
-        .map(char::len_utf8)
-        .sum();
-    if digits_len == 0 {
-        return None;
-    }
-    let number = rest[..digits_len].chars().try_fold(0u32, |acc, c| {
-        acc.checked_mul(10)?.checked_add(digit_value(c)?)
-    })?;
-    let title = rest[digits_len..].trim_matches(|c: char| is_space(c) || c == '\t');
-    Some((ItemNo(number), title.to_owned()))
+    let (no, len) = ItemNo::parse_prefix(rest, false)?;
+    let title = rest[len..].trim_matches(|c: char| is_space(c) || c == '\t');
+    Some((no, title.to_owned()))
 }
 
 /// Reads `【担当課：まちづくり推進課・地域振興課・関係各課】` into department names.
@@ -177,23 +164,15 @@ pub fn reposts(text: &str) -> Vec<ItemNo> {
     let mut found: Vec<ItemNo> = Vec::new();
     for (pos, _) in key.match_indices("再掲") {
         let before = &key[..pos];
-        let digits: String = before
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let head = &before[..before.len() - digits.len()];
-        let head = head.strip_suffix('.').unwrap_or(head);
-        if digits.is_empty() || !(head.ends_with("No") || head.ends_with("NO")) {
+        // The reference ends right before 再掲: find where its `No` starts.
+        let Some(start) = before.rfind(['N', 'n']) else {
             continue;
-        }
-        if let Ok(n) = digits.parse::<u32>() {
-            if !found.contains(&ItemNo(n)) {
-                found.push(ItemNo(n));
+        };
+        match ItemNo::parse_prefix(&before[start..], false) {
+            Some((no, len)) if start + len == before.len() && !found.contains(&no) => {
+                found.push(no)
             }
+            _ => {}
         }
     }
     found

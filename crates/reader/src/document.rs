@@ -6,7 +6,7 @@
 //! or in a warning with its line number; nothing is dropped silently.
 
 use kaikaku_model::calendar::scan_fiscal_years;
-use kaikaku_model::text::{digit_value, fold_key, is_range_dash, is_space};
+use kaikaku_model::text::{fold_key, is_range_dash, is_space};
 use kaikaku_model::{
     ContentRow, EffectRow, Era, Evaluation, FiscalYear, Item, ItemNo, Line, Narrative, Report,
     ScheduleCell, SummaryRow, Warning,
@@ -779,19 +779,11 @@ fn is_total_label(cell: &str) -> bool {
 
 /// An item number in the summary table: `1`, `１`, `No.1`.
 fn item_number(cell: &str) -> Option<ItemNo> {
-    let key = fold_key(cell);
-    let key = key
-        .strip_prefix("No.")
-        .or_else(|| key.strip_prefix("No"))
-        .unwrap_or(&key);
-    if key.is_empty() || key.len() > 6 {
-        return None;
+    let cell = cell.trim_matches(is_space);
+    match ItemNo::parse_prefix(cell, true) {
+        Some((no, len)) if len == cell.len() => Some(no),
+        _ => None,
     }
-    key.chars()
-        .try_fold(0u32, |acc, c| {
-            acc.checked_mul(10)?.checked_add(digit_value(c)?)
-        })
-        .map(ItemNo)
 }
 
 /// Words that end a report title after the plan's name.
