@@ -27,6 +27,8 @@ pub enum Problem {
     Status(String),
     /// A narrative kind other than `actual`, `forecast`, `plan`.
     NarrativeKind(String),
+    /// Not a six-digit 全国地方公共団体コード with a valid check digit.
+    MunicipalityCode(String),
 }
 
 impl fmt::Display for Problem {
@@ -42,6 +44,10 @@ impl fmt::Display for Problem {
             Problem::NarrativeKind(text) => write!(
                 f,
                 "「{text}」は記述の種類として読めません（actual, forecast, plan のいずれか）"
+            ),
+            Problem::MunicipalityCode(text) => write!(
+                f,
+                "「{text}」は地方公共団体コード（検査数字つき6桁）として読めません"
             ),
         }
     }

@@ -20,6 +20,6 @@ mod report;
 pub use error::{InterchangeError, Problem};
 pub use findings::{ExplanationJson, FileFindingsJson, FindingJson, FindingsJson};
 pub use report::{
-    ActionJson, ContentJson, EffectJson, EvaluationJson, ItemJson, NarrativeJson, QuantityJson,
-    ReportJson, RepostJson, ScheduleCellJson, SummaryRowJson, WarningJson,
+    ActionJson, ContentJson, EffectJson, EvaluationJson, ItemJson, MunicipalityJson, NarrativeJson,
+    QuantityJson, ReportJson, RepostJson, ScheduleCellJson, SummaryRowJson, WarningJson,
 };

@@ -4,9 +4,9 @@
 use std::str::FromStr;
 
 use kaikaku_model::{
-    Action, ContentRow, Decimal, EffectRow, Evaluation, FiscalYear, Item, ItemNo, Narrative,
-    NarrativeKind, Phase, Quantity, Report, Repost, ScheduleCell, Status, SummaryRow, Unit,
-    Warning,
+    Action, ContentRow, Decimal, EffectRow, Evaluation, FiscalYear, Item, ItemNo,
+    LocalGovernmentCode, Municipality, Narrative, NarrativeKind, Phase, Quantity, Report, Repost,
+    ScheduleCell, Status, SummaryRow, Unit, Warning,
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,9 @@ pub struct ReportJson {
     pub title: String,
     /// The plan the report belongs to (`第5次集中改革プラン`).
     pub plan_name: String,
+    /// The municipality whose plan it is, or null when unknown (optional on input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<MunicipalityJson>,
     /// The fiscal year whose results the report gives, Gregorian (`2021`), or null.
     pub report_fiscal_year: Option<i32>,
     /// The same year in 和暦 (`令和3年度`); output only, ignored on input.
@@ -32,6 +35,15 @@ pub struct ReportJson {
     pub items: Vec<ItemJson>,
     /// What the reader could not place.
     pub warnings: Vec<WarningJson>,
+}
+
+/// A municipality: its 全国地方公共団体コード and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MunicipalityJson {
+    /// The six-digit code with its check digit, as a string (`"130001"`).
+    pub code: String,
+    /// The name (`楓町`).
+    pub name: String,
 }
 
 /// A row of the summary table (`項目` / `記入担当課`).
@@ -206,6 +218,10 @@ impl From<&Report> for ReportJson {
         ReportJson {
             title: report.title.clone(),
             plan_name: report.plan_name.clone(),
+            municipality: report.municipality.as_ref().map(|m| MunicipalityJson {
+                code: m.code.to_string(),
+                name: m.name.clone(),
+            }),
             report_fiscal_year: report.report_fiscal_year.map(FiscalYear::gregorian),
             report_fiscal_year_label: report.report_fiscal_year.map(FiscalYear::wareki_label),
             fiscal_years: report.fiscal_years.iter().map(|y| y.gregorian()).collect(),
@@ -354,6 +370,19 @@ impl ReportJson {
         Ok(Report {
             title: self.title,
             plan_name: self.plan_name,
+            municipality: self
+                .municipality
+                .map(|m| {
+                    LocalGovernmentCode::parse(&m.code)
+                        .map(|code| Municipality { code, name: m.name })
+                        .map_err(|_| {
+                            InterchangeError::at(
+                                "municipality.code",
+                                Problem::MunicipalityCode(m.code),
+                            )
+                        })
+                })
+                .transpose()?,
             report_fiscal_year: self
                 .report_fiscal_year
                 .map(|y| fiscal_year(y, "report_fiscal_year"))

@@ -6,9 +6,9 @@ use std::str::FromStr;
 use kaikaku_check::{Explanation, Finding, FindingKind};
 use kaikaku_interchange::{FindingJson, FindingsJson, ReportJson};
 use kaikaku_model::{
-    Action, ContentRow, Decimal, EffectRow, Evaluation, FiscalYear, Item, ItemNo, Narrative,
-    NarrativeKind, Phase, Quantity, Report, Repost, ScheduleCell, Status, SummaryRow, Unit,
-    Warning,
+    Action, ContentRow, Decimal, EffectRow, Evaluation, FiscalYear, Item, ItemNo,
+    LocalGovernmentCode, Municipality, Narrative, NarrativeKind, Phase, Quantity, Report, Repost,
+    ScheduleCell, Status, SummaryRow, Unit, Warning,
 };
 use serde_json::Value;
 
@@ -40,6 +40,10 @@ fn hand_built() -> Report {
     Report {
         title: "第5次集中改革プラン取組実績一覧(令和3年度実績)".into(),
         plan_name: "第5次集中改革プラン".into(),
+        municipality: Some(Municipality {
+            code: LocalGovernmentCode::parse("999997").expect("a valid code"),
+            name: "楓町".into(),
+        }),
         report_fiscal_year: Some(fy(2021)),
         fiscal_years: vec![fy(2020), fy(2021), fy(2022)],
         summary: vec![SummaryRow {
@@ -137,6 +141,10 @@ fn hand_built() -> Report {
 const HAND_BUILT_JSON: &str = r#"{
   "title": "第5次集中改革プラン取組実績一覧(令和3年度実績)",
   "plan_name": "第5次集中改革プラン",
+  "municipality": {
+    "code": "999997",
+    "name": "楓町"
+  },
   "report_fiscal_year": 2021,
   "report_fiscal_year_label": "令和3年度",
   "fiscal_years": [
@@ -419,7 +427,15 @@ type Spoil = fn(&mut ReportJson);
 
 #[test]
 fn conversion_errors_name_the_field() {
-    let cases: [(Spoil, &str); 6] = [
+    let cases: [(Spoil, &str); 7] = [
+        (
+            |j| {
+                if let Some(m) = j.municipality.as_mut() {
+                    m.code = "999998".into();
+                }
+            },
+            "municipality.code: 「999998」は地方公共団体コード（検査数字つき6桁）として読めません",
+        ),
         (
             |j| j.items[0].effects[1].quantities[0].unit = "ドル".into(),
             "items[0].effects[1].quantities[0].unit: 「ドル」は単位として読めません",

@@ -6,12 +6,14 @@
 //! states, who may do what) are decided here and nowhere else.
 
 pub mod calendar;
+pub mod municipality;
 pub mod quantity;
 pub mod report;
 pub mod text;
 pub mod workflow;
 
 pub use calendar::{Era, FiscalYear, YearError, YearMention};
+pub use municipality::{CodeError, LocalGovernmentCode, Municipality};
 pub use quantity::{Quantity, Status, Unit};
 pub use report::{
     Action, ContentRow, EffectRow, Evaluation, Item, ItemNo, Line, Narrative, NarrativeKind, Phase,

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::calendar::FiscalYear;
+use crate::municipality::Municipality;
 use crate::quantity::Quantity;
 use crate::text::{circled_number, digit_value, is_nothing, is_range_dash, is_space};
 
@@ -59,6 +60,10 @@ pub struct Report {
     pub title: String,
     /// The plan the report belongs to, e.g. `第5次集中改革プラン`.
     pub plan_name: String,
+    /// The municipality whose plan it is, when known: documents rarely name it in a form a
+    /// reader could trust, so it is given on import (`--municipality-code`, `--municipality-name`)
+    /// and kept with the plan.
+    pub municipality: Option<Municipality>,
     /// The fiscal year whose results the report gives.
     pub report_fiscal_year: Option<FiscalYear>,
     /// The plan period, one entry per fiscal year, in order.

@@ -344,6 +344,7 @@ pub(crate) async fn open_cycle(
     let report = Report {
         title: next_title(&previous, &plan, year),
         plan_name: plan.clone(),
+        municipality: previous.municipality.clone(),
         report_fiscal_year: Some(year),
         fiscal_years: previous.fiscal_years.clone(),
         summary: previous

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use kaikaku_model::{
-    Action, ContentRow, EffectRow, Evaluation, Item, ItemNo, Narrative, Quantity, Report, Repost,
-    ScheduleCell, SummaryRow, Warning,
+    Action, ContentRow, EffectRow, Evaluation, Item, ItemNo, LocalGovernmentCode, Municipality,
+    Narrative, Quantity, Report, Repost, ScheduleCell, SummaryRow, Warning,
 };
 use sqlx::SqliteConnection;
 
@@ -168,11 +168,12 @@ pub(crate) async fn load_parts(
     parts: Parts,
 ) -> Result<Vec<(i64, Report)>, StoreError> {
     // Reports.
-    let reports: Vec<(i64, String, i32, String)> = sqlx::query_as(sql::SELECT_REPORTS)
-        .bind(first)
-        .bind(last)
-        .fetch_all(&mut *conn)
-        .await?;
+    let reports: Vec<(i64, String, String, String, i32, String)> =
+        sqlx::query_as(sql::SELECT_REPORTS)
+            .bind(first)
+            .bind(last)
+            .fetch_all(&mut *conn)
+            .await?;
     if reports.is_empty() {
         return Ok(Vec::new());
     }
@@ -223,11 +224,21 @@ pub(crate) async fn load_parts(
     // Assembly.
     reports
         .into_iter()
-        .map(|(id, plan_name, year, title)| {
+        .map(|(id, plan_name, code, municipality_name, year, title)| {
             let items = items.take(id);
+            let municipality = if code.is_empty() {
+                None
+            } else {
+                Some(Municipality {
+                    code: LocalGovernmentCode::parse(&code)
+                        .map_err(|e| corrupt("reports", id)(format!("its plan: {e}")))?,
+                    name: municipality_name,
+                })
+            };
             let report = Report {
                 title,
                 plan_name,
+                municipality,
                 report_fiscal_year: Some(
                     fiscal_year_from_i32(year).map_err(corrupt("reports", id))?,
                 ),

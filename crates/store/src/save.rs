@@ -105,8 +105,14 @@ pub(crate) async fn write_report(
     source: &Source,
     imported_at: &str,
 ) -> Result<Saved, StoreError> {
+    let (code, name) = match &report.municipality {
+        Some(m) => (m.code.to_string(), m.name.as_str()),
+        None => (String::new(), ""),
+    };
     let plan_id: i64 = sqlx::query_scalar(sql::UPSERT_PLAN)
         .bind(key.plan)
+        .bind(code)
+        .bind(name)
         .fetch_one(&mut *conn)
         .await?;
     let in_cycle: i64 = sqlx::query_scalar(sql::COUNT_CYCLE_EDITIONS)

@@ -8,8 +8,14 @@
 //! their parents and ordered by parent id and position, so that rows group in document order.
 
 /// Creates the plan if missing and returns its id. `$1` name.
-pub(crate) const UPSERT_PLAN: &str = "INSERT INTO plans (name) VALUES ($1) \
-     ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id";
+pub(crate) const UPSERT_PLAN: &str = "INSERT INTO plans (name, municipality_code, \
+     municipality_name) VALUES ($1, $2, $3) \
+     ON CONFLICT (name) DO UPDATE SET \
+     municipality_code = CASE WHEN excluded.municipality_code = '' \
+         THEN plans.municipality_code ELSE excluded.municipality_code END, \
+     municipality_name = CASE WHEN excluded.municipality_code = '' \
+         THEN plans.municipality_name ELSE excluded.municipality_name END \
+     RETURNING id";
 
 /// How many editions made in kaikaku a plan and fiscal year have (an import must not replace
 /// them). `$1` plan id, `$2` report fiscal year.
@@ -92,7 +98,8 @@ pub(crate) const LIST_REPORTS: &str = "SELECT r.id, p.id, p.name, r.report_fisca
 /// The state of one report. `$1` report id.
 pub(crate) const SELECT_REPORT_STATUS: &str = "SELECT status FROM reports WHERE id = $1";
 
-pub(crate) const SELECT_REPORTS: &str = "SELECT r.id, p.name, r.report_fiscal_year, r.title \
+pub(crate) const SELECT_REPORTS: &str = "SELECT r.id, p.name, p.municipality_code, \
+     p.municipality_name, r.report_fiscal_year, r.title \
      FROM reports r JOIN plans p ON p.id = r.plan_id \
      WHERE r.id BETWEEN $1 AND $2 \
      ORDER BY p.name, r.report_fiscal_year, r.id";

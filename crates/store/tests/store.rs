@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use kaikaku_model::{
-    Action, ContentRow, Decimal, EffectRow, Evaluation, FiscalYear, Item, ItemNo, Narrative,
-    NarrativeKind, Phase, Quantity, Report, Repost, ScheduleCell, Status, SummaryRow, Unit,
-    Warning,
+    Action, ContentRow, Decimal, EffectRow, Evaluation, FiscalYear, Item, ItemNo,
+    LocalGovernmentCode, Municipality, Narrative, NarrativeKind, Phase, Quantity, Report, Repost,
+    ScheduleCell, Status, SummaryRow, Unit, Warning,
 };
 use kaikaku_store::{Saved, Source, SqliteStore, Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
@@ -320,6 +320,10 @@ fn rich_report() -> Report {
     Report {
         title: "第5次集中改革プラン取組実績一覧(令和3年度実績)".into(),
         plan_name: "第5次集中改革プラン".into(),
+        municipality: Some(Municipality {
+            code: LocalGovernmentCode::parse("999997").expect("a valid code"),
+            name: "楓町".into(),
+        }),
         report_fiscal_year: Some(fy(2021)),
         fiscal_years: vec![fy(2020), fy(2021), fy(2022)],
         summary: vec![

@@ -462,6 +462,7 @@ pub fn check_item(frame: &Report, item: &Item) -> Vec<Finding> {
     let report = Report {
         title: frame.title.clone(),
         plan_name: frame.plan_name.clone(),
+        municipality: frame.municipality.clone(),
         report_fiscal_year: frame.report_fiscal_year,
         fiscal_years: frame.fiscal_years.clone(),
         summary: Vec::new(),
