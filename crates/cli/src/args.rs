@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kaikaku_export::csv::Table;
 use kaikaku_model::workflow::Role;
+use kaikaku_model::{LocalGovernmentCode, Municipality};
 use kaikaku_reader::Encoding;
 
 /// Reads Japanese municipal reform-plan progress reports (行政改革 集中改革プラン 取組実績),
@@ -63,13 +65,21 @@ pub enum Command {
     },
     /// Read reports and save them in the database, one transaction per file.
     ///
-    /// A report already stored for the same plan and fiscal year is replaced. A file that
-    /// cannot be read is reported on stderr; the others are still imported, and the exit
-    /// status is 2.
+    /// Takes progress reports (text or HTML, any encoding) and XLSX workbooks written by
+    /// `kaikaku export --format xlsx` (a workbook is refused whole, with every cell that is
+    /// wrong named, unless all of it is valid). A report already stored for the same plan and
+    /// fiscal year is replaced. A file that cannot be read is reported on stderr; the others
+    /// are still imported, and the exit status is 2.
     Import {
-        /// The report files.
+        /// The report files (`.txt`, `.html`, `.xlsx`).
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
+        /// Read and validate every file and say what would change, but store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The municipality the plans belong to.
+        #[command(flatten)]
+        municipality: MunicipalityArgs,
         /// Database options.
         #[command(flatten)]
         db: DbArgs,
@@ -83,14 +93,48 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Print every stored report as a JSON array in the interchange format.
+    /// Write one stored report (the latest published edition) as JSON, open-data CSV, an XLSX
+    /// workbook, the document's text layout or a PDF.
+    ///
+    /// Without --report and with exactly one stored report, that report; `--format json`
+    /// without --report writes every stored report as a JSON array. Binary formats (xlsx,
+    /// pdf) need --out when stdout is a terminal.
     Export {
         /// Database options.
         #[command(flatten)]
         db: DbArgs,
-        /// Output format (only `json` for now).
+        /// Which report: its id (`kaikaku list`), or PLAN/YEAR where PLAN is the plan's id or
+        /// name and YEAR the report fiscal year (`2021`, `令和3年度`, `R3`).
+        #[arg(long, value_name = "REF")]
+        report: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+        /// Where to write; default stdout.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Options of the open-data CSV.
+        #[command(flatten)]
+        csv: CsvArgs,
+        /// PDF paper: A4 or A3, landscape.
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
+    },
+    /// Read one report file and write it again in the document's own text layout (reading
+    /// the output back gives the same report).
+    Render {
+        /// The report file (text, HTML or an XLSX workbook of `export --format xlsx`).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Output format (`text`: the document's layout).
+        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+        format: RenderFormat,
+        /// Where to write; default stdout.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Input options.
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Start the web server: the published editions (公開中の報告) as pages that read like the
     /// original documents, with stable per-item addresses, until Ctrl-C or SIGTERM.
@@ -224,8 +268,91 @@ pub enum CheckFormat {
 /// Output formats of `export`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
-    /// A JSON array of reports in the interchange format.
+    /// The interchange format (docs/json-format.md).
     Json,
+    /// Open data (総務省 統一ルール, docs/open-data.md): one table, chosen with --table.
+    Csv,
+    /// A workbook: a summary sheet and one sheet per item; `import` reads it back.
+    Xlsx,
+    /// The document's own text layout.
+    Text,
+    /// A PDF that reads like the published document (printed by headless Chromium).
+    Pdf,
+}
+
+/// Output formats of `render`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// The document's own text layout.
+    Text,
+}
+
+/// PDF paper sizes (always landscape).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    /// A4 landscape.
+    A4,
+    /// A3 landscape.
+    A3,
+}
+
+/// Options of `export --format csv`.
+#[derive(Clone, Debug, Args)]
+pub struct CsvArgs {
+    /// Which open-data table: figures (数値データ) or items (項目一覧).
+    #[arg(long, value_name = "TABLE", default_value = "figures", value_parser = parse_table)]
+    pub table: Table,
+    /// Start the CSV with a UTF-8 byte order mark, so that Excel reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
+}
+
+/// `--municipality-code` and `--municipality-name`, given together or not at all.
+#[derive(Clone, Debug, Args)]
+pub struct MunicipalityArgs {
+    /// The 全国地方公共団体コード (six digits with check digit, e.g. 131016) of the plans'
+    /// municipality, kept with each plan; open data needs it.
+    #[arg(
+        long,
+        value_name = "CODE",
+        value_parser = parse_code,
+        requires = "municipality_name"
+    )]
+    pub municipality_code: Option<LocalGovernmentCode>,
+    /// The municipality's name (e.g. 千代田区).
+    #[arg(long, value_name = "NAME", requires = "municipality_code")]
+    pub municipality_name: Option<String>,
+}
+
+impl MunicipalityArgs {
+    /// The municipality given, if any.
+    pub fn municipality(&self) -> Option<Municipality> {
+        let code = self.municipality_code?;
+        let name = self.municipality_name.as_deref()?.trim();
+        Some(Municipality {
+            code,
+            name: name.to_owned(),
+        })
+    }
+}
+
+/// A 地方公共団体コード, for clap: [`LocalGovernmentCode::parse`], the one place codes are read.
+fn parse_code(text: &str) -> Result<LocalGovernmentCode, String> {
+    LocalGovernmentCode::parse(text).map_err(|error| error.to_string())
+}
+
+/// An open-data table by its file name without `.csv` (`figures`).
+fn parse_table(name: &str) -> Result<Table, String> {
+    Table::ALL
+        .into_iter()
+        .find(|table| table.file_name().strip_suffix(".csv") == Some(name))
+        .ok_or_else(|| {
+            let names: Vec<&str> = Table::ALL
+                .iter()
+                .filter_map(|table| table.file_name().strip_suffix(".csv"))
+                .collect();
+            format!("「{name}」という表はありません（{}）", names.join(", "))
+        })
 }
 
 /// The encoding a label names, for clap: any WHATWG label, plus `cp932`/`ms932`

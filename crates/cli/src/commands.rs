@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kaikaku_interchange::{FileFindingsJson, FindingJson, ReportJson};
+use kaikaku_model::Municipality;
 use kaikaku_reader::Encoding;
 use kaikaku_store::{Saved, Source, SqliteStore, Store};
 
-use crate::args::{CheckFormat, Command, DbArgs, ExportFormat, ParseFormat};
+use crate::args::{CheckFormat, Command, DbArgs, ParseFormat};
 use crate::input::{ReadFile, read_report};
 use crate::render;
 
@@ -54,9 +55,43 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             format,
             input,
         } => check(&files, format, input.encoding),
-        Command::Import { files, db, input } => block_on(import(&files, &db, input.encoding)),
+        Command::Import {
+            files,
+            dry_run,
+            municipality,
+            db,
+            input,
+        } => block_on(import(
+            &files,
+            &db,
+            &ImportOptions {
+                dry_run,
+                municipality: municipality.municipality(),
+                encoding: input.encoding,
+            },
+        )),
         Command::List { db } => block_on(list(&db)),
-        Command::Export { db, format } => block_on(export(&db, format)),
+        Command::Export {
+            db,
+            report,
+            format,
+            out,
+            csv,
+            paper,
+        } => block_on(crate::export::export(crate::export::ExportRequest {
+            db,
+            report,
+            format,
+            out,
+            csv,
+            paper,
+        })),
+        Command::Render {
+            file,
+            format,
+            out,
+            input,
+        } => crate::export::render(&file, format, out.as_deref(), input.encoding),
         Command::Serve { db, addr, demo } => crate::serve::run(db.as_deref(), &addr, demo),
         Command::User { command } => block_on(crate::users::run(command)),
     }
@@ -149,10 +184,21 @@ fn cause_after_file(error: &anyhow::Error) -> String {
         .join(": ")
 }
 
+/// How `kaikaku import` treats its files.
+#[derive(Debug)]
+struct ImportOptions {
+    /// Validate and compare only; store nothing.
+    dry_run: bool,
+    /// The municipality to record with every plan imported.
+    municipality: Option<Municipality>,
+    /// The encoding forced on text files.
+    encoding: Option<&'static Encoding>,
+}
+
 async fn import(
     files: &[PathBuf],
     db: &DbArgs,
-    encoding: Option<&'static Encoding>,
+    options: &ImportOptions,
 ) -> anyhow::Result<Outcome> {
     let store = open_store(&db.db).await?;
     let bar = progress_bar(files.len());
@@ -160,8 +206,13 @@ async fn import(
     for file in files {
         let name = file.display().to_string();
         bar.set_message(name.clone());
-        match import_one(&store, file, encoding).await {
-            Ok(line) => bar.suspend(|| writeln!(io::stdout(), "{name}: {line}"))?,
+        match import_one(&store, file, options).await {
+            Ok(lines) => bar.suspend(|| {
+                let mut out = io::stdout().lock();
+                lines
+                    .iter()
+                    .try_for_each(|line| writeln!(out, "{name}: {line}"))
+            })?,
             Err(error) => {
                 bar.suspend(|| eprintln!("error: {error:#}"));
                 outcome = Outcome::Unreadable;
@@ -173,20 +224,71 @@ async fn import(
     Ok(outcome)
 }
 
-/// Reads and saves one file; returns the line that says what happened.
+/// Reads one file and saves it (or, on a dry run, compares it with what is stored); returns
+/// the lines that say what happened.
 async fn import_one(
     store: &SqliteStore,
     file: &Path,
-    encoding: Option<&'static Encoding>,
-) -> anyhow::Result<String> {
-    let read = read_report(file, encoding)?;
+    options: &ImportOptions,
+) -> anyhow::Result<Vec<String>> {
+    let mut read = read_report(file, options.encoding)?;
+    if let Some(municipality) = &options.municipality {
+        read.report.municipality = Some(municipality.clone());
+    }
+    if options.dry_run {
+        return dry_run(store, &read)
+            .await
+            .with_context(|| file.display().to_string());
+    }
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     save_read(store, &name, &read)
         .await
+        .map(|line| vec![line])
         .with_context(|| file.display().to_string())
+}
+
+/// What importing `read` would do: a new report, or the changes to the stored one of the same
+/// plan and fiscal year, item by item and field by field.
+async fn dry_run(store: &SqliteStore, read: &ReadFile) -> anyhow::Result<Vec<String>> {
+    let report = &read.report;
+    let stored = store
+        .list_reports()
+        .await
+        .context("保存された報告の一覧を読めません")?;
+    let same = stored.iter().find(|r| {
+        r.plan_name == report.plan_name && r.report_fiscal_year == report.report_fiscal_year
+    });
+    let mut lines = vec![format!(
+        "確認のみ（保存しません）: {} 項目, 警告 {} 件, {}",
+        report.items.len(),
+        report.warnings.len(),
+        read.encoding
+    )];
+    let Some(same) = same else {
+        lines.push("新しい報告として取り込まれます".to_owned());
+        return Ok(lines);
+    };
+    let before = store
+        .load_report(same.id)
+        .await
+        .with_context(|| format!("報告 id {} を読めません", same.id))?;
+    let changes = render::report_changes(&before, report);
+    if changes.is_empty() {
+        lines.push(format!(
+            "保存済みの報告 id {} と同じです（変更なし）",
+            same.id
+        ));
+    } else {
+        lines.push(format!(
+            "保存済みの報告 id {} を置き換えます。変更点:",
+            same.id
+        ));
+        lines.extend(changes.into_iter().map(|change| format!("  {change}")));
+    }
+    Ok(lines)
 }
 
 /// Saves a report read from the file `name`; returns the line that says what happened:
@@ -235,24 +337,6 @@ async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
         .context("保存された報告の一覧を読めません")?;
     let mut out = io::stdout().lock();
     render::stored_reports(&mut out, &reports)?;
-    out.flush()?;
-    Ok(Outcome::Success)
-}
-
-async fn export(db: &DbArgs, format: ExportFormat) -> anyhow::Result<Outcome> {
-    let store = open_store(&db.db).await?;
-    let reports = store
-        .load_all()
-        .await
-        .context("保存された報告を読めません")?;
-    let mut out = io::stdout().lock();
-    match format {
-        ExportFormat::Json => {
-            let json: Vec<ReportJson> = reports.iter().map(ReportJson::from).collect();
-            serde_json::to_writer_pretty(&mut out, &json)?;
-            writeln!(out)?;
-        }
-    }
     out.flush()?;
     Ok(Outcome::Success)
 }

@@ -24,7 +24,33 @@ pub fn read_report(path: &Path, forced: Option<&'static Encoding>) -> anyhow::Re
     let bytes = std::fs::read(path)
         .context("ファイルを読めません")
         .with_context(|| path.display().to_string())?;
-    read_bytes(&path.display().to_string(), &bytes, forced)
+    let name = path.display().to_string();
+    if is_workbook(&bytes) {
+        return read_workbook(&name, &bytes);
+    }
+    read_bytes(&name, &bytes, forced)
+}
+
+/// Whether `bytes` are a zip archive, as XLSX workbooks are (a report is never one).
+fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads a workbook written by `kaikaku export --format xlsx`: the whole workbook or nothing,
+/// with every problem named by sheet and cell, one per line.
+fn read_workbook(name: &str, bytes: &[u8]) -> anyhow::Result<ReadFile> {
+    let report = kaikaku_export::xlsx::read(bytes)
+        .map_err(|errors| {
+            anyhow::anyhow!(
+                "ブックに{}件の誤りがあるため取り込みません:\n{errors}",
+                errors.0.len()
+            )
+        })
+        .with_context(|| name.to_owned())?;
+    Ok(ReadFile {
+        report,
+        encoding: "XLSX",
+    })
 }
 
 /// Reads the report in `bytes`, named `name` in messages, decoding it with `forced` or a

@@ -7,7 +7,9 @@
 
 mod args;
 mod commands;
+mod export;
 mod input;
+mod reference;
 mod render;
 mod serve;
 mod users;

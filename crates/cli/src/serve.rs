@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use kaikaku_model::workflow::Role;
+use kaikaku_model::{LocalGovernmentCode, Municipality};
 use kaikaku_store::{Cycle, SqliteStore};
 use kaikaku_web::AppState;
 use tempfile::TempDir;
@@ -17,15 +18,21 @@ use crate::commands::{Outcome, open_store, save_read};
 use crate::input::read_bytes;
 use crate::render;
 
-/// The bundled fictional samples (`samples/`), imported by `--demo` in this order.
-const DEMO_SAMPLES: [(&str, &[u8]); 2] = [
+/// The bundled fictional samples (`samples/`), imported by `--demo` in this order, with their
+/// towns' invented 地方公共団体コード: prefecture `99` does not exist, so they can never be
+/// taken for a real municipality's.
+const DEMO_SAMPLES: [(&str, &[u8], &str, &str); 2] = [
     (
         "kaedemachi_r6.txt",
         include_bytes!("../../../samples/kaedemachi_r6.txt"),
+        "999997",
+        "楓町",
     ),
     (
         "sakuragawa_h30.txt",
         include_bytes!("../../../samples/sakuragawa_h30.txt"),
+        "999989",
+        "桜川市",
     ),
 ];
 
@@ -138,8 +145,12 @@ async fn demo_store(
     let store = open_store(&path).await?;
     let mut out = io::stdout().lock();
     writeln!(out, "demo database: {}", path.display())?;
-    for (name, bytes) in DEMO_SAMPLES {
-        let read = read_bytes(name, bytes, None)?;
+    for (name, bytes, code, town) in DEMO_SAMPLES {
+        let mut read = read_bytes(name, bytes, None)?;
+        read.report.municipality = Some(Municipality {
+            code: LocalGovernmentCode::parse(code)?,
+            name: town.to_owned(),
+        });
         let findings = kaikaku_check::check(&read.report).len();
         let line = save_read(&store, name, &read)
             .await
@@ -269,9 +280,13 @@ mod tests {
 
     #[test]
     fn the_bundled_samples_read() {
-        for (name, bytes) in DEMO_SAMPLES {
+        for (name, bytes, code, _) in DEMO_SAMPLES {
             let read = read_bytes(name, bytes, None).expect("reads");
             assert!(!read.report.items.is_empty(), "{name}");
+            assert_eq!(
+                LocalGovernmentCode::parse(code).map(|c| c.prefecture()),
+                Ok(99)
+            );
         }
     }
 

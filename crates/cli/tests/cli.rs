@@ -64,6 +64,13 @@ fn real_sample() -> PathBuf {
     kaikaku_fixtures::seeds_dir().join(kaikaku_fixtures::REAL_SAMPLE)
 }
 
+/// A bundled sample (`samples/NAME`).
+fn fixture_path(name: &str) -> PathBuf {
+    kaikaku_fixtures::workspace_root()
+        .join("samples")
+        .join(name)
+}
+
 fn temp() -> TempDir {
     tempfile::tempdir().expect("temp dir")
 }
@@ -343,6 +350,295 @@ fn import_reports_a_bad_file_and_imports_the_others() {
         &[OsStr::new("list"), OsStr::new("--db"), db.as_os_str()],
     );
     assert_eq!(list.stdout.lines().count(), 2, "{}", list.stdout);
+}
+
+/// Imports the real sample into `db` as the plan of the invented town 999997 見本町.
+fn import_sample_with_municipality(dir: &Path, db: &Path) {
+    let run = kaikaku(
+        dir,
+        &[
+            OsStr::new("import"),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--municipality-code"),
+            OsStr::new("999997"),
+            OsStr::new("--municipality-name"),
+            OsStr::new("見本町"),
+            real_sample().as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn export_names_one_report_and_writes_a_file_whole() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    import_sample_with_municipality(dir.path(), &db);
+    let env = [("KAIKAKU_DB", db.as_os_str())];
+
+    // One stored report: --report may be left out; the municipality came with the import.
+    let json = kaikaku_with_env(dir.path(), &env, &["export", "--report", "1/令和3年度"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let json = json.json();
+    assert_eq!(json["municipality"]["code"], "999997");
+    assert_eq!(json["municipality"]["name"], "見本町");
+    assert_eq!(json["items"].as_array().map(Vec::len), Some(22));
+
+    let out = dir.path().join("sample.txt");
+    let text = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            OsStr::new("export"),
+            OsStr::new("--format"),
+            OsStr::new("text"),
+            OsStr::new("--out"),
+            out.as_os_str(),
+        ],
+    );
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.is_empty(), "{}", text.stdout);
+    let written = std::fs::read_to_string(&out).expect("the file is written");
+    assert_eq!(
+        written.lines().find(|line| !line.trim().is_empty()),
+        Some("第5次集中改革プラン取組実績一覧(令和3年度実績)")
+    );
+
+    // A reference that names nothing, and a second report that makes --report necessary.
+    let missing = kaikaku_with_env(dir.path(), &env, &["export", "--report", "1/2030"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("「1/2030」に当たる公開中の報告はありません"),
+        "{}",
+        missing.stderr
+    );
+    let second = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            OsStr::new("import"),
+            fixture_path("kaedemachi_r6.txt").as_os_str(),
+        ],
+    );
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let ambiguous = kaikaku_with_env(dir.path(), &env, &["export", "--format", "text"]);
+    assert_eq!(ambiguous.code, 2);
+    assert!(
+        ambiguous.stderr.contains("2件あります"),
+        "{}",
+        ambiguous.stderr
+    );
+    // A failed export leaves an existing file as it was.
+    let kept = std::fs::read(&out).expect("still there");
+    let failed = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            OsStr::new("export"),
+            OsStr::new("--format"),
+            OsStr::new("text"),
+            OsStr::new("--report"),
+            OsStr::new("9"),
+            OsStr::new("--out"),
+            out.as_os_str(),
+        ],
+    );
+    assert_eq!(failed.code, 2);
+    assert_eq!(std::fs::read(&out).expect("still there"), kept);
+}
+
+#[test]
+fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    import_sample_with_municipality(dir.path(), &db);
+    let env = [("KAIKAKU_DB", db.as_os_str())];
+
+    let csv = kaikaku_with_env(dir.path(), &env, &["export", "--format", "csv", "--bom"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let options = kaikaku_export::csv::CsvOptions { bom: true };
+    assert_eq!(
+        kaikaku_export::csv::validate(csv.stdout.as_bytes(), options),
+        Vec::new()
+    );
+    assert!(
+        csv.stdout.starts_with("\u{feff}地方公共団体コード,"),
+        "{}",
+        csv.stdout
+    );
+    assert!(csv.stdout.contains("999997,見本町,"), "{}", csv.stdout);
+    let items = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &["export", "--format", "csv", "--table", "items"],
+    );
+    assert_eq!(items.code, 0, "{}", items.stderr);
+    // A header and one row per item of the real sample.
+    assert_eq!(items.stdout.lines().count(), 1 + 22);
+    let unknown = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &["export", "--format", "csv", "--table", "x"],
+    );
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("「x」という表はありません"),
+        "{}",
+        unknown.stderr
+    );
+
+    // The workbook reads back to the same report: a dry run finds nothing to change.
+    let book = dir.path().join("book.xlsx");
+    let xlsx = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            OsStr::new("export"),
+            OsStr::new("--format"),
+            OsStr::new("xlsx"),
+            OsStr::new("--out"),
+            book.as_os_str(),
+        ],
+    );
+    assert_eq!(xlsx.code, 0, "{}", xlsx.stderr);
+    let dry = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            OsStr::new("import"),
+            OsStr::new("--dry-run"),
+            book.as_os_str(),
+        ],
+    );
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout.contains("22 項目, 警告 0 件, XLSX"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("変更なし"), "{}", dry.stdout);
+
+    // A damaged workbook is refused and changes nothing.
+    let before = kaikaku_with_env(dir.path(), &env, &["export"]).stdout;
+    let broken = dir.path().join("broken.xlsx");
+    let mut bytes = std::fs::read(&book).expect("the workbook");
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&broken, bytes).expect("writes");
+    let refused = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[OsStr::new("import"), broken.as_os_str()],
+    );
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("broken.xlsx: ブックに1件の誤りがあるため取り込みません"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        kaikaku_with_env(dir.path(), &env, &["export"]).stdout,
+        before
+    );
+}
+
+#[test]
+fn a_wrong_municipality_code_is_refused_before_anything_is_stored() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("import"),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--municipality-code"),
+            OsStr::new("999998"),
+            OsStr::new("--municipality-name"),
+            OsStr::new("見本町"),
+            real_sample().as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("検査数字が合いません"),
+        "{}",
+        run.stderr
+    );
+    assert!(!db.exists(), "nothing was opened or stored");
+    let alone = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("import"),
+            OsStr::new("--municipality-code"),
+            OsStr::new("999997"),
+            real_sample().as_os_str(),
+        ],
+    );
+    assert_eq!(alone.code, 2);
+    assert!(
+        alone.stderr.contains("--municipality-name"),
+        "{}",
+        alone.stderr
+    );
+}
+
+#[test]
+fn a_dry_run_lists_the_changes_and_stores_nothing() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    import_sample_with_municipality(dir.path(), &db);
+    let env = [("KAIKAKU_DB", db.as_os_str())];
+    let before = kaikaku_with_env(dir.path(), &env, &["export"]).stdout;
+
+    let edited = dir.path().join("edited.txt");
+    let text = kaikaku_fixtures::real_sample_text().replace("保育所の民営化", "保育園の民営化");
+    std::fs::write(&edited, text).expect("writes");
+    let run = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            OsStr::new("import"),
+            OsStr::new("--dry-run"),
+            edited.as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("確認のみ（保存しません）: 22 項目"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("保存済みの報告 id 1 を置き換えます"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("No.4 項目名: 「保育所の民営化」→「保育園の民営化」"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        kaikaku_with_env(dir.path(), &env, &["export"]).stdout,
+        before
+    );
+
+    let same = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            OsStr::new("import"),
+            OsStr::new("--dry-run"),
+            real_sample().as_os_str(),
+        ],
+    );
+    assert!(same.stdout.contains("変更なし"), "{}", same.stdout);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::calendar::FiscalYear;
 use crate::quantity::format_decimal;
-use crate::report::{EffectRow, Item, NarrativeKind, ScheduleCell};
+use crate::report::{EffectRow, Item, ItemNo, NarrativeKind, Report, ScheduleCell};
 
 /// A user's role. Anonymous visitors have no role and see published editions only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -470,6 +470,41 @@ pub struct FieldChange {
     pub before: String,
     /// The text after (empty when the part was removed).
     pub after: String,
+}
+
+/// How one item differs between two reports of the same plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemChange {
+    /// The later report has an item the earlier one lacks.
+    Added(ItemNo),
+    /// The earlier report has an item the later one lacks.
+    Removed(ItemNo),
+    /// Both have the item; these fields differ.
+    Changed(ItemNo, Vec<FieldChange>),
+}
+
+/// The item-by-item changes from `before` to `after` (a dry run before an import, a
+/// correction): items matched by number, fields compared with [`diff_items`]; unchanged items
+/// are left out. Changed and added items in `after`'s order, then the removed ones.
+pub fn diff_reports(before: &Report, after: &Report) -> Vec<ItemChange> {
+    let mut changes = Vec::new();
+    for item in &after.items {
+        match before.items.iter().find(|b| b.no == item.no) {
+            Some(old) => {
+                let fields = diff_items(old, item);
+                if !fields.is_empty() {
+                    changes.push(ItemChange::Changed(item.no, fields));
+                }
+            }
+            None => changes.push(ItemChange::Added(item.no)),
+        }
+    }
+    for item in &before.items {
+        if !after.items.iter().any(|a| a.no == item.no) {
+            changes.push(ItemChange::Removed(item.no));
+        }
+    }
+    changes
 }
 
 /// Every field that differs between `before` and `after`, in sheet order, each rendered as the

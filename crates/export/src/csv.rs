@@ -1,0 +1,578 @@
+//! Open-data CSV following the national rules for machine-readable tables (総務省
+//! 「統一ルール」): UTF-8 (a BOM only on request), CRLF, one header row, one value per cell,
+//! every row repeating its keys (地方公共団体コード, 団体名, plan, report year, item), numbers
+//! as plain numbers with the unit in its own column, fiscal years as Gregorian years with the
+//! 和暦 beside them, and no line breaks inside cells (they become spaces).
+//!
+//! [`validate`] checks a CSV against those rules; the tests run it on every table written.
+//! The columns are documented for citizens in `docs/open-data.md`.
+
+use std::fmt;
+
+use kaikaku_model::text::is_nothing;
+use kaikaku_model::{
+    FiscalYear, Item, LocalGovernmentCode, Municipality, Quantity, Report, ScheduleCell,
+};
+
+use crate::ExportError;
+
+/// The tables of the open data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// One row per item × effect row × quantity.
+    Figures,
+    /// One row per item.
+    Items,
+    /// One row per item × department in charge (担当課).
+    Departments,
+}
+
+impl Table {
+    /// Every table, in the order they are offered.
+    pub const ALL: [Table; 3] = [Table::Figures, Table::Items, Table::Departments];
+
+    /// The file name (`figures.csv`).
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Table::Figures => "figures.csv",
+            Table::Items => "items.csv",
+            Table::Departments => "departments.csv",
+        }
+    }
+
+    /// The Japanese name shown on pages (`数値データ`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Table::Figures => "数値データ",
+            Table::Items => "項目一覧",
+            Table::Departments => "担当課一覧",
+        }
+    }
+
+    /// The header row.
+    pub fn columns(self) -> Vec<&'static str> {
+        let own: &[&str] = match self {
+            Table::Figures => &[
+                col::CATEGORY,
+                col::YEAR,
+                col::YEAR_WAREKI,
+                col::LABEL,
+                col::VALUE,
+                col::UNIT,
+                col::YEN,
+                col::STATUS,
+                col::TEXT,
+                col::SOURCE_LINE,
+            ],
+            Table::Items => &[
+                col::REPORTING_DEPARTMENT,
+                col::DEPARTMENT_COUNT,
+                col::GOAL,
+                col::CONTENT_COUNT,
+                col::ACTION_COUNT,
+                col::PHASE,
+                col::EFFECT_ROW_COUNT,
+                col::QUANTITY_COUNT,
+                col::EVALUATION,
+            ],
+            Table::Departments => &[col::DEPARTMENT_ORDER, col::DEPARTMENT],
+        };
+        KEY_COLUMNS.iter().chain(own).copied().collect()
+    }
+}
+
+/// Column names, shared by the writer and the validator.
+pub mod col {
+    /// 全国地方公共団体コード (six digits with check digit).
+    pub const CODE: &str = "地方公共団体コード";
+    /// The municipality's name.
+    pub const MUNICIPALITY: &str = "地方公共団体名";
+    /// The plan's name.
+    pub const PLAN: &str = "計画名";
+    /// The report's fiscal year, Gregorian.
+    pub const REPORT_YEAR: &str = "報告年度（西暦）";
+    /// The report's fiscal year, 和暦.
+    pub const REPORT_YEAR_WAREKI: &str = "報告年度（和暦）";
+    /// The item number.
+    pub const ITEM_NO: &str = "項目番号";
+    /// The item title.
+    pub const ITEM_TITLE: &str = "項目名";
+    /// 年度 for a fiscal-year row, 総計 for the total row.
+    pub const CATEGORY: &str = "区分";
+    /// The row's fiscal year, Gregorian (empty on 総計 rows).
+    pub const YEAR: &str = "年度（西暦）";
+    /// The row's fiscal year, 和暦 (empty on 総計 rows).
+    pub const YEAR_WAREKI: &str = "年度（和暦）";
+    /// What the value measures, as the document labels it.
+    pub const LABEL: &str = "指標名";
+    /// The value as written, as a plain number.
+    pub const VALUE: &str = "値";
+    /// The unit of the value.
+    pub const UNIT: &str = "単位";
+    /// The value in yen, for money.
+    pub const YEN: &str = "円換算値";
+    /// 実績, 計画, 目標 or 見込み.
+    pub const STATUS: &str = "状態";
+    /// The effects row as written.
+    pub const TEXT: &str = "効果の記述";
+    /// The line of the row in the source document.
+    pub const SOURCE_LINE: &str = "原文の行";
+    /// The department that fills in the sheet.
+    pub const REPORTING_DEPARTMENT: &str = "記入担当課";
+    /// How many departments are in charge.
+    pub const DEPARTMENT_COUNT: &str = "担当課の数";
+    /// 改善・推進目標.
+    pub const GOAL: &str = "改善・推進目標";
+    /// How many improvement contents.
+    pub const CONTENT_COUNT: &str = "改善・推進の内容の数";
+    /// How many main actions.
+    pub const ACTION_COUNT: &str = "主な取組の数";
+    /// The phases the schedule gives for the report year.
+    pub const PHASE: &str = "報告年度の段階";
+    /// How many effects rows.
+    pub const EFFECT_ROW_COUNT: &str = "効果の行数";
+    /// How many values the effects rows state.
+    pub const QUANTITY_COUNT: &str = "数値の数";
+    /// 総評.
+    pub const EVALUATION: &str = "総評";
+    /// The department's place in the item's list.
+    pub const DEPARTMENT_ORDER: &str = "担当課の順番";
+    /// A department in charge.
+    pub const DEPARTMENT: &str = "担当課";
+}
+
+/// The keys every row repeats.
+const KEY_COLUMNS: [&str; 7] = [
+    col::CODE,
+    col::MUNICIPALITY,
+    col::PLAN,
+    col::REPORT_YEAR,
+    col::REPORT_YEAR_WAREKI,
+    col::ITEM_NO,
+    col::ITEM_TITLE,
+];
+
+/// Columns that hold plain numbers (or nothing).
+const NUMERIC_COLUMNS: [&str; 11] = [
+    col::REPORT_YEAR,
+    col::ITEM_NO,
+    col::YEAR,
+    col::VALUE,
+    col::YEN,
+    col::SOURCE_LINE,
+    col::DEPARTMENT_COUNT,
+    col::CONTENT_COUNT,
+    col::ACTION_COUNT,
+    col::EFFECT_ROW_COUNT,
+    col::QUANTITY_COUNT,
+];
+
+/// `区分` of a fiscal-year row.
+const CATEGORY_YEAR: &str = "年度";
+/// `区分` of the 総計 row.
+const CATEGORY_TOTAL: &str = "総計";
+/// `区分` of a row the document gives no fiscal year.
+const CATEGORY_NO_YEAR: &str = "年度不明";
+
+/// How the CSV is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Start with a UTF-8 byte order mark, for Excel.
+    pub bom: bool,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `table` of `report` as CSV.
+///
+/// Fails with [`ExportError::NoMunicipality`] when the plan's municipality is not recorded and
+/// [`ExportError::NoReportYear`] when the report's fiscal year is unknown: open data names both
+/// on every row.
+pub fn write(report: &Report, table: Table, options: CsvOptions) -> Result<Vec<u8>, ExportError> {
+    let municipality = report
+        .municipality
+        .as_ref()
+        .ok_or(ExportError::NoMunicipality)?;
+    let report_year = report.report_fiscal_year.ok_or(ExportError::NoReportYear)?;
+    let mut out = Vec::new();
+    if options.bom {
+        out.extend_from_slice(BOM);
+    }
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(out);
+    let csv_error = |e: ::csv::Error| ExportError::Csv(e.to_string());
+    writer.write_record(table.columns()).map_err(csv_error)?;
+    for item in &report.items {
+        let keys = Keys::new(municipality, report, report_year, item);
+        for row in rows(table, item, report_year) {
+            let record = keys
+                .cells()
+                .into_iter()
+                .chain(row.into_iter().map(one_line));
+            writer.write_record(record).map_err(csv_error)?;
+        }
+    }
+    writer
+        .into_inner()
+        .map_err(|e| ExportError::Csv(e.error().to_string()))
+}
+
+/// The key cells of one item's rows.
+struct Keys {
+    cells: [String; 7],
+}
+
+impl Keys {
+    fn new(municipality: &Municipality, report: &Report, year: FiscalYear, item: &Item) -> Keys {
+        Keys {
+            cells: [
+                municipality.code.to_string(),
+                municipality.name.clone(),
+                report.plan_name.clone(),
+                year.gregorian().to_string(),
+                year.wareki_label(),
+                item.no.0.to_string(),
+                item.title.clone(),
+            ],
+        }
+    }
+
+    fn cells(&self) -> Vec<String> {
+        self.cells
+            .iter()
+            .map(|cell| one_line(cell.clone()))
+            .collect()
+    }
+}
+
+/// The table's own cells (after the keys) for one item.
+fn rows(table: Table, item: &Item, report_year: FiscalYear) -> Vec<Vec<String>> {
+    match table {
+        Table::Figures => figure_rows(item),
+        Table::Items => vec![item_row(item, report_year)],
+        Table::Departments => item
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, department)| vec![(i + 1).to_string(), department.clone()])
+            .collect(),
+    }
+}
+
+fn figure_rows(item: &Item) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for effect in &item.effects {
+        let (category, year, wareki) = match (effect.is_total, effect.fiscal_year) {
+            (true, _) => (CATEGORY_TOTAL, String::new(), String::new()),
+            (false, Some(year)) => (
+                CATEGORY_YEAR,
+                year.gregorian().to_string(),
+                year.wareki_label(),
+            ),
+            (false, None) => (CATEGORY_NO_YEAR, String::new(), String::new()),
+        };
+        for quantity in &effect.quantities {
+            rows.push(vec![
+                category.to_owned(),
+                year.clone(),
+                wareki.clone(),
+                quantity.label.clone(),
+                plain_number(quantity),
+                quantity.unit.symbol().to_owned(),
+                quantity
+                    .yen()
+                    .map(|yen| yen.normalize().to_string())
+                    .unwrap_or_default(),
+                quantity
+                    .status
+                    .map(|s| s.label().to_owned())
+                    .unwrap_or_default(),
+                effect.text.clone(),
+                if effect.line > 0 {
+                    effect.line.to_string()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+    }
+    rows
+}
+
+/// The value as a plain number: no separators, `-` for negatives, no exponent.
+fn plain_number(quantity: &Quantity) -> String {
+    quantity.value.normalize().to_string()
+}
+
+fn item_row(item: &Item, report_year: FiscalYear) -> Vec<String> {
+    vec![
+        item.reporting_department.clone().unwrap_or_default(),
+        item.departments.len().to_string(),
+        item.goal.clone().unwrap_or_default(),
+        item.contents.len().to_string(),
+        item.actions.len().to_string(),
+        report_year_phases(item, report_year),
+        item.effects.len().to_string(),
+        item.effects
+            .iter()
+            .map(|e| e.quantities.len())
+            .sum::<usize>()
+            .to_string(),
+        item.evaluation
+            .as_ref()
+            .map(|e| e.text.clone())
+            .unwrap_or_default(),
+    ]
+}
+
+/// The phases (検討, 試行, 実施 …) the schedule cells of the report year name, each once, in
+/// order, joined by `・`.
+fn report_year_phases(item: &Item, report_year: FiscalYear) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let cells = item
+        .contents
+        .iter()
+        .flat_map(|content| &content.schedule)
+        .filter(|cell: &&ScheduleCell| cell.fiscal_year == report_year);
+    for cell in cells {
+        let word = cell.phase.as_ref().map(|p| p.word());
+        if let Some(word) = word.filter(|w| !words.contains(w)) {
+            words.push(word);
+        }
+    }
+    words.join("・")
+}
+
+/// A cell on one line: line breaks (CR, LF, CRLF) become one space each.
+fn one_line(text: String) -> String {
+    if !text.contains(['\r', '\n']) {
+        return text;
+    }
+    text.replace("\r\n", " ").replace(['\r', '\n'], " ")
+}
+
+/// A place where a CSV breaks the rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The record, counted from 1 (the header is record 1); 0 for the file as a whole.
+    pub record: usize,
+    /// The column's header, empty for the file or a whole record.
+    pub column: String,
+    /// What is wrong, in Japanese.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    /// `3行目「値」: …`, `ファイル: …`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.record, self.column.is_empty()) {
+            (0, _) => write!(f, "ファイル: {}", self.message),
+            (record, true) => write!(f, "{record}行目: {}", self.message),
+            (record, false) => write!(f, "{record}行目「{}」: {}", self.column, self.message),
+        }
+    }
+}
+
+/// Checks `bytes` against the open-data rules this module writes by: UTF-8 (a BOM exactly when
+/// `options.bom` asks for one), CRLF line ends, one header row with distinct names, the same
+/// number of cells in every record, no line breaks inside cells, no empty key cell, plain
+/// numbers in numeric columns (no `,`, `▲`, units), a unit with every value, 4-digit Gregorian
+/// years with the model's 和暦 label beside them, and valid 地方公共団体コード.
+///
+/// Columns are recognised by their header names ([`col`]), so any table of this module can be
+/// checked. Returns every violation found; empty means the CSV follows the rules.
+pub fn validate(bytes: &[u8], options: CsvOptions) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let file = |message: String| Violation {
+        record: 0,
+        column: String::new(),
+        message,
+    };
+    let body = match (bytes.strip_prefix(BOM), options.bom) {
+        (Some(rest), true) => rest,
+        (Some(rest), false) => {
+            found.push(file("BOM（バイト順マーク）が付いています".into()));
+            rest
+        }
+        (None, true) => {
+            found.push(file("BOM（バイト順マーク）がありません".into()));
+            bytes
+        }
+        (None, false) => bytes,
+    };
+    let Ok(text) = std::str::from_utf8(body) else {
+        found.push(file("UTF-8として読めません".into()));
+        return found;
+    };
+    if text.is_empty() {
+        found.push(file("空のファイルです".into()));
+        return found;
+    }
+    if !text.ends_with("\r\n") || text.replace("\r\n", "").contains(['\r', '\n']) {
+        found.push(file("改行がCRLFではありません".into()));
+    }
+
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for result in reader.records() {
+        match result {
+            Ok(record) => records.push(record),
+            Err(e) => {
+                found.push(file(format!("CSVとして読めません（{e}）")));
+                return found;
+            }
+        }
+    }
+    let Some((header, rows)) = records.split_first() else {
+        found.push(file("見出し行がありません".into()));
+        return found;
+    };
+    let names: Vec<&str> = header.iter().collect();
+    for (i, name) in names.iter().enumerate() {
+        if name.trim().is_empty() {
+            found.push(at(1, "", format!("{}列目の見出しが空です", i + 1)));
+        } else if names[..i].contains(name) {
+            found.push(at(1, name, "見出しが重複しています".into()));
+        }
+    }
+    let index = |name: &str| names.iter().position(|n| *n == name);
+    for (offset, record) in rows.iter().enumerate() {
+        let number = offset + 2;
+        if record.len() != names.len() {
+            found.push(at(
+                number,
+                "",
+                format!("列の数が{}です（見出しは{}列）", record.len(), names.len()),
+            ));
+            continue;
+        }
+        if record.iter().eq(header.iter()) {
+            found.push(at(number, "", "見出し行が繰り返されています".into()));
+            continue;
+        }
+        let cell = |name: &str| index(name).and_then(|i| record.get(i));
+        for (name, value) in names.iter().zip(record.iter()) {
+            if value.contains(['\r', '\n']) {
+                found.push(at(number, name, "セル内で改行しています".into()));
+            }
+            if KEY_COLUMNS.contains(name) && value.trim().is_empty() {
+                found.push(at(number, name, "キーの列が空です".into()));
+            }
+            if NUMERIC_COLUMNS.contains(name) && !value.is_empty() && !is_plain_number(value) {
+                found.push(at(
+                    number,
+                    name,
+                    format!("数値の形式ではありません（「{value}」）"),
+                ));
+            }
+        }
+        if let Some(Err(e)) = cell(col::CODE)
+            .filter(|code| !code.is_empty())
+            .map(LocalGovernmentCode::parse)
+        {
+            found.push(at(number, col::CODE, e.to_string()));
+        }
+        if let Some(value) = cell(col::VALUE) {
+            if value.is_empty() {
+                found.push(at(number, col::VALUE, "値が空です".into()));
+            } else if cell(col::UNIT).is_none_or(|unit| unit.trim().is_empty()) {
+                found.push(at(number, col::UNIT, "値に単位がありません".into()));
+            }
+        }
+        let year_required = cell(col::CATEGORY).is_none_or(|c| c == CATEGORY_YEAR);
+        for (year, wareki, required) in [
+            (col::REPORT_YEAR, col::REPORT_YEAR_WAREKI, true),
+            (col::YEAR, col::YEAR_WAREKI, year_required),
+        ] {
+            let (Some(gregorian), Some(wareki_text)) = (cell(year), cell(wareki)) else {
+                continue;
+            };
+            if !required && gregorian.is_empty() && wareki_text.is_empty() {
+                continue;
+            }
+            found.extend(check_year(number, year, wareki, gregorian, wareki_text));
+        }
+    }
+    found
+}
+
+fn at(record: usize, column: &str, message: String) -> Violation {
+    Violation {
+        record,
+        column: column.to_owned(),
+        message,
+    }
+}
+
+/// A Gregorian year of four ASCII digits whose 和暦 cell is the model's label for it.
+fn check_year(
+    record: usize,
+    year_column: &str,
+    wareki_column: &str,
+    gregorian: &str,
+    wareki: &str,
+) -> Option<Violation> {
+    let year = (gregorian.len() == 4 && gregorian.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| gregorian.parse::<i32>().ok())
+        .flatten()
+        .and_then(FiscalYear::new);
+    let Some(year) = year else {
+        return Some(at(
+            record,
+            year_column,
+            format!("西暦4桁の年ではありません（「{gregorian}」）"),
+        ));
+    };
+    (wareki != year.wareki_label()).then(|| {
+        at(
+            record,
+            wareki_column,
+            format!(
+                "和暦「{wareki}」が西暦{gregorian}年度（{}）と一致しません",
+                year.wareki_label()
+            ),
+        )
+    })
+}
+
+/// `-1200`, `0`, `41.2`: an optional minus, digits without separators or leading zeros, an
+/// optional fraction. Full-width digits, `,`, `▲`, `+`, spaces and units are refused.
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(int)
+        && (int == "0" || !int.starts_with('0'))
+        && frac.is_none_or(all_digits)
+        && !is_nothing(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_numbers() {
+        for good in ["0", "-350", "41.2", "1303346279", "0.5"] {
+            assert!(is_plain_number(good), "{good}");
+        }
+        for bad in [
+            "1,000", "▲350", "△5", "12円", "", "-", "１２", "+3", "012", "1.", ".5", "1 000", "1e3",
+        ] {
+            assert!(!is_plain_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_become_spaces() {
+        assert_eq!(one_line("a\nb\r\nc\rd".into()), "a b c d");
+        assert_eq!(one_line("abc".into()), "abc");
+    }
+}

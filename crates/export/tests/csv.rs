@@ -1,0 +1,473 @@
+//! The open-data CSV: every table of the real sample and the bundled samples passes the
+//! 統一ルール validator, the validator refuses spoiled files, and the figures agree with the
+//! document and with `kaikaku_check`.
+
+use std::collections::HashMap;
+
+use kaikaku_export::ExportError;
+use kaikaku_export::csv::{self, CsvOptions, Table, Violation, col, validate};
+use kaikaku_model::{Decimal, LocalGovernmentCode, Municipality, Report};
+
+/// A fictional municipality with a valid code: 9·6+9·5+9·4+9·3+9·2 = 180, 180 mod 11 = 4,
+/// 11 − 4 = 7.
+fn kaede() -> Municipality {
+    Municipality {
+        code: LocalGovernmentCode::parse("999997").expect("valid check digit"),
+        name: "楓町".into(),
+    }
+}
+
+fn read(bytes: &[u8]) -> Report {
+    let mut report = kaikaku_reader::read(bytes, &Default::default()).expect("a report");
+    report.municipality = Some(kaede());
+    report
+}
+
+fn real() -> Report {
+    read(&kaikaku_fixtures::real_sample())
+}
+
+fn samples() -> Vec<(&'static str, Report)> {
+    vec![
+        ("real", real()),
+        (
+            "kaedemachi",
+            read(&kaikaku_fixtures::bundled("kaedemachi_r6.txt")),
+        ),
+        (
+            "sakuragawa",
+            read(&kaikaku_fixtures::bundled("sakuragawa_h30.txt")),
+        ),
+    ]
+}
+
+fn write(report: &Report, table: Table) -> Vec<u8> {
+    csv::write(report, table, CsvOptions::default()).expect("written")
+}
+
+/// The records of a CSV as column → cell maps (header excluded).
+fn records(bytes: &[u8]) -> Vec<HashMap<String, String>> {
+    let mut reader = ::csv::Reader::from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a record");
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+fn messages(violations: &[Violation]) -> Vec<String> {
+    violations.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn every_table_of_every_sample_follows_the_rules() {
+    for (name, report) in samples() {
+        for table in Table::ALL {
+            for bom in [false, true] {
+                let options = CsvOptions { bom };
+                let bytes = csv::write(&report, table, options).expect("written");
+                assert_eq!(bytes.starts_with(b"\xEF\xBB\xBF"), bom);
+                let violations = validate(&bytes, options);
+                assert!(
+                    violations.is_empty(),
+                    "{name} {table:?} bom={bom}: {:?}",
+                    messages(&violations)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn tables_have_the_expected_shape() {
+    let report = real();
+    let figures = write(&report, Table::Figures);
+    let text = String::from_utf8(figures.clone()).expect("UTF-8");
+    let header = text.split("\r\n").next().expect("a header");
+    assert_eq!(
+        header,
+        "地方公共団体コード,地方公共団体名,計画名,報告年度（西暦）,報告年度（和暦）,項目番号,項目名,\
+         区分,年度（西暦）,年度（和暦）,指標名,値,単位,円換算値,状態,効果の記述,原文の行"
+    );
+    // One row per quantity of every effects row (counted from the model, which the reader
+    // tests pin against the document).
+    let quantities: usize = report
+        .items
+        .iter()
+        .flat_map(|i| &i.effects)
+        .map(|e| e.quantities.len())
+        .sum();
+    assert_eq!(records(&figures).len(), quantities);
+    assert_eq!(records(&write(&report, Table::Items)).len(), 22);
+    // No.1's departments (line 23 of the sample): まちづくり推進課・地域振興課・関係各課.
+    let departments = records(&write(&report, Table::Departments));
+    let no1: Vec<(&str, &str)> = departments
+        .iter()
+        .filter(|r| r[col::ITEM_NO] == "1")
+        .map(|r| {
+            (
+                r[col::DEPARTMENT_ORDER].as_str(),
+                r[col::DEPARTMENT].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        no1,
+        [
+            ("1", "まちづくり推進課"),
+            ("2", "地域振興課"),
+            ("3", "関係各課")
+        ]
+    );
+    for row in &departments {
+        assert_eq!(row[col::CODE], "999997");
+        assert_eq!(row[col::MUNICIPALITY], "楓町");
+        assert_eq!(row[col::PLAN], "第5次集中改革プラン");
+        assert_eq!(row[col::REPORT_YEAR], "2021");
+        assert_eq!(row[col::REPORT_YEAR_WAREKI], "令和3年度");
+    }
+}
+
+/// Rows of `item` as (区分, 年度, 和暦, 指標名, 値, 単位, 円換算値, 状態).
+fn figure_rows(figures: &[HashMap<String, String>], item: &str) -> Vec<[String; 8]> {
+    figures
+        .iter()
+        .filter(|r| r[col::ITEM_NO] == item)
+        .map(|r| {
+            [
+                col::CATEGORY,
+                col::YEAR,
+                col::YEAR_WAREKI,
+                col::LABEL,
+                col::VALUE,
+                col::UNIT,
+                col::YEN,
+                col::STATUS,
+            ]
+            .map(|c| r[c].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn real_sample_rows_as_the_document_writes_them() {
+    let figures = records(&write(&real(), Table::Figures));
+    let row = |cells: [&str; 8]| cells.map(str::to_owned);
+    // Lines 390–393 of the sample, read by hand:
+    // 令和2年度 寄附受入（見込み） 27,075件 427,794,446円 … 総計 84,533件 1,303,346,279円.
+    assert_eq!(
+        figure_rows(&figures, "19"),
+        [
+            row([
+                "年度",
+                "2020",
+                "令和2年度",
+                "寄附受入",
+                "27075",
+                "件",
+                "",
+                "見込み"
+            ]),
+            row([
+                "年度",
+                "2020",
+                "令和2年度",
+                "寄附受入",
+                "427794446",
+                "円",
+                "427794446",
+                "見込み"
+            ]),
+            row([
+                "年度",
+                "2021",
+                "令和3年度",
+                "寄附受入",
+                "35958",
+                "件",
+                "",
+                "見込み"
+            ]),
+            row([
+                "年度",
+                "2021",
+                "令和3年度",
+                "寄附受入",
+                "568051833",
+                "円",
+                "568051833",
+                "見込み"
+            ]),
+            row([
+                "年度",
+                "2022",
+                "令和4年度",
+                "寄附受入",
+                "21500",
+                "件",
+                "",
+                "見込み"
+            ]),
+            row([
+                "年度",
+                "2022",
+                "令和4年度",
+                "寄附受入",
+                "307500000",
+                "円",
+                "307500000",
+                "見込み"
+            ]),
+            row(["総計", "", "", "寄附受入", "84533", "件", "", "見込み"]),
+            row([
+                "総計",
+                "",
+                "",
+                "寄附受入",
+                "1303346279",
+                "円",
+                "1303346279",
+                "見込み"
+            ]),
+        ]
+    );
+    // Lines 429–433: 千円 values keep their unit; the yen column multiplies by 1,000. The
+    // continuation line 432 belongs to 令和4年度 (line 431); the 総計 row states two amounts.
+    assert_eq!(
+        figure_rows(&figures, "21"),
+        [
+            row([
+                "年度",
+                "2020",
+                "令和2年度",
+                "分院・診療所等の医業収支改善額",
+                "110000",
+                "千円",
+                "110000000",
+                ""
+            ]),
+            row([
+                "年度",
+                "2021",
+                "令和3年度",
+                "地域包括ケア病床増床（16床）による効果額",
+                "4732",
+                "千円",
+                "4732000",
+                ""
+            ]),
+            row([
+                "年度",
+                "2022",
+                "令和4年度",
+                "医療の質改善による入院患者数の増及び効果額",
+                "1825",
+                "人",
+                "",
+                ""
+            ]),
+            row([
+                "年度",
+                "2022",
+                "令和4年度",
+                "地域包括ケア病床増床（70床）による効果額",
+                "296000",
+                "千円",
+                "296000000",
+                ""
+            ]),
+            row(["総計", "", "", "", "53564", "千円", "53564000", ""]),
+            row(["総計", "", "", "", "464296", "千円", "464296000", ""]),
+        ]
+    );
+    // The row's text is kept, its line break (two document lines) turned into a space.
+    let no21_2022 = figures
+        .iter()
+        .find(|r| r[col::ITEM_NO] == "21" && r[col::UNIT] == "人")
+        .expect("the 人 row");
+    assert_eq!(
+        no21_2022[col::TEXT],
+        "医療の質改善による入院患者数の増及び効果額 1,825人 \
+         地域包括ケア病床増床（70床）による効果額 296,000千円"
+    );
+    assert_eq!(no21_2022[col::SOURCE_LINE], "431");
+}
+
+#[test]
+fn negative_values_are_written_with_a_minus() {
+    let report = read(&kaikaku_fixtures::bundled("kaedemachi_r6.txt"));
+    let figures = records(&write(&report, Table::Figures));
+    // samples/README.md, 楓町 No.5: 令和6年度 ▲350千円（実績）.
+    let row = figures
+        .iter()
+        .find(|r| r[col::ITEM_NO] == "5" && r[col::YEAR] == "2024")
+        .expect("No.5 2024");
+    assert_eq!(
+        (&*row[col::VALUE], &*row[col::YEN], &*row[col::STATUS]),
+        ("-350", "-350000", "実績")
+    );
+}
+
+/// Per item, the yen of the fiscal-year rows add up to what `kaikaku_check` sums: the stated
+/// 総計 when it holds, its `computed` value when it does not.
+#[test]
+fn yen_rows_sum_to_the_totals_the_check_computes() {
+    for (name, report) in samples() {
+        let figures = records(&write(&report, Table::Figures));
+        let findings = kaikaku_check::check(&report);
+        let mut checked = 0;
+        for item in &report.items {
+            let total_yen: Vec<Decimal> = item
+                .effects
+                .iter()
+                .filter(|e| e.is_total)
+                .flat_map(|e| &e.quantities)
+                .filter_map(|q| q.yen())
+                .collect();
+            if total_yen.is_empty() {
+                continue;
+            }
+            let no = item.no.0.to_string();
+            let csv_sum: Decimal = figures
+                .iter()
+                .filter(|r| r[col::ITEM_NO] == no && r[col::CATEGORY] == "年度")
+                .filter(|r| !r[col::YEN].is_empty())
+                .map(|r| r[col::YEN].parse::<Decimal>().expect("a plain number"))
+                .sum();
+            let finding = findings.iter().find(|f| {
+                f.item_no == item.no && f.unit.is_money() && f.kind.code() == "total_mismatch"
+            });
+            match finding {
+                Some(f) => {
+                    let factor = f.unit.yen_factor().expect("money");
+                    assert_eq!(csv_sum, f.computed * factor, "{name} No.{no}");
+                }
+                None => assert!(total_yen.contains(&csv_sum), "{name} No.{no}: {csv_sum}"),
+            }
+            checked += 1;
+        }
+        assert!(checked > 0, "{name} has money totals");
+    }
+    // No.21 by hand: 110,000 + 4,732 + 296,000 = 410,732千円, the check's computed total.
+    let report = real();
+    let finding = kaikaku_check::check(&report)
+        .into_iter()
+        .find(|f| f.item_no.0 == 21)
+        .expect("No.21's total does not hold");
+    assert_eq!(finding.computed, Decimal::from(410_732));
+}
+
+fn replace_first(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+    assert!(text.contains(from), "{from} is in the CSV");
+    text.replacen(from, to, 1).into_bytes()
+}
+
+#[test]
+fn the_validator_refuses_spoiled_files() {
+    let report = read(&kaikaku_fixtures::bundled("kaedemachi_r6.txt"));
+    let good = write(&report, Table::Figures);
+    let options = CsvOptions::default();
+    assert_eq!(messages(&validate(&good, options)), Vec::<String>::new());
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            replace_first(&good, ",58226000,円,", ",\"58,226,000\",円,"),
+            "「値」: 数値の形式ではありません（「58,226,000」）",
+        ),
+        (
+            replace_first(&good, ",-350,千円,", ",▲350,千円,"),
+            "「値」: 数値の形式ではありません（「▲350」）",
+        ),
+        (
+            replace_first(&good, ",-350,千円,", ",-350千円,千円,"),
+            "「値」: 数値の形式ではありません（「-350千円」）",
+        ),
+        (
+            replace_first(&good, ",4280,千円,", ",4280,,"),
+            "「単位」: 値に単位がありません",
+        ),
+        (
+            replace_first(&good, ",2023,令和5年度,", ",2023,平成35年度,"),
+            "「年度（和暦）」: 和暦「平成35年度」が西暦2023年度（令和5年度）と一致しません",
+        ),
+        (
+            replace_first(&good, ",2023,令和5年度,", ",23,令和5年度,"),
+            "「年度（西暦）」: 西暦4桁の年ではありません（「23」）",
+        ),
+        (
+            replace_first(&good, "999997,", "999998,"),
+            "「地方公共団体コード」: 地方公共団体コード「999998」の検査数字が合いません（正しくは末尾が 7）",
+        ),
+        (
+            replace_first(&good, "999997,楓町,", "999997,,"),
+            "「地方公共団体名」: キーの列が空です",
+        ),
+        (
+            replace_first(&good, ",-350,千円,", ",-350,千円,余分,"),
+            "列の数が18です（見出しは17列）",
+        ),
+        (
+            replace_first(&good, "\r\n999997", "\n999997"),
+            "ファイル: 改行がCRLFではありません",
+        ),
+    ];
+    for (spoiled, expected) in cases {
+        let found = messages(&validate(&spoiled, options));
+        assert!(
+            found.iter().any(|m| m.ends_with(expected)),
+            "{expected} not in {found:?}"
+        );
+    }
+    // The BOM only when asked for, and always when asked for.
+    assert_eq!(
+        messages(&validate(&good, CsvOptions { bom: true })),
+        ["ファイル: BOM（バイト順マーク）がありません"]
+    );
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&good);
+    assert_eq!(
+        messages(&validate(&with_bom, options)),
+        ["ファイル: BOM（バイト順マーク）が付いています"]
+    );
+    assert_eq!(
+        messages(&validate(b"\x82\xa0,\r\n", options)),
+        ["ファイル: UTF-8として読めません"]
+    );
+    // A line break inside a quoted cell.
+    let broken = replace_first(&good, ",寄附受入,", ",\"寄附\n受入\",");
+    assert!(
+        messages(&validate(&broken, options))
+            .iter()
+            .any(|m| m.ends_with("「指標名」: セル内で改行しています")),
+    );
+}
+
+#[test]
+fn open_data_needs_a_municipality() {
+    let mut report = real();
+    report.municipality = None;
+    for table in Table::ALL {
+        assert!(matches!(
+            csv::write(&report, table, CsvOptions::default()),
+            Err(ExportError::NoMunicipality)
+        ));
+    }
+    let mut report = real();
+    report.report_fiscal_year = None;
+    assert!(matches!(
+        csv::write(&report, Table::Items, CsvOptions::default()),
+        Err(ExportError::NoReportYear)
+    ));
+}
