@@ -431,7 +431,7 @@ impl fmt::Display for WorkbookErrors {
 
 impl std::error::Error for WorkbookErrors {}
 
-/// Reads a workbook written by [`write`] (and possibly edited) back into a report.
+/// Reads a workbook written by [`write()`] (and possibly edited) back into a report.
 ///
 /// Returns a report only when the whole workbook is valid; otherwise every problem found,
 /// each with its sheet and cell. Source lines are 0 and there are no warnings.

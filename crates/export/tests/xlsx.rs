@@ -38,26 +38,9 @@ fn samples() -> Vec<(&'static str, Report)> {
 
 /// `report` as a workbook gives it back: source lines zeroed and warnings dropped, since a
 /// workbook has neither.
-fn without_lines(mut report: Report) -> Report {
+fn without_lines(report: Report) -> Report {
+    let mut report = kaikaku_fixtures::without_positions(report);
     report.warnings.clear();
-    for row in &mut report.summary {
-        row.line = 0;
-    }
-    for item in &mut report.items {
-        item.line = 0;
-        for content in &mut item.contents {
-            content.line = 0;
-        }
-        for narrative in &mut item.narratives {
-            narrative.line = 0;
-        }
-        for effect in &mut item.effects {
-            effect.line = 0;
-        }
-        if let Some(evaluation) = &mut item.evaluation {
-            evaluation.line = 0;
-        }
-    }
     report
 }
 
