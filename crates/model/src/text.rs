@@ -1,9 +1,15 @@
-//! Text helpers shared by every layer: matching keys, "nothing" marks, circled numbers.
+//! Text helpers shared by every layer: matching keys, search folding and snippets, "nothing"
+//! marks, circled numbers.
 //!
 //! Stored text is never normalised. These helpers build *keys* to compare labels written in
-//! different widths and spacings (`Ｎｏ．１`, `令和 3 年度`, `取組による 効果`).
+//! different widths and spacings (`Ｎｏ．１`, `令和 3 年度`, `取組による 効果`), and the folded
+//! form of a text that full-text search indexes and matches ([`fold_search`]), with the way
+//! back to the original text for highlighting ([`snippet`]).
 
-use unicode_normalization::UnicodeNormalization;
+use std::ops::Range;
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Folds `text` into a matching key: NFKC (full-width → half-width, `（` → `(`, `～` → `~`),
 /// wave dashes unified to `~`, and every whitespace character removed.
@@ -13,12 +19,208 @@ use unicode_normalization::UnicodeNormalization;
 pub fn fold_key(text: &str) -> String {
     text.nfkc()
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '〜' | '～' | '∼' => '~',
-            '－' | '−' | '‐' | '‑' | '–' => '-',
-            other => other,
-        })
+        .map(unify_dash)
         .collect()
+}
+
+/// Wave dashes to `~` and hyphen-like dashes to `-`.
+fn unify_dash(c: char) -> char {
+    match c {
+        '〜' | '～' | '∼' => '~',
+        '－' | '−' | '‐' | '‑' | '–' => '-',
+        other => other,
+    }
+}
+
+/// A text folded for search, with where each folded character came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchFolded {
+    /// The folded text.
+    pub text: String,
+    /// For each character of `text`, in order: its byte offset in `text` and the byte range
+    /// of the original text it came from.
+    origins: Vec<(usize, Range<usize>)>,
+}
+
+impl SearchFolded {
+    /// The range of the original text that the folded byte range `folded` came from, widened
+    /// to whole source characters (`ﾊﾞ` for `ば`). `None` unless `folded` starts and ends on
+    /// characters of the folded text.
+    pub fn original_range(&self, folded: Range<usize>) -> Option<Range<usize>> {
+        let first = self
+            .origins
+            .binary_search_by_key(&folded.start, |(at, _)| *at)
+            .ok()?;
+        let end = if folded.end == self.text.len() {
+            self.origins.len()
+        } else {
+            self.origins
+                .binary_search_by_key(&folded.end, |(at, _)| *at)
+                .ok()?
+        };
+        let last = end.checked_sub(1).filter(|last| *last >= first)?;
+        Some(self.origins[first].1.start..self.origins[last].1.end)
+    }
+
+    /// The original byte ranges of every occurrence of `folded_term` (already folded) in the
+    /// text, left to right, not overlapping.
+    pub fn find_all(&self, folded_term: &str) -> Vec<Range<usize>> {
+        if folded_term.is_empty() {
+            return Vec::new();
+        }
+        self.text
+            .match_indices(folded_term)
+            .filter_map(|(at, term)| self.original_range(at..at + term.len()))
+            .collect()
+    }
+}
+
+/// Folds `text` for full-text search: NFKC (full-width ↔ half-width, `ﾏｲﾅﾝﾊﾞｰ` → `マイナンバー`),
+/// katakana to hiragana (`マイナンバー` → `まいなんばー`), ASCII lower case, dashes unified as in
+/// [`fold_key`], every whitespace character dropped. Index and query are folded alike, so
+/// that any of these variants finds the others.
+///
+/// Folding goes one source character at a time (a base character together with the
+/// combining marks after it, such as the half-width voiced mark `ﾞ`), so every folded
+/// character knows the source characters it came from.
+pub fn fold_search(text: &str) -> SearchFolded {
+    let mut folded = SearchFolded {
+        text: String::with_capacity(text.len()),
+        origins: Vec::with_capacity(text.len() / 2),
+    };
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, first)) = chars.next() {
+        let mut end = start + first.len_utf8();
+        while let Some(&(at, next)) = chars.peek() {
+            if !starts_with_combining_mark(next) {
+                break;
+            }
+            end = at + next.len_utf8();
+            chars.next();
+        }
+        let mut push = |c: char| {
+            if !c.is_whitespace() {
+                folded.origins.push((folded.text.len(), start..end));
+                folded.text.push(fold_char(c));
+            }
+        };
+        // Most characters (kanji, kana, ASCII) are their own NFKC: skip the normaliser.
+        if end == start + first.len_utf8()
+            && is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes
+        {
+            push(first);
+        } else {
+            text[start..end].nfkc().for_each(push);
+        }
+    }
+    folded
+}
+
+/// True when `c` is a combining mark, or normalises to one (the half-width voiced marks
+/// `ﾞ` `ﾟ`): it belongs to the character before it.
+fn starts_with_combining_mark(c: char) -> bool {
+    canonical_combining_class(c) != 0 || matches!(c, '\u{FF9E}' | '\u{FF9F}')
+}
+
+/// One NFKC character to its search form: katakana to hiragana, ASCII lower case, dashes.
+fn fold_char(c: char) -> char {
+    match c {
+        // ァ…ヶ and ヽヾ sit 0x60 above ぁ…ゖ and ゝゞ.
+        'ァ'..='ヶ' | 'ヽ' | 'ヾ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+        _ => unify_dash(c.to_ascii_lowercase()),
+    }
+}
+
+/// A short excerpt of a text around a search match, with the matches marked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// The excerpt, with `…` where the text was cut.
+    pub text: String,
+    /// Byte ranges of `text` to highlight, in order, not overlapping.
+    pub marks: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// The excerpt in pieces, each with whether it is highlighted, in order.
+    pub fn segments(&self) -> Vec<(&str, bool)> {
+        let mut segments = Vec::with_capacity(self.marks.len() * 2 + 1);
+        let mut at = 0;
+        for mark in &self.marks {
+            if mark.start > at {
+                segments.push((&self.text[at..mark.start], false));
+            }
+            segments.push((&self.text[mark.clone()], true));
+            at = mark.end;
+        }
+        if at < self.text.len() {
+            segments.push((&self.text[at..], false));
+        }
+        segments
+    }
+}
+
+/// How many characters of context a snippet shows before the first match.
+const SNIPPET_BEFORE: usize = 15;
+
+/// An excerpt of `text` of about `width` characters around the first occurrence of any of
+/// `folded_terms` (each folded with [`fold_search`]), with every occurrence inside it marked
+/// and `…` where it is cut; line breaks read as spaces. Without any occurrence, the start of
+/// the text without marks.
+pub fn snippet(text: &str, folded_terms: &[&str], width: usize) -> Snippet {
+    let folded = fold_search(text);
+    let mut found: Vec<Range<usize>> = folded_terms
+        .iter()
+        .flat_map(|term| folded.find_all(term))
+        .collect();
+    found.sort_by_key(|range| (range.start, std::cmp::Reverse(range.end)));
+
+    // Character boundaries of the text, so that the window counts characters.
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([text.len()])
+        .collect();
+    let char_at = |byte: usize| bounds.partition_point(|b| *b < byte);
+    let chars = bounds.len() - 1;
+    let (first_char, match_end_char) = match found.first() {
+        Some(range) => (char_at(range.start), char_at(range.end)),
+        None => (0, 0),
+    };
+    let mut start = first_char.saturating_sub(SNIPPET_BEFORE);
+    let end = (start + width).max(match_end_char).min(chars);
+    if end - start < width {
+        start = end.saturating_sub(width);
+    }
+    let (from, to) = (bounds[start], bounds[end]);
+
+    let mut snippet = Snippet {
+        text: String::with_capacity(to - from + 8),
+        marks: Vec::new(),
+    };
+    if start > 0 {
+        snippet.text.push('…');
+    }
+    let offset = snippet.text.len();
+    snippet.text.extend(
+        text[from..to]
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+    );
+    for range in found {
+        let (a, b) = (range.start.max(from), range.end.min(to));
+        if a >= b {
+            continue;
+        }
+        let mark = a - from + offset..b - from + offset;
+        match snippet.marks.last_mut() {
+            Some(last) if mark.start <= last.end => last.end = last.end.max(mark.end),
+            _ => snippet.marks.push(mark),
+        }
+    }
+    if end < chars {
+        snippet.text.push('…');
+    }
+    snippet
 }
 
 /// Returns true when a cell says "nothing": empty, or only a dash-like mark
@@ -87,6 +289,62 @@ mod tests {
         assert_eq!(fold_key("取組による 効果"), "取組による効果");
         assert_eq!(fold_key("令和2年度〜令和4年度"), "令和2年度~令和4年度");
         assert_eq!(fold_key("（実績）"), "(実績)");
+    }
+
+    #[test]
+    fn fold_search_unifies_width_kana_case_and_spacing() {
+        assert_eq!(fold_search("ＤＸ推進").text, "dx推進");
+        assert_eq!(fold_search("ﾏｲﾅﾝﾊﾞｰ").text, "まいなんばー");
+        assert_eq!(
+            fold_search("マイナンバー カード").text,
+            "まいなんばーかーど"
+        );
+        assert_eq!(fold_search("ヴァ・ヶ所").text, "ゔぁ・ゖ所");
+        assert_eq!(fold_search("１０～２０").text, "10~20");
+        assert_eq!(fold_search("").text, "");
+    }
+
+    #[test]
+    fn folded_ranges_lead_back_to_the_source() {
+        let text = "全国ﾏｲﾅﾝﾊﾞｰ①件";
+        let folded = fold_search(text);
+        let found = folded.find_all("ばー");
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].clone()], "ﾊﾞｰ");
+        // ① folds to one digit; the digit leads back to the whole circled number.
+        assert_eq!(
+            folded
+                .find_all("1件")
+                .iter()
+                .map(|r| &text[r.clone()])
+                .collect::<Vec<_>>(),
+            ["①件"]
+        );
+        assert_eq!(folded.find_all("かーど"), Vec::<Range<usize>>::new());
+    }
+
+    #[test]
+    fn snippets_cut_around_the_first_match_and_mark_every_term() {
+        let text = format!("{}職員研修を実施した。{}", "あ".repeat(30), "い".repeat(60));
+        let snippet = snippet(&text, &["研修", "職員"], 40);
+        assert!(snippet.text.starts_with('…') && snippet.text.ends_with('…'));
+        assert_eq!(snippet.text.chars().count(), 42);
+        // 15 characters before the match, 40 in all.
+        let after = format!("を実施した。{}…", "い".repeat(40 - 15 - 4 - 6));
+        assert_eq!(
+            snippet.segments(),
+            [
+                (format!("…{}", "あ".repeat(15)).as_str(), false),
+                ("職員研修", true),
+                (after.as_str(), false),
+            ]
+        );
+        let short = super::snippet("ＤＸの推進\nDX", &["dx"], 40);
+        assert_eq!(short.text, "ＤＸの推進 DX");
+        assert_eq!(short.segments()[0], ("ＤＸ", true));
+        assert_eq!(short.segments()[2], ("DX", true));
+        let none = super::snippet("なにもない", &["研修"], 40);
+        assert_eq!((none.text.as_str(), none.marks.len()), ("なにもない", 0));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! normalised SQL schema: SQLite embedded by default, with SQL written so that PostgreSQL can
 //! run it unchanged; and the yearly reporting cycle that makes new editions.
 //!
-//! Two traits, both implemented by [`SqliteStore`] (WAL, foreign keys on, busy timeout):
+//! Three traits, all implemented by [`SqliteStore`] (WAL, foreign keys on, busy timeout):
 //!
 //! - [`Store`]: imports and the public read side. A report is saved in one transaction and
 //!   replaces any earlier *imported* report of the same plan and fiscal year;
@@ -15,6 +15,8 @@
 //!   The store keeps the data consistent (edition states, sheet versions, transitions that
 //!   [`kaikaku_model::workflow::SheetState::apply`] allows); *who* may do what is decided by
 //!   the caller with [`kaikaku_model::workflow::may`] before it calls the store.
+//! - [`Search`]: Japanese full-text search over the sheets (module [`search`]), indexed by the
+//!   same transactions that write the sheets.
 //!
 //! # Editions and sheets
 //!
@@ -51,6 +53,7 @@ mod editions;
 mod load;
 mod records;
 mod save;
+pub mod search;
 mod sheets;
 mod sql;
 mod sqlite;
@@ -63,6 +66,7 @@ use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 pub use records::{
     AuditEntry, Comment, Edition, NewUser, Origin, Session, Sheet, SheetSummary, User, Waiver,
 };
+pub use search::{QueryError, SearchHit, SearchQuery, SearchResults, SearchScope};
 pub use sqlite::SqliteStore;
 
 /// Where a stored report came from.
@@ -364,6 +368,22 @@ pub trait Cycle {
 
     /// A sheet's waivers, oldest first.
     async fn waivers(&self, report_id: i64, no: ItemNo) -> Result<Vec<Waiver>, StoreError>;
+}
+
+/// Full-text search over the texts of the sheets (titles, contents, goals, actions,
+/// narratives, effects, evaluations): see [`search`].
+#[allow(async_fn_in_trait)]
+pub trait Search {
+    /// The items in `scope` whose texts hold every word of `query` (each word within one
+    /// text, after folding width, kana and case), newest fiscal year first, then by plan
+    /// name and item number; at most `limit`, with [`SearchResults::more`] telling whether
+    /// there were more.
+    async fn search(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        limit: u32,
+    ) -> Result<SearchResults, StoreError>;
 }
 
 /// Why the store could not do what was asked.

@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 use crate::codec::{
     encode_actions, encode_decimal, line_to_i64, phase_code, to_i32, unit_is_storable,
 };
-use crate::{Origin, Saved, Source, StoreError, sql};
+use crate::{Origin, Saved, Source, StoreError, search, sql};
 
 /// The key a report is filed under, checked before anything is written.
 #[derive(Debug)]
@@ -155,7 +155,8 @@ pub(crate) async fn write_report(
 }
 
 /// Writes everything of `report` below its `reports` row: the plan period, the summary, the
-/// warnings and every item as a sheet in `state`. Returns the item ids in document order.
+/// warnings and every item as a sheet in `state`, indexed for search. Returns the item ids in
+/// document order.
 pub(crate) async fn write_body(
     conn: &mut SqliteConnection,
     report_id: i64,
@@ -194,6 +195,7 @@ pub(crate) async fn write_body(
     for (position, item) in report.items.iter().enumerate() {
         let item_id = insert_item(conn, report_id, position, item, state).await?;
         write_item_children(conn, item_id, item).await?;
+        search::index_item(conn, item_id, item).await?;
         item_ids.push(item_id);
     }
     Ok(item_ids)

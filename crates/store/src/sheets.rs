@@ -18,7 +18,7 @@ use crate::editions::{append_audit, audit_entries, claim_open_edition, edition_k
 use crate::load::{corrupt, load_item};
 use crate::save::{check_units, write_item_children};
 use crate::users::require_user;
-use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, sql};
+use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, search, sql};
 
 /// A sheet's own row.
 #[derive(Debug)]
@@ -239,6 +239,7 @@ pub(crate) async fn save_sheet(
             .await?;
     }
     write_item_children(conn, head.item_id, item).await?;
+    search::index_item(conn, head.item_id, item).await?;
 
     for change in &changes {
         append_audit(conn, report_id, Some(no), by, &now, change).await?;

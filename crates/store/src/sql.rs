@@ -370,3 +370,50 @@ pub(crate) const INSERT_WAIVER: &str = "INSERT INTO waivers \
 pub(crate) const SELECT_WAIVERS: &str = "SELECT w.id, w.finding_key, w.reason, u.name, w.at \
      FROM waivers w JOIN items i ON i.id = w.item_id JOIN users u ON u.id = w.user_id \
      WHERE i.report_id = $1 AND i.item_no = $2 ORDER BY w.id";
+
+// -------------------------------------------------------------------------------------------
+// Full-text search (search.rs). The documents are portable SQL; the index statements use
+// SQLite's FTS5 (`search_index`, rowid = item id) — PostgreSQL writes the same tokens with
+// `to_tsvector('simple', $2)` and matches a `tsquery` of phrases (`<->`) instead.
+
+/// `$1` item id.
+pub(crate) const DELETE_SEARCH_DOCUMENTS: &str = "DELETE FROM search_documents WHERE item_id = $1";
+
+/// `$1` item id, `$2` position, `$3` field path, `$4` field label, `$5` text.
+pub(crate) const INSERT_SEARCH_DOCUMENT: &str = "INSERT INTO search_documents \
+     (item_id, position, field, label, text) VALUES ($1, $2, $3, $4, $5)";
+
+/// `$1` item id: its documents in sheet order.
+pub(crate) const SELECT_SEARCH_DOCUMENTS: &str = "SELECT field, label, text \
+     FROM search_documents WHERE item_id = $1 ORDER BY position";
+
+/// FTS5. `$1` item id.
+pub(crate) const DELETE_SEARCH_INDEX: &str = "DELETE FROM search_index WHERE rowid = $1";
+
+/// FTS5. `$1` item id, `$2` the tokens.
+pub(crate) const INSERT_SEARCH_INDEX: &str =
+    "INSERT INTO search_index (rowid, tokens) VALUES ($1, $2)";
+
+/// Editions waiting to be indexed.
+pub(crate) const SELECT_SEARCH_BACKLOG: &str =
+    "SELECT report_id FROM search_backlog ORDER BY report_id";
+
+/// `$1` report id.
+pub(crate) const DELETE_SEARCH_BACKLOG: &str = "DELETE FROM search_backlog WHERE report_id = $1";
+
+/// FTS5. The items matching `$1` (an FTS5 expression) in the latest published revision of
+/// each plan and year, and when `$2` is true in every edition not published yet; newest year
+/// first, then plan name, item number and newest revision; at most `$3`.
+pub(crate) const SEARCH_ITEMS: &str = "SELECT i.id, r.id, p.id, p.name, \
+     r.report_fiscal_year, r.revision, r.status, i.item_no, i.title \
+     FROM search_index s \
+     JOIN items i ON i.id = s.rowid \
+     JOIN reports r ON r.id = i.report_id \
+     JOIN plans p ON p.id = r.plan_id \
+     WHERE search_index MATCH $1 \
+     AND ((r.status = 'published' AND r.revision = (SELECT MAX(l.revision) FROM reports l \
+         WHERE l.plan_id = r.plan_id AND l.report_fiscal_year = r.report_fiscal_year \
+         AND l.status = 'published')) \
+       OR ($2 AND r.status <> 'published')) \
+     ORDER BY r.report_fiscal_year DESC, p.name, i.item_no, r.revision DESC \
+     LIMIT $3";

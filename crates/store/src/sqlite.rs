@@ -13,8 +13,9 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use crate::codec::{decode_edition_state, now_rfc3339};
 use crate::load::Parts;
 use crate::{
-    AuditEntry, Comment, Cycle, Edition, NewUser, Saved, Session, Sheet, SheetSummary, Source,
-    Store, StoreError, StoredReport, User, Waiver, editions, load, save, sheets, sql, users,
+    AuditEntry, Comment, Cycle, Edition, NewUser, Saved, Search, SearchQuery, SearchResults,
+    SearchScope, Session, Sheet, SheetSummary, Source, Store, StoreError, StoredReport, User,
+    Waiver, editions, load, save, search, sheets, sql, users,
 };
 
 /// How long a connection waits for another writer before giving up.
@@ -68,7 +69,11 @@ impl SqliteStore {
 
     async fn migrated(pool: SqlitePool) -> Result<SqliteStore, StoreError> {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let store = SqliteStore { pool };
+        let mut tx = store.begin_write().await?;
+        let result = search::index_backlog(&mut tx).await;
+        finish(tx, result).await?;
+        Ok(store)
     }
 
     /// Begins a write transaction. IMMEDIATE takes the write lock up front, so concurrent
@@ -409,6 +414,19 @@ impl Cycle for SqliteStore {
     async fn waivers(&self, report_id: i64, no: ItemNo) -> Result<Vec<Waiver>, StoreError> {
         let mut tx = self.begin_read().await?;
         let result = sheets::waivers(&mut tx, report_id, no).await;
+        finish(tx, result).await
+    }
+}
+
+impl Search for SqliteStore {
+    async fn search(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        limit: u32,
+    ) -> Result<SearchResults, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = search::search(&mut tx, query, scope, limit).await;
         finish(tx, result).await
     }
 }

@@ -1,10 +1,12 @@
 //! Integration tests of the SQLite store: exact round trips, replacement per plan and fiscal
 //! year, atomic failure, ordering, persistence and concurrent writers; the reporting cycle is
-//! in the `cycle` module. Every test uses its own database (a temporary file, or memory), so
-//! tests run in parallel.
+//! in the `cycle` module, full-text search in the `search` module. Every test uses its own
+//! database (a temporary file, or memory), so tests run in parallel.
 
 #[path = "store/cycle.rs"]
 mod cycle;
+#[path = "store/search.rs"]
+mod search;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -65,6 +67,8 @@ const COUNTS: &[(&str, &str)] = &[
     ("comments", "SELECT COUNT(*) FROM comments"),
     ("audit_log", "SELECT COUNT(*) FROM audit_log"),
     ("waivers", "SELECT COUNT(*) FROM waivers"),
+    ("search_documents", "SELECT COUNT(*) FROM search_documents"),
+    ("search_index", "SELECT COUNT(*) FROM search_index"),
 ];
 
 /// The number of rows in every table, read through a connection of its own.

@@ -16,7 +16,7 @@ use super::{
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn new_user(name: &str, role: Role, department: Option<&str>) -> NewUser {
+pub(super) fn new_user(name: &str, role: Role, department: Option<&str>) -> NewUser {
     NewUser {
         name: name.to_owned(),
         role,
@@ -25,7 +25,7 @@ fn new_user(name: &str, role: Role, department: Option<&str>) -> NewUser {
     }
 }
 
-fn date(text: &str) -> NaiveDate {
+pub(super) fn date(text: &str) -> NaiveDate {
     text.parse().expect("an ISO date")
 }
 
@@ -108,7 +108,7 @@ async fn snapshot(f: &Fixture, no: u32) -> Snapshot {
 }
 
 /// Takes every sheet of the edition to 確定 (save → submit → confirm).
-async fn confirm_all(store: &SqliteStore, report_id: i64, by: i64) {
+pub(super) async fn confirm_all(store: &SqliteStore, report_id: i64, by: i64) {
     for summary in store.sheets(report_id).await.expect("sheets") {
         let mut version = summary.version;
         let mut state = summary.state;

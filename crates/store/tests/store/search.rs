@@ -1,0 +1,387 @@
+//! Full-text search: width, kana and case variants, two-character and one-character words,
+//! AND, no match across two texts, the scope of published editions and drafts, and an index
+//! that follows every write (sheet saves, re-imports, corrections) and no failed one.
+//!
+//! Expected items in the real sample were counted independently of the reader, with awk over
+//! the sample text: the item number of the last `No.N` heading line for every line from the
+//! first sheet on (line 29; the summary table above it is not searched) that holds the word,
+//! skipping `【担当課：…】` lines (departments are not searched), e.g.
+//! `awk '/^No\.[0-9]+ /{split($1,a,".");no=a[2]} NR>=29 && /研修/ && !/担当課：/{print no}'
+//! | sort -nu`.
+
+use kaikaku_model::workflow::{EditionState, Field, Role, SheetState};
+use kaikaku_model::{ItemNo, Report};
+use kaikaku_store::{
+    Cycle, Search, SearchHit, SearchQuery, SearchResults, SearchScope, SqliteStore, Store,
+    StoreError,
+};
+
+use super::cycle::{confirm_all, date, new_user};
+use super::{fy, row_counts, source, temp_store};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn real_sample() -> Report {
+    kaikaku_reader::read(&kaikaku_fixtures::real_sample(), &Default::default())
+        .expect("the reader reads the real sample")
+}
+
+async fn search(store: &SqliteStore, query: &str, scope: SearchScope) -> SearchResults {
+    let query = SearchQuery::parse(query).expect("a valid query");
+    store.search(&query, scope, 100).await.expect("search")
+}
+
+/// The item numbers found in published editions.
+async fn published_nos(store: &SqliteStore, query: &str) -> Vec<u32> {
+    nos(&search(store, query, SearchScope::Published).await.hits)
+}
+
+fn nos(hits: &[SearchHit]) -> Vec<u32> {
+    hits.iter().map(|hit| hit.no.0).collect()
+}
+
+/// `(fiscal year, revision, item number)` of every hit, drafts included.
+async fn everywhere(store: &SqliteStore, query: &str) -> Vec<(i32, i32, u32)> {
+    search(store, query, SearchScope::WithDrafts)
+        .await
+        .hits
+        .iter()
+        .map(|hit| (hit.fiscal_year.gregorian(), hit.revision, hit.no.0))
+        .collect()
+}
+
+/// The highlighted pieces of a hit's snippet.
+fn marked(hit: &SearchHit) -> Vec<&str> {
+    hit.snippet
+        .segments()
+        .into_iter()
+        .filter(|(_, marked)| *marked)
+        .map(|(text, _)| text)
+        .collect()
+}
+
+async fn imported_sample() -> super::TempStore {
+    let db = temp_store().await;
+    db.store
+        .save_report(&real_sample(), &source(kaikaku_fixtures::REAL_SAMPLE))
+        .await
+        .expect("import the real sample");
+    db
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+#[tokio::test]
+async fn two_character_words_find_exactly_the_items_that_hold_them() {
+    let db = imported_sample().await;
+    // awk: 研修 on lines of No.1, No.10, No.21.
+    assert_eq!(published_nos(&db.store, "研修").await, [1, 10, 21]);
+    // awk: 職員 on lines of No.1, 2, 3, 5, 9, 10, 12, 13, 21.
+    assert_eq!(
+        published_nos(&db.store, "職員").await,
+        [1, 2, 3, 5, 9, 10, 12, 13, 21]
+    );
+    // Every hit shows the year, the field and a snippet with the word marked.
+    let hits = search(&db.store, "研修", SearchScope::Published).await.hits;
+    let first = &hits[0];
+    assert_eq!(first.fiscal_year, fy(2021));
+    assert_eq!(first.plan_name, real_sample().plan_name);
+    assert_eq!(first.title, "多様な話し合いの場と環境づくり");
+    // Line 39: 【令和3年度（実績）】 ・協働のまちづくり研修会の開催。
+    assert_eq!(first.field, Field::Narrative(0));
+    assert_eq!(first.field_label, "取組内容【令和3年度（実績）】");
+    assert_eq!(marked(first), ["研修"]);
+    assert!(first.snippet.text.contains("協働のまちづくり研修会の開催"));
+    assert!(first.snippet.text.chars().count() <= 42, "{first:?}");
+}
+
+#[tokio::test]
+async fn width_kana_and_case_variants_find_each_other() {
+    let db = imported_sample().await;
+    // awk: DX (half-width, as written) on lines of No.2 and No.10.
+    assert_eq!(published_nos(&db.store, "ＤＸ").await, [2, 10]);
+    assert_eq!(published_nos(&db.store, "dx").await, [2, 10]);
+    // awk: マイナンバー only in No.11 (マイナンバーカードの利用拡大).
+    assert_eq!(published_nos(&db.store, "ﾏｲﾅﾝﾊﾞｰ").await, [11]);
+    let hits = search(&db.store, "まいなんばー", SearchScope::Published)
+        .await
+        .hits;
+    assert_eq!(nos(&hits), [11]);
+    assert_eq!(hits[0].field, Field::Title);
+    assert_eq!(marked(&hits[0]), ["マイナンバー"]);
+    assert_eq!(hits[0].snippet.text, "マイナンバーカードの利用拡大");
+}
+
+#[tokio::test]
+async fn one_character_words_and_and_of_words() {
+    let db = imported_sample().await;
+    // awk: 譲 on lines of No.16 (集会施設の地域への譲与の推進) only.
+    assert_eq!(published_nos(&db.store, "譲").await, [16]);
+    // awk: 営 on lines of No.3, 4, 7, 18, 21, 22.
+    assert_eq!(published_nos(&db.store, "営").await, [3, 4, 7, 18, 21, 22]);
+    // awk: デジタル on lines of No.2, 7, 8, 13; with 職員 (above): No.2 and No.13.
+    assert_eq!(published_nos(&db.store, "職員 デジタル").await, [2, 13]);
+    assert_eq!(published_nos(&db.store, "デジタル　職員").await, [2, 13]);
+    let hits = search(&db.store, "職員 デジタル", SearchScope::Published)
+        .await
+        .hits;
+    for hit in &hits {
+        assert!(!marked(hit).is_empty(), "{hit:?}");
+    }
+    assert!(
+        published_nos(&db.store, "研修 デジタル").await.is_empty(),
+        "研修 (No.1, 10, 21) and デジタル (No.2, 7, 8, 13) share no item"
+    );
+    assert!(published_nos(&db.store, "存在しない語句").await.is_empty());
+}
+
+#[tokio::test]
+async fn no_match_runs_from_one_text_into_the_next() {
+    let db = temp_store().await;
+    let mut report = real_sample();
+    let item = &mut report.items[0];
+    item.title = "境界テスト左".to_owned();
+    item.goal = Some("右側の目標".to_owned());
+    db.store
+        .save_report(&report, &source("edited.txt"))
+        .await
+        .expect("import");
+    // The title is followed by the goal in the index, but 左右 is in neither.
+    assert!(published_nos(&db.store, "左右").await.is_empty());
+    assert!(published_nos(&db.store, "ト左右側").await.is_empty());
+    assert_eq!(published_nos(&db.store, "ト左").await, [1]);
+    // 左 (in no other text of the sample) is only the last character of the title.
+    assert_eq!(published_nos(&db.store, "左").await, [1]);
+    assert_eq!(published_nos(&db.store, "右側").await, [1]);
+    // Two words may sit in two texts of the same item.
+    assert_eq!(published_nos(&db.store, "左 右").await, [1]);
+}
+
+#[tokio::test]
+async fn queries_are_checked() {
+    assert!(matches!(
+        SearchQuery::parse("　"),
+        Err(kaikaku_store::QueryError::Empty)
+    ));
+    let long = "研".repeat(SearchQuery::MAX_CHARS + 1);
+    assert_eq!(
+        SearchQuery::parse(&long).expect_err("too long").to_string(),
+        "検索語が長すぎます（100文字以内で入力してください）。"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index follows every write
+
+#[tokio::test]
+async fn a_saved_sheet_is_searched_as_saved_and_drafts_stay_private() {
+    let db = imported_sample().await;
+    let store = &db.store;
+    let admin = store
+        .create_user(&new_user("seisaku", Role::Admin, None))
+        .await
+        .expect("admin");
+    let plan_id = store.list_reports().await.expect("list")[0].plan_id;
+    let draft = store
+        .open_cycle(plan_id, fy(2022), None, admin)
+        .await
+        .expect("open FY2022");
+    // The carried-over sheets are indexed with the draft. awk: 利用拡大 is only in the title
+    // of No.11 (line 227).
+    assert_eq!(
+        everywhere(store, "利用拡大").await,
+        [(2022, 1, 11), (2021, 1, 11)]
+    );
+    assert_eq!(published_nos(store, "利用拡大").await, [11]);
+
+    let sheet = store.sheet(draft, ItemNo(11)).await.expect("sheet");
+    let mut item = sheet.item.clone();
+    item.title = "ゼロカーボンシティの推進".to_owned();
+    store
+        .save_sheet(
+            draft,
+            ItemNo(11),
+            sheet.version,
+            &item,
+            SheetState::InProgress,
+            admin,
+        )
+        .await
+        .expect("save");
+    assert_eq!(everywhere(store, "利用拡大").await, [(2021, 1, 11)]);
+    assert_eq!(everywhere(store, "ぜろかーぼん").await, [(2022, 1, 11)]);
+    let hit = &search(store, "ゼロカーボン", SearchScope::WithDrafts)
+        .await
+        .hits[0];
+    assert_eq!(
+        (hit.report_id, hit.edition_status, hit.title.as_str()),
+        (draft, EditionState::Open, "ゼロカーボンシティの推進")
+    );
+    // Anonymous visitors see no draft.
+    assert!(published_nos(store, "ゼロカーボン").await.is_empty());
+
+    // A refused save (stale version) indexes nothing.
+    let before = row_counts(&db.path).await;
+    item.title = "水素社会の推進".to_owned();
+    let err = store
+        .save_sheet(
+            draft,
+            ItemNo(11),
+            sheet.version,
+            &item,
+            SheetState::InProgress,
+            admin,
+        )
+        .await
+        .expect_err("stale version");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert!(everywhere(store, "水素社会").await.is_empty());
+    assert_eq!(everywhere(store, "ぜろかーぼん").await, [(2022, 1, 11)]);
+    assert_eq!(row_counts(&db.path).await, before);
+}
+
+#[tokio::test]
+async fn a_reimport_replaces_the_index_of_the_report() {
+    let db = imported_sample().await;
+    let once = row_counts(&db.path).await;
+    assert!(once["search_documents"] > 22 * 5, "{once:?}");
+    assert_eq!(once["search_index"], 22);
+
+    let mut report = real_sample();
+    report.items[10].title = "個人番号カードの利用拡大".to_owned();
+    db.store
+        .save_report(&report, &source("again.txt"))
+        .await
+        .expect("re-import");
+    assert_eq!(published_nos(&db.store, "個人番号").await, [11]);
+    // マイナンバー is still in No.11's narratives, but no longer in its title.
+    let hits = search(&db.store, "マイナンバー", SearchScope::Published)
+        .await
+        .hits;
+    assert_eq!(nos(&hits), [11]);
+    assert_ne!(hits[0].field, Field::Title);
+    assert_eq!(row_counts(&db.path).await, once);
+}
+
+#[tokio::test]
+async fn a_correction_is_indexed_as_its_own_revision() {
+    let db = imported_sample().await;
+    let store = &db.store;
+    let admin = store
+        .create_user(&new_user("seisaku", Role::Admin, None))
+        .await
+        .expect("admin");
+    let plan_id = store.list_reports().await.expect("list")[0].plan_id;
+    let draft = store
+        .open_cycle(plan_id, fy(2022), None, admin)
+        .await
+        .expect("open FY2022");
+    confirm_all(store, draft, admin).await;
+    store
+        .lock_edition(draft, date("2023-03-31"), admin)
+        .await
+        .expect("lock");
+    store.publish_edition(draft, admin).await.expect("publish");
+    assert_eq!(
+        everywhere(store, "譲与").await,
+        [(2022, 1, 16), (2021, 1, 16)]
+    );
+
+    let correction = store
+        .open_correction(draft, "題名の誤り", admin)
+        .await
+        .expect("open a correction");
+    assert_eq!(
+        everywhere(store, "譲与").await,
+        [(2022, 2, 16), (2022, 1, 16), (2021, 1, 16)]
+    );
+    let sheet = store.sheet(correction, ItemNo(16)).await.expect("sheet");
+    let mut item = sheet.item.clone();
+    item.title = "集会施設の地域への移管の推進".to_owned();
+    store
+        .save_sheet(
+            correction,
+            ItemNo(16),
+            sheet.version,
+            &item,
+            SheetState::InProgress,
+            admin,
+        )
+        .await
+        .expect("save the correction");
+    assert_eq!(everywhere(store, "移管").await, [(2022, 2, 16)]);
+    // Until it is published, the public still reads revision 1.
+    assert!(published_nos(store, "移管").await.is_empty());
+
+    confirm_all(store, correction, admin).await;
+    store
+        .lock_edition(correction, date("2023-03-31"), admin)
+        .await
+        .expect("lock");
+    store
+        .publish_edition(correction, admin)
+        .await
+        .expect("publish");
+    // Published: the latest revision only.
+    let hits = search(store, "移管", SearchScope::Published).await.hits;
+    assert_eq!(
+        (nos(&hits), hits[0].revision, hits[0].report_id),
+        (vec![16], 2, correction)
+    );
+    let hits = search(store, "集会施設", SearchScope::Published).await.hits;
+    assert_eq!(
+        hits.iter()
+            .map(|hit| (hit.fiscal_year.gregorian(), hit.revision))
+            .collect::<Vec<_>>(),
+        [(2022, 2), (2021, 1)]
+    );
+}
+
+#[tokio::test]
+async fn results_stop_at_the_limit_and_say_there_are_more() {
+    let db = imported_sample().await;
+    let query = SearchQuery::parse("職員").expect("valid");
+    let results = db
+        .store
+        .search(&query, SearchScope::Published, 3)
+        .await
+        .expect("search");
+    assert_eq!((nos(&results.hits), results.more), (vec![1, 2, 3], true));
+    let all = db
+        .store
+        .search(&query, SearchScope::Published, 9)
+        .await
+        .expect("search");
+    assert!(!all.more);
+}
+
+#[tokio::test]
+async fn editions_stored_before_search_are_indexed_on_open() {
+    let db = imported_sample().await;
+    // Bring the database back to what the 0003 migration finds: sheets, no index, every
+    // edition in the backlog.
+    {
+        let pool = sqlx::SqlitePool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(&db.path),
+        )
+        .await
+        .expect("open a second connection");
+        for statement in [
+            "DELETE FROM search_documents",
+            "DELETE FROM search_index",
+            "INSERT INTO search_backlog (report_id) SELECT id FROM reports",
+        ] {
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+        }
+        pool.close().await;
+    }
+    assert!(published_nos(&db.store, "研修").await.is_empty());
+    let reopened = SqliteStore::open(&db.path).await.expect("reopen");
+    assert_eq!(published_nos(&reopened, "研修").await, [1, 10, 21]);
+    assert_eq!(row_counts(&db.path).await["search_index"], 22);
+}
