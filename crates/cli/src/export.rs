@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use kaikaku_export::csv::CsvOptions;
 use kaikaku_interchange::ReportJson;
-use kaikaku_model::Report;
 use kaikaku_reader::Encoding;
 use kaikaku_store::Store;
+use kaikaku_web::Paper;
+use kaikaku_web::views::EditionKey;
 
 use crate::args::{CsvArgs, DbArgs, ExportFormat, PaperArg, RenderFormat};
 use crate::commands::{Outcome, open_store};
@@ -72,17 +73,18 @@ pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
         )?,
         ExportFormat::Xlsx => kaikaku_export::xlsx::write(&report)?,
         ExportFormat::Text => kaikaku_export::text::render(&report).into_bytes(),
-        ExportFormat::Pdf => pdf(&report, request.paper).await?,
+        ExportFormat::Pdf => {
+            let key = EditionKey::of(chosen).context("報告年度のない報告は PDF にできません")?;
+            let paper = match request.paper {
+                PaperArg::A4 => Paper::A4,
+                PaperArg::A3 => Paper::A3,
+            };
+            kaikaku_web::edition_pdf(&report, key, paper).await?
+        }
     };
     let binary = matches!(request.format, ExportFormat::Xlsx | ExportFormat::Pdf);
     write_output(request.out.as_deref(), &bytes, binary)?;
     Ok(Outcome::Success)
-}
-
-/// The PDF of `report`.
-async fn pdf(report: &Report, paper: PaperArg) -> anyhow::Result<Vec<u8>> {
-    let _ = (report, paper);
-    anyhow::bail!("PDF の書き出しはまだ使えません")
 }
 
 /// `kaikaku render`.

@@ -298,6 +298,58 @@ fn width(text: &str) -> usize {
         .sum()
 }
 
+/// What changes from `before` to `after`, one line per item added or removed and per field
+/// changed (`No.3 取組による効果（令和3年度）: 「…」→「…」`).
+pub fn report_changes(before: &Report, after: &Report) -> Vec<String> {
+    let mut lines = Vec::new();
+    // An import without a municipality keeps the one stored with the plan.
+    if after.municipality.is_some() && before.municipality != after.municipality {
+        let name = |report: &Report| {
+            report.municipality.as_ref().map_or_else(
+                || "（未登録）".to_owned(),
+                |m| format!("{} {}", m.code, m.name),
+            )
+        };
+        lines.push(format!("地方公共団体: {} → {}", name(before), name(after)));
+    }
+    for change in diff_reports(before, after) {
+        match change {
+            ItemChange::Added(no) => lines.push(format!("{no} {}: 追加されます", title(after, no))),
+            ItemChange::Removed(no) => {
+                lines.push(format!("{no} {}: 削除されます", title(before, no)));
+            }
+            ItemChange::Changed(no, fields) => {
+                let Some(item) = after.item(no.0) else {
+                    continue;
+                };
+                lines.extend(fields.into_iter().map(|change| {
+                    format!(
+                        "{no} {}: 「{}」→「{}」",
+                        change.field.label_in(item),
+                        one_line(&change.before),
+                        one_line(&change.after)
+                    )
+                }));
+            }
+        }
+    }
+    lines
+}
+
+/// The title of item `no` of `report`.
+fn title(report: &Report, no: ItemNo) -> &str {
+    report.item(no.0).map_or("", |item| item.title.as_str())
+}
+
+/// `text` on one line, cut after 40 characters.
+fn one_line(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,57 +460,5 @@ mod tests {
         assert_eq!(width("id"), 2);
         assert_eq!(width("令和3年度"), 9);
         assert_eq!(width("（2021年度）"), 12);
-    }
-}
-
-/// What changes from `before` to `after`, one line per item added or removed and per field
-/// changed (`No.3 取組による効果（令和3年度）: 「…」→「…」`).
-pub fn report_changes(before: &Report, after: &Report) -> Vec<String> {
-    let mut lines = Vec::new();
-    // An import without a municipality keeps the one stored with the plan.
-    if after.municipality.is_some() && before.municipality != after.municipality {
-        let name = |report: &Report| {
-            report.municipality.as_ref().map_or_else(
-                || "（未登録）".to_owned(),
-                |m| format!("{} {}", m.code, m.name),
-            )
-        };
-        lines.push(format!("地方公共団体: {} → {}", name(before), name(after)));
-    }
-    for change in diff_reports(before, after) {
-        match change {
-            ItemChange::Added(no) => lines.push(format!("{no} {}: 追加されます", title(after, no))),
-            ItemChange::Removed(no) => {
-                lines.push(format!("{no} {}: 削除されます", title(before, no)));
-            }
-            ItemChange::Changed(no, fields) => {
-                let Some(item) = after.item(no.0) else {
-                    continue;
-                };
-                lines.extend(fields.into_iter().map(|change| {
-                    format!(
-                        "{no} {}: 「{}」→「{}」",
-                        change.field.label_in(item),
-                        one_line(&change.before),
-                        one_line(&change.after)
-                    )
-                }));
-            }
-        }
-    }
-    lines
-}
-
-/// The title of item `no` of `report`.
-fn title(report: &Report, no: ItemNo) -> &str {
-    report.item(no.0).map_or("", |item| item.title.as_str())
-}
-
-/// `text` on one line, cut after 40 characters.
-fn one_line(text: &str) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(40) {
-        Some((cut, _)) => format!("{}…", &flat[..cut]),
-        None => flat,
     }
 }

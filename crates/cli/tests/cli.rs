@@ -547,6 +547,54 @@ fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
 }
 
 #[test]
+fn the_pdf_export_prints_the_edition_on_a3() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    import_sample_with_municipality(dir.path(), &db);
+    let pdf = dir.path().join("report.pdf");
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("export"),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new("pdf"),
+            OsStr::new("--paper"),
+            OsStr::new("a3"),
+            OsStr::new("--out"),
+            pdf.as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bytes = std::fs::read(&pdf).expect("the PDF is written");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let info = Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo runs");
+    let info = String::from_utf8_lossy(&info.stdout);
+    // A3 landscape: 420 mm × 297 mm, about 1191 × 842 pt (pdfinfo names the size).
+    let size = info
+        .lines()
+        .find_map(|line| line.strip_prefix("Page size:"))
+        .expect("pdfinfo prints the page size");
+    let sides: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    assert!(size.ends_with("(A3)"), "{size}");
+    assert!(sides.len() == 2 && sides[0] > sides[1], "landscape: {size}");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("AIやRPA等を活用した業務の効率化"), "{text}");
+}
+
+#[test]
 fn a_wrong_municipality_code_is_refused_before_anything_is_stored() {
     let dir = temp();
     let db = dir.path().join("test.db");

@@ -3,8 +3,8 @@
 //! damaged workbooks are refused with every problem named by sheet and cell.
 
 use kaikaku_export::xlsx::{self, WorkbookErrors};
-use kaikaku_model::workflow::{ItemChange, diff_reports};
 use kaikaku_model::quantity::format_decimal;
+use kaikaku_model::workflow::{ItemChange, diff_reports};
 use kaikaku_model::{Decimal, LocalGovernmentCode, Municipality, Report, Status, Unit};
 use proptest::prelude::*;
 use rust_xlsxwriter::Workbook;

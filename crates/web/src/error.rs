@@ -90,6 +90,16 @@ pub enum Error {
     /// 422, each with the store's Japanese message; a database failure is a 500.
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    /// A download of a published edition that cannot be made: the edition lacks what the
+    /// format needs (409), the PDF cannot be printed now (503) or a writer failed (500). The
+    /// message says so in Japanese, without internal detail (the cause is logged).
+    #[error("download unavailable: {message}")]
+    Unavailable {
+        /// The status of the page.
+        status: StatusCode,
+        /// What the visitor reads.
+        message: String,
+    },
 }
 
 /// How the web layer answers a store error: see [`Error::Store`].
@@ -185,6 +195,7 @@ impl Error {
             Error::BadRequest => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Unavailable { status, .. } => *status,
         }
     }
 
@@ -216,6 +227,7 @@ impl Error {
             ),
             Error::Refused(message) => (REFUSED_HEADING, message.clone()),
             Error::Invalid(message) => (INVALID_HEADING, message.clone()),
+            Error::Unavailable { message, .. } => ("ファイルを作成できません", message.clone()),
             Error::NotFound
             | Error::Store(
                 StoreError::NotFound { .. }

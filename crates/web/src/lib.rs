@@ -16,6 +16,11 @@
 //! | `GET /` | 公開中の報告: every stored edition, grouped by plan, newest year first | anyone |
 //! | `GET /plans/{plan_id}/{fiscal_year}` | an edition as a document (`?paper=a3` prints on A3) | anyone |
 //! | `GET /plans/{plan_id}/{fiscal_year}/items/{no}` | one item sheet, with links to its neighbours | anyone |
+//! | `GET /plans/{plan_id}/{fiscal_year}/dashboard` | 集計 of an edition: items by state and department, effects in yen, forecast vs actual, findings (`dashboard`) | anyone |
+//! | `GET /plans/{plan_id}/dashboard` | 集計 of a plan across its published editions | anyone |
+//! | `GET /plans/{plan_id}/compare?from=Y1&to=Y2` | 年度比較 of two published editions (a form without a query) | anyone |
+//! | `GET /plans/{plan_id}/{fiscal_year}/files/{file}` | a download of a published edition (`downloads`): `report.pdf`, `report-a3.pdf` ([`pdf`]), `report.json`, the open-data CSV tables (`?bom=1`), `report.xlsx`, `report.txt` | anyone |
+//! | `GET /search?q=…` | 検索: items whose texts hold every word, with the matches marked (`search`); drafts too when logged in | anyone |
 //! | `GET /healthz` | `ok` (200) when the database answers, 503 otherwise | anyone |
 //! | `GET /assets/site.css`, `GET /assets/print.css` | the stylesheets, compiled in | anyone |
 //! | `GET /login`, `POST /login` | ログイン | anyone |
@@ -42,13 +47,18 @@ mod admin;
 mod api;
 mod assets;
 pub mod auth;
+mod chart;
 pub mod cycle;
+mod dashboard;
+mod downloads;
 mod error;
 mod forms;
 mod health;
 mod paths;
+pub mod pdf;
 mod public;
 pub mod routes;
+mod search;
 pub mod security;
 pub mod users;
 pub mod views;
@@ -63,13 +73,15 @@ use kaikaku_store::SqliteStore;
 use tokio::net::TcpListener;
 
 pub use error::Error;
+pub use pdf::{Paper, PdfError, edition_pdf};
 
-/// What every handler shares: the store and the log-in throttles. Cheap to clone (two
-/// `Arc`s).
+/// What every handler shares: the store, the log-in throttles and the PDFs made. Cheap to
+/// clone (`Arc`s).
 #[derive(Clone, Debug)]
 pub struct AppState {
     store: Arc<SqliteStore>,
     throttles: Arc<auth::Throttles>,
+    pdfs: Arc<pdf::PdfCache>,
 }
 
 impl AppState {
@@ -78,6 +90,7 @@ impl AppState {
         AppState {
             store: Arc::new(store),
             throttles: Arc::new(auth::Throttles::default()),
+            pdfs: Arc::new(pdf::PdfCache::default()),
         }
     }
 
@@ -89,6 +102,11 @@ impl AppState {
     /// The log-in throttles.
     pub(crate) fn throttles(&self) -> &auth::Throttles {
         &self.throttles
+    }
+
+    /// The PDFs of published editions made so far.
+    pub(crate) fn pdfs(&self) -> &pdf::PdfCache {
+        &self.pdfs
     }
 }
 

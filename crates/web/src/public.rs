@@ -15,6 +15,7 @@ use kaikaku_store::{Cycle, Store, StoredReport};
 
 use crate::auth::CurrentUser;
 use crate::cycle::views::ChangeView;
+use crate::downloads::{self, DownloadView};
 use crate::paths::{param, params};
 use crate::views::{
     self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView, SummaryRowView,
@@ -39,6 +40,33 @@ pub(crate) struct EditionPage {
     findings: Vec<FindingView>,
     sheets: Vec<SheetView>,
     correction: Option<CorrectionBox>,
+    /// The 「ダウンロード（オープンデータ）」 box.
+    downloads: Vec<DownloadView>,
+}
+
+/// What an edition shows on its page and in its PDF (`pdf::EditionDocument`), built once.
+#[derive(Debug)]
+pub(crate) struct EditionParts {
+    pub head: EditionHead,
+    pub summary: Vec<SummaryRowView>,
+    pub findings: Vec<FindingView>,
+    pub sheets: Vec<SheetView>,
+}
+
+impl EditionParts {
+    /// The parts of `report` published at `key`.
+    pub(crate) fn new(report: &Report, key: EditionKey) -> EditionParts {
+        EditionParts {
+            head: EditionHead::new(key, report),
+            summary: views::summary(report),
+            findings: views::findings(&kaikaku_check::check(report)),
+            sheets: report
+                .items
+                .iter()
+                .map(|item| SheetView::new(key, &report.fiscal_years, item))
+                .collect(),
+        }
+    }
 }
 
 /// `GET /plans/{plan_id}/{fiscal_year}/items/{no}`: one item sheet.
@@ -59,26 +87,39 @@ pub(crate) struct ItemPage {
 /// The 訂正 box of a corrected edition (revision 2 and later): why, when, and what changed
 /// from the revision before.
 #[derive(Debug)]
-struct CorrectionBox {
+pub(crate) struct CorrectionBox {
     /// 第2版.
-    revision: i32,
+    pub(crate) revision: i32,
     /// When the correction was published (和暦).
-    published: String,
+    pub(crate) published: String,
     /// Why.
-    note: String,
+    pub(crate) note: String,
     /// The changes, item by item.
-    changes: Vec<CorrectionLine>,
+    pub(crate) changes: Vec<CorrectionLine>,
+}
+
+impl CorrectionBox {
+    /// The box with each change linked to its sheet inside the document (`#no-2`), for the
+    /// standalone document printed to PDF.
+    pub(crate) fn linked_within_document(mut self) -> CorrectionBox {
+        for line in &mut self.changes {
+            line.href = format!("#no-{}", line.no.0);
+        }
+        self
+    }
 }
 
 /// One change of a correction.
 #[derive(Debug)]
-struct CorrectionLine {
+pub(crate) struct CorrectionLine {
+    /// The item changed.
+    pub(crate) no: ItemNo,
     /// `No.2 事務事業の整理・統廃合の推進`.
-    item: String,
+    pub(crate) item: String,
     /// The item's address.
-    href: String,
+    pub(crate) href: String,
     /// The change, with its readable diff.
-    change: ChangeView,
+    pub(crate) change: ChangeView,
 }
 
 /// A link to a neighbouring item.
@@ -117,10 +158,16 @@ pub(crate) async fn edition(
     RawQuery(query): RawQuery,
 ) -> Result<EditionPage, Error> {
     let (stored, report) = load_edition(&state, key).await?;
-    let head = EditionHead::new(key, &report);
+    let EditionParts {
+        head,
+        summary,
+        findings,
+        sheets,
+    } = EditionParts::new(&report, key);
     let correction = correction_box(&state, &stored, &report, key, None).await?;
     Ok(EditionPage {
         correction,
+        downloads: downloads::views(key),
         layout: Layout {
             title: report.title.clone(),
             crumbs: vec![
@@ -133,13 +180,9 @@ pub(crate) async fn edition(
             paper_a3: wants_a3(query.as_deref()),
             session: user.bar(),
         },
-        summary: views::summary(&report),
-        findings: views::findings(&kaikaku_check::check(&report)),
-        sheets: report
-            .items
-            .iter()
-            .map(|item| SheetView::new(key, &report.fiscal_years, item))
-            .collect(),
+        summary,
+        findings,
+        sheets,
         head,
     })
 }
@@ -211,7 +254,7 @@ pub(crate) async fn load_edition(
 
 /// The 訂正 box of `stored` when it is a correction (revision 2 or later): the changes from
 /// the revision before, all of them or those of item `only`.
-async fn correction_box(
+pub(crate) async fn correction_box(
     state: &AppState,
     stored: &StoredReport,
     report: &Report,
@@ -240,6 +283,7 @@ async fn correction_box(
             .iter()
             .filter(|(no, _)| only.is_none_or(|only| only == *no))
             .map(|(no, change)| CorrectionLine {
+                no: *no,
                 item: title(*no),
                 href: key.item_href(*no),
                 change: ChangeView::new(change),
@@ -250,11 +294,12 @@ async fn correction_box(
 
 /// True when the query string asks for A3 paper (`paper=a3`). Any other query is ignored.
 fn wants_a3(query: Option<&str>) -> bool {
-    query.is_some_and(|query| {
-        query
-            .split('&')
-            .any(|pair| pair.eq_ignore_ascii_case("paper=a3"))
-    })
+    has_pair(query, "paper=a3")
+}
+
+/// True when the query string holds `pair` (`paper=a3`, `bom=1`), ignoring ASCII case.
+pub(crate) fn has_pair(query: Option<&str>, pair: &str) -> bool {
+    query.is_some_and(|query| query.split('&').any(|p| p.eq_ignore_ascii_case(pair)))
 }
 
 /// The item address `/plans/{plan_id}/{fiscal_year}/items/{no}`.
@@ -286,7 +331,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ItemKey {
     }
 }
 
-fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
+/// The edition key of the path parameters `{plan_id}` and `{fiscal_year}`.
+pub(crate) fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
     let plan_id = param(params, "plan_id").ok()?;
     let fiscal_year = param::<i32>(params, "fiscal_year")
         .ok()

@@ -30,7 +30,9 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use kaikaku_model::workflow::Role;
 
 use crate::auth::{self, CurrentUser};
-use crate::{AppState, Error, account, admin, api, assets, cycle, health, public};
+use crate::{
+    AppState, Error, account, admin, api, assets, cycle, dashboard, downloads, health, public,
+};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +165,28 @@ pub fn table() -> Vec<Route> {
             Public,
             public::item,
         ),
+        // Dashboards and the comparison of published editions (dashboard.rs).
+        Route::get(
+            "/plans/{plan_id}/{fiscal_year}/dashboard",
+            Public,
+            dashboard::edition_dashboard,
+        ),
+        Route::get(
+            "/plans/{plan_id}/dashboard",
+            Public,
+            dashboard::plan_dashboard,
+        ),
+        Route::get("/plans/{plan_id}/compare", Public, dashboard::compare),
+        // The downloads of a published edition (downloads.rs, pdf.rs).
+        Route::get(
+            "/plans/{plan_id}/{fiscal_year}/files/{file}",
+            Public,
+            downloads::file,
+        ),
+        // Full-text search, page and JSON (search.rs): anyone searches the published
+        // editions; the handlers add the drafts when the session is logged in.
+        Route::get("/search", Public, crate::search::page),
+        Route::get("/api/v1/search", Public, crate::search::api),
         Route::get("/healthz", Public, health::healthz),
         Route::get("/assets/site.css", Public, assets::site_css),
         Route::get("/assets/print.css", Public, assets::print_css),
@@ -226,6 +250,16 @@ pub fn table() -> Vec<Route> {
             "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
             Public,
             api::published::item,
+        ),
+        Route::get(
+            "/api/v1/plans/{plan_id}/{fiscal_year}/dashboard",
+            Public,
+            api::analysis::edition_dashboard,
+        ),
+        Route::get(
+            "/api/v1/plans/{plan_id}/compare",
+            Public,
+            api::analysis::compare,
         ),
         Route::get("/api/v1/editions", LoggedIn, api::cycle::editions),
         Route::get("/api/v1/editions/{id}", LoggedIn, api::cycle::edition),

@@ -106,6 +106,8 @@ impl Crumb {
 pub struct PlanGroup {
     /// The plan name.
     pub plan_name: String,
+    /// `/plans/1/dashboard`: the plan's figures across its editions.
+    pub dashboard_href: String,
     /// Its editions, newest report year first.
     pub editions: Vec<EditionLink>,
 }
@@ -146,6 +148,7 @@ pub fn plan_groups(reports: &[StoredReport]) -> Vec<PlanGroup> {
                 stored.plan_id,
                 PlanGroup {
                     plan_name: stored.plan_name.clone(),
+                    dashboard_href: format!("/plans/{}/dashboard", stored.plan_id),
                     editions: vec![link],
                 },
             )),

@@ -102,6 +102,15 @@ impl TestApp {
         }
     }
 
+    /// The plan id of the stored report of `plan`.
+    fn plan_id(&self, plan: &str) -> i64 {
+        self.reports
+            .iter()
+            .find(|r| r.plan_name == plan)
+            .unwrap_or_else(|| panic!("{plan} is stored"))
+            .plan_id
+    }
+
     /// `/plans/{plan_id}/{fiscal_year}` of the stored report of `plan`.
     fn edition(&self, plan: &str) -> String {
         let stored = self
@@ -899,6 +908,41 @@ fn matrix() -> Vec<Case> {
                 [A, A, A, A],
             )
         },
+        Case {
+            // The downloads of a published edition (mod downloads below tests each file).
+            url: |app| format!("{}/files/report.json", app.edition(KAEDE_PLAN)),
+            ..case(
+                get.clone(),
+                "/plans/{plan_id}/{fiscal_year}/files/{file}",
+                [A, A, A, A],
+            )
+        },
+        // Dashboards and the comparison (mod dashboards below tests the figures).
+        Case {
+            url: |app| format!("{}/dashboard", app.edition(KAEDE_PLAN)),
+            ..case(
+                get.clone(),
+                "/plans/{plan_id}/{fiscal_year}/dashboard",
+                [A, A, A, A],
+            )
+        },
+        Case {
+            url: |app| format!("/plans/{}/dashboard", app.plan_id(KAEDE_PLAN)),
+            ..case(get.clone(), "/plans/{plan_id}/dashboard", [A, A, A, A])
+        },
+        Case {
+            url: |app| format!("/plans/{}/compare", app.plan_id(KAEDE_PLAN)),
+            ..case(get.clone(), "/plans/{plan_id}/compare", [A, A, A, A])
+        },
+        // Full-text search (mod search below tests the results).
+        Case {
+            url: |_| "/search?q=%E7%A0%94%E4%BF%AE".to_owned(),
+            ..case(get.clone(), "/search", [A, A, A, A])
+        },
+        Case {
+            url: |_| "/api/v1/search?q=%E7%A0%94%E4%BF%AE".to_owned(),
+            ..case(get.clone(), "/api/v1/search", [A, A, A, A])
+        },
         case(get.clone(), "/healthz", [A, A, A, A]),
         case(get.clone(), "/assets/site.css", [A, A, A, A]),
         case(get.clone(), "/assets/print.css", [A, A, A, A]),
@@ -962,6 +1006,23 @@ fn matrix() -> Vec<Case> {
                 "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
                 [A, A, A, A],
             )
+        },
+        Case {
+            url: |app| format!("/api/v1{}/dashboard", app.edition(OSAKI_PLAN)),
+            ..case(
+                get.clone(),
+                "/api/v1/plans/{plan_id}/{fiscal_year}/dashboard",
+                [A, A, A, A],
+            )
+        },
+        Case {
+            url: |app| {
+                format!(
+                    "/api/v1/plans/{}/compare?from=2021&to=2021",
+                    app.plan_id(OSAKI_PLAN)
+                )
+            },
+            ..case(get.clone(), "/api/v1/plans/{plan_id}/compare", [A, A, A, A])
         },
         case(get.clone(), "/api/v1/editions", [L, A, A, A]),
         Case {
@@ -3082,7 +3143,12 @@ mod api {
     /// What in `value` does not have the shape `schema` (of `document`) describes: a type, an
     /// enum value, a required property missing, a property the document does not name, in
     /// objects and arrays all the way down (`$ref`, `allOf` and `oneOf` resolved).
-    fn misfits(document: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    pub(super) fn misfits(
+        document: &Value,
+        schema: &Value,
+        value: &Value,
+        at: &str,
+    ) -> Vec<String> {
         let mut problems = Vec::new();
         check_shape(document, schema, value, at, &mut problems);
         problems
@@ -4548,5 +4614,785 @@ mod cycle_pages {
                 "{path}"
             );
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The downloads of a published edition: /plans/{plan_id}/{fiscal_year}/files/{file}.
+// ---------------------------------------------------------------------------------------------
+
+mod downloads {
+    use kaikaku_export::csv::Table;
+    use kaikaku_model::{FiscalYear, LocalGovernmentCode, Municipality};
+
+    use super::*;
+
+    /// The real sample with its municipality recorded, as the open data needs.
+    fn osaki_of_osaki_city() -> Report {
+        let mut report = osaki();
+        report.municipality = Some(Municipality {
+            code: LocalGovernmentCode::parse("042153").expect("大崎市's code"),
+            name: "大崎市".to_owned(),
+        });
+        report
+    }
+
+    /// A response with its body as bytes.
+    struct File {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    }
+
+    impl File {
+        fn header(&self, name: &str) -> &str {
+            self.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_else(|| panic!("no {name} header"))
+        }
+
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.body).into_owned()
+        }
+    }
+
+    async fn fetch(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> File {
+        let mut request = app.raw.get(format!("{}{path}", app.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        File {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.expect("a body").to_vec(),
+        }
+    }
+
+    /// `第5次集中改革プラン_令和3年度{suffix}` as `filename*` writes it.
+    fn utf8_name(suffix: &str) -> String {
+        form_urlencoded::byte_serialize(format!("第5次集中改革プラン_令和3年度{suffix}").as_bytes())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn every_download_of_a_published_edition_has_its_type_and_japanese_name() {
+        let app =
+            TestApp::with_reports(&[("000_6a7f54c584e0f9d2.txt", osaki_of_osaki_city())]).await;
+        let edition = app.edition(OSAKI_PLAN);
+        let plan_id = &edition["/plans/".len()..edition.rfind('/').expect("a slash")];
+        // (file, Content-Type, suffix of the saved name, what the body starts with)
+        let mut expected: Vec<(&str, &str, String, &[u8])> = vec![
+            ("report.pdf", "application/pdf", ".pdf".to_owned(), b"%PDF-"),
+            (
+                "report-a3.pdf",
+                "application/pdf",
+                "_A3.pdf".to_owned(),
+                b"%PDF-",
+            ),
+            ("report.json", "application/json", ".json".to_owned(), b"{"),
+            (
+                "report.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".xlsx".to_owned(),
+                b"PK",
+            ),
+            (
+                "report.txt",
+                "text/plain; charset=utf-8",
+                ".txt".to_owned(),
+                "第5次集中改革プラン".as_bytes(),
+            ),
+        ];
+        // Every open-data table, its header starting with 地方公共団体コード.
+        for table in Table::ALL {
+            expected.push((
+                table.file_name(),
+                "text/csv; charset=utf-8",
+                format!("_{}.csv", table.label()),
+                "地方公共団体コード".as_bytes(),
+            ));
+        }
+        assert!(expected.iter().any(|(file, ..)| *file == "figures.csv"));
+        for (file, content_type, suffix, start) in expected {
+            let path = format!("{edition}/files/{file}");
+            let got = fetch(&app, &path, &[]).await;
+            assert_eq!(got.status, StatusCode::OK, "{path}: {}", got.text());
+            assert_eq!(got.header("content-type"), content_type, "{path}");
+            assert_eq!(
+                got.header("content-disposition"),
+                format!(
+                    "attachment; filename=\"plan{plan_id}_2021_{file}\"; filename*=UTF-8''{}",
+                    utf8_name(&suffix).replace('+', "%20")
+                ),
+                "{path}"
+            );
+            assert!(
+                got.body.starts_with(start),
+                "{path} starts with {:?}",
+                &got.text().chars().take(40).collect::<String>()
+            );
+            assert_eq!(got.header("cache-control"), "public, no-cache", "{path}");
+            assert!(got.header("etag").contains(file), "{path}");
+        }
+
+        // JSON is the interchange format of the edition.
+        let json = fetch(&app, &format!("{edition}/files/report.json"), &[]).await;
+        let json: serde_json::Value = serde_json::from_slice(&json.body).expect("JSON");
+        assert_eq!(json["items"].as_array().map(Vec::len), Some(22));
+
+        // A CSV with a byte order mark for Excel, and a different tag.
+        let plain = fetch(&app, &format!("{edition}/files/figures.csv"), &[]).await;
+        let bom = fetch(&app, &format!("{edition}/files/figures.csv?bom=1"), &[]).await;
+        assert!(bom.body.starts_with(b"\xef\xbb\xbf"));
+        assert_eq!(&bom.body[3..], &plain.body[..]);
+        assert_ne!(bom.header("etag"), plain.header("etag"));
+
+        // A published edition never changes: its tag answers 304, without a body.
+        let etag = fetch(&app, &format!("{edition}/files/report.pdf"), &[])
+            .await
+            .header("etag")
+            .to_owned();
+        let again = fetch(
+            &app,
+            &format!("{edition}/files/report.pdf"),
+            &[("if-none-match", &etag)],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("etag"), etag);
+    }
+
+    #[tokio::test]
+    async fn the_edition_page_lists_every_download() {
+        let app = TestApp::spawn().await;
+        let edition = app.edition(KAEDE_PLAN);
+        let body = app.page(&edition).await;
+        assert_contains(
+            &body,
+            &[
+                "<section class=\"downloads screen-only\" id=\"downloads\"",
+                "ダウンロード（オープンデータ）",
+                "PDF（A4横）",
+                "PDF（A3横）",
+                "Excel（XLSX）",
+                "数値データ：二次利用できるオープンデータの表です",
+                &format!(
+                    "<a class=\"download-bom\" href=\"{edition}/files/figures.csv?bom=1\" download>BOM付き</a>"
+                ),
+            ],
+        );
+        for file in [
+            "report.pdf",
+            "report-a3.pdf",
+            "report.json",
+            "figures.csv",
+            "items.csv",
+            "departments.csv",
+            "report.xlsx",
+            "report.txt",
+        ] {
+            assert_contains(&body, &[&format!("href=\"{edition}/files/{file}\"")]);
+        }
+        // An item page has no download box.
+        let item = app.page(&format!("{edition}/items/2")).await;
+        assert!(!item.contains("ダウンロード（オープンデータ）"));
+    }
+
+    #[tokio::test]
+    async fn unknown_files_and_editions_are_japanese_404_pages() {
+        let app = TestApp::spawn().await;
+        let edition = app.edition(KAEDE_PLAN);
+        for path in [
+            format!("{edition}/files/report.exe"),
+            format!("{edition}/files/REPORT.PDF"),
+            format!("{edition}/files/"),
+            format!("{edition}/files/..%2Freport.pdf"),
+            "/plans/999/2021/files/report.pdf".to_owned(),
+            "/plans/1/1900/files/report.json".to_owned(),
+            "/plans/01/2021/files/report.json".to_owned(),
+        ] {
+            let page = app.get(&path).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+            assert_contains(&page.body, &["ページが見つかりません"]);
+        }
+    }
+
+    #[tokio::test]
+    async fn drafts_are_never_downloadable() {
+        let app = TestApp::spawn().await;
+        let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+            .await
+            .expect("opens the app's database");
+        let admin_id = store
+            .user_by_name("admin")
+            .await
+            .expect("reads")
+            .expect("the admin")
+            .id;
+        let kaede = app
+            .reports
+            .iter()
+            .find(|r| r.plan_name == KAEDE_PLAN)
+            .expect("楓町 is stored");
+        let draft_year = FiscalYear::new(2025).expect("a year");
+        store
+            .open_cycle(kaede.plan_id, draft_year, None, admin_id)
+            .await
+            .expect("opens FY2025");
+        let admin = app.login_as(Who::Admin).await.expect("the admin logs in");
+        for file in ["report.json", "report.pdf", "figures.csv", "report.txt"] {
+            let path = format!("/plans/{}/2025/files/{file}", kaede.plan_id);
+            let anonymous = app.call(Method::GET, &path, None, None).await;
+            assert_eq!(anonymous.status, StatusCode::NOT_FOUND, "{path}");
+            // Not even the policy division downloads a draft from the public pages.
+            let logged_in = app.call(Method::GET, &path, Some(&admin), None).await;
+            assert_eq!(logged_in.status, StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn open_data_without_a_municipality_is_a_japanese_explanation() {
+        let app = TestApp::spawn().await;
+        let edition = app.edition(OSAKI_PLAN);
+        let page = app.get(&format!("{edition}/files/figures.csv")).await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        assert_contains(
+            &page.body,
+            &[
+                "ファイルを作成できません",
+                "この報告のCSVは作成できません。地方公共団体コードと団体名が登録されていません",
+            ],
+        );
+        // The formats that need no municipality are still there.
+        let json = app.get(&format!("{edition}/files/report.json")).await;
+        assert_eq!(json.status, StatusCode::OK);
+    }
+}
+
+// The dashboards and the comparison of editions (dashboard.rs, api/analysis.rs). The figures
+// are computed by hand in crates/analysis/tests/sample.rs; here they must reach the pages.
+mod dashboards {
+    use kaikaku_model::{Decimal, FiscalYear, ItemNo};
+    use serde_json::Value;
+
+    use super::*;
+
+    /// The real sample as its FY2022 edition: the report year moved on, No.2's goal rewritten,
+    /// No.22's 令和4年度 7,611,721円 reported as 7,700,000円, No.4 gone.
+    fn osaki_2022() -> Report {
+        let mut next = osaki();
+        next.report_fiscal_year = FiscalYear::new(2022);
+        next.title = "第5次集中改革プラン取組実績一覧(令和4年度実績)".to_owned();
+        for item in &mut next.items {
+            match item.no.0 {
+                2 => item.goal = Some("事務事業の見直しを定着させる。".to_owned()),
+                22 => item.effects[2].quantities[0].value = Decimal::from(7_700_000),
+                _ => {}
+            }
+        }
+        next.items.retain(|item| item.no != ItemNo(4));
+        next
+    }
+
+    async fn two_osaki_editions() -> TestApp {
+        TestApp::with_reports(&[("osaki_r3.txt", osaki()), ("osaki_r4.txt", osaki_2022())]).await
+    }
+
+    async fn json(app: &TestApp, path: &str) -> (StatusCode, Value) {
+        let page = app.get(path).await;
+        let value = serde_json::from_str(&page.body)
+            .unwrap_or_else(|e| panic!("{path}: {e}\n{}", page.body));
+        (page.status, value)
+    }
+
+    /// Fails when `value` is not what the OpenAPI document says `schema` is.
+    async fn assert_documented(app: &TestApp, schema: &str, value: &Value) {
+        let (_, document) = json(app, "/api/v1/openapi.json").await;
+        let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
+        let problems = api::misfits(&document, &reference, value, schema);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[tokio::test]
+    async fn the_edition_dashboard_shows_the_figures_with_charts_and_links() {
+        let app = TestApp::spawn().await;
+        let edition = app.edition(OSAKI_PLAN);
+        let body = app.page(&format!("{edition}/dashboard")).await;
+        assert_contains(
+            &body,
+            &[
+                // 実績 per year and 見込み of FY2022 (crates/analysis/tests/sample.rs).
+                "274,693,474円",
+                "159,133,138円",
+                "668,111,721円",
+                // States and departments, with their counts.
+                "<th scope=\"row\">試行</th><td class=\"num\">1</td>",
+                "<th scope=\"row\">段階の記載なし</th><td class=\"num\">21</td>",
+                "<th scope=\"row\">政策課</th><td class=\"num\">7</td>",
+                // The chart: SVG with titles, no script.
+                "<svg class=\"chart-svg\"",
+                "<title id=\"yen-chart-title\">",
+                "<title>令和3年度 実績：159,133,138円</title>",
+                // Every figure links to its rows.
+                &format!("href=\"{edition}/items/17#no-17-effects\""),
+                &format!("href=\"{edition}/items/8\""),
+                "href=\"#yen-2021\"",
+                // The rules.
+                "総計の行は含みません",
+                "前年度の報告が公開されていないため",
+                // Findings: No.20 and No.21, linked.
+                "2件",
+                &format!("href=\"{edition}/items/20\">No.20へ</a>"),
+                &format!("href=\"{edition}/items/21\">No.21へ</a>"),
+            ],
+        );
+        assert!(!body.contains("style="), "no inline style (CSP)");
+        assert!(!body.contains("<script"), "no script");
+        // The anchor the links point at exists on the item page.
+        let item = app.page(&format!("{edition}/items/17")).await;
+        assert!(item.contains("id=\"no-17-effects\""));
+        // The edition page and the top page link to the dashboards.
+        let page = app.page(&edition).await;
+        assert!(page.contains(&format!("href=\"{edition}/dashboard\"")));
+        let top = app.page("/").await;
+        let plan = app.plan_id(OSAKI_PLAN);
+        assert!(top.contains(&format!("href=\"/plans/{plan}/dashboard\"")));
+    }
+
+    #[tokio::test]
+    async fn unknown_plans_and_years_are_404() {
+        let app = TestApp::spawn().await;
+        let plan = app.plan_id(OSAKI_PLAN);
+        for path in [
+            "/plans/999/2021/dashboard".to_owned(),
+            format!("/plans/{plan}/1999/dashboard"),
+            format!("/plans/{plan}/x/dashboard"),
+            "/plans/999/dashboard".to_owned(),
+            "/plans/999/compare".to_owned(),
+            "/api/v1/plans/999/2021/dashboard".to_owned(),
+            "/api/v1/plans/999/compare?from=2021&to=2021".to_owned(),
+            format!("/api/v1/plans/{plan}/compare?from=2020&to=2021"),
+        ] {
+            let page = app.get(&path).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        }
+        let page = app
+            .get(&format!("/plans/{plan}/compare?from=2019&to=2021"))
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(
+            page.body
+                .contains("令和元年度（2019年度）の公開中の報告がありません")
+        );
+        assert!(
+            page.body.contains("<select name=\"from\">"),
+            "the form stays"
+        );
+        for query in ["from=令和3&to=2021", "from=2021", "from=02021&to=2021"] {
+            let page = app.get(&format!("/plans/{plan}/compare?{query}")).await;
+            assert_eq!(page.status, StatusCode::BAD_REQUEST, "{query}");
+            assert!(page.body.contains("指定してください"), "{query}");
+            let (status, body) = json(&app, &format!("/api/v1/plans/{plan}/compare?{query}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+            assert!(
+                body["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("指定してください"))
+            );
+        }
+        let (status, _) = json(&app, &format!("/api/v1/plans/{plan}/compare")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn the_dashboard_json_has_the_figures_and_its_documented_shape() {
+        let app = TestApp::spawn().await;
+        let (status, body) = json(
+            &app,
+            &format!("/api/v1{}/dashboard", app.edition(OSAKI_PLAN)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["fiscal_year"], 2021);
+        assert_eq!(body["fiscal_year_label"], "令和3年度");
+        assert_eq!(body["item_count"], 22);
+        assert_eq!(body["yen_by_year"][0]["actual"], "274693474");
+        assert_eq!(body["yen_by_year"][0]["forecast"], "427794446");
+        assert_eq!(
+            body["yen_by_year"][0]["items"]["actual"],
+            serde_json::json!([17, 18, 20, 21, 22])
+        );
+        assert_eq!(body["yen_by_year"][2]["forecast"], "668111721");
+        assert_eq!(
+            body["by_state"][0],
+            serde_json::json!({ "label": "試行", "count": 1, "items": [8] })
+        );
+        assert_eq!(body["by_department"][1]["label"], "政策課");
+        assert_eq!(body["by_department"][1]["count"], 7);
+        assert_eq!(body["previous_fiscal_year"], Value::Null);
+        let findings: Vec<&Value> = body["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| &f["item_no"])
+            .collect();
+        assert_eq!(findings, [&serde_json::json!(20), &serde_json::json!(21)]);
+        assert_documented(&app, "Dashboard", &body).await;
+    }
+
+    #[tokio::test]
+    async fn two_editions_forecast_against_actual_and_the_plan_dashboard() {
+        let app = two_osaki_editions().await;
+        let plan = app.plan_id(OSAKI_PLAN);
+        let body = app.page(&format!("/plans/{plan}/2022/dashboard")).await;
+        assert_contains(
+            &body,
+            &[
+                "令和3年度（2021年度）の報告",
+                // No.22: forecast 7,611,721円 last year, 7,700,000円 reported: +88,279円.
+                "<td class=\"num\">7,611,721円</td><td class=\"num\">7,700,000円</td><td class=\"num\">88,279円</td>",
+                // No.19: marked 見込み in both, so no actual.
+                "<td class=\"num\">307,500,000円</td><td class=\"num\">—</td><td class=\"num\">—</td>",
+                "<title id=\"forecast-chart-title\">",
+                "<title>No.22 今年度の実績：7,700,000円</title>",
+                &format!("href=\"/plans/{plan}/2022/items/22#no-22-effects\""),
+            ],
+        );
+        let (_, json_body) = json(&app, &format!("/api/v1/plans/{plan}/2022/dashboard")).await;
+        assert_eq!(json_body["previous_fiscal_year"], 2021);
+        let no22 = json_body["forecast_vs_actual"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["no"] == 22)
+            .expect("No.22")
+            .clone();
+        assert_eq!(
+            no22,
+            serde_json::json!({
+                "no": 22, "title": "水道事業の経営健全化", "fiscal_year": 2022, "unit": "円",
+                "forecast": "7611721", "actual": "7700000", "difference": "88279",
+            })
+        );
+
+        let plan_page = app.page(&format!("/plans/{plan}/dashboard")).await;
+        assert_contains(
+            &plan_page,
+            &[
+                "<title id=\"plan-yen-chart-title\">",
+                &format!("href=\"/plans/{plan}/2021/dashboard\""),
+                &format!("href=\"/plans/{plan}/2022/dashboard\""),
+                // 子ども保育課: No.4 in FY2021, none in FY2022.
+                &format!(
+                    "<th scope=\"row\">子ども保育課</th><td class=\"num\">1<span class=\"item-links\">（<a href=\"/plans/{plan}/2021/items/4\">No.4</a>）</span></td><td class=\"num\">0</td>"
+                ),
+                // FY2021's own 実績 (159,133,138円) and FY2022's (the 令和4年度 rows, now 実績):
+                // 57,000,000 + 296,000,000 + 7,700,000 = 360,700,000 円 beside No.19's
+                // 307,500,000 円 見込み.
+                "159,133,138円",
+                "360,700,000円",
+                "令和3年度（2021年度）の報告：2件",
+            ],
+        );
+        assert!(!plan_page.contains("style="));
+    }
+
+    #[tokio::test]
+    async fn the_comparison_page_and_json() {
+        let app = two_osaki_editions().await;
+        let plan = app.plan_id(OSAKI_PLAN);
+        let form = app.page(&format!("/plans/{plan}/compare")).await;
+        assert_contains(
+            &form,
+            &[
+                "<select name=\"from\">",
+                "<option value=\"2021\" selected>令和3年度（2021年度）</option>",
+            ],
+        );
+        let body = app
+            .page(&format!("/plans/{plan}/compare?from=2021&to=2022"))
+            .await;
+        assert_contains(
+            &body,
+            &[
+                "令和3年度（2021年度）</a> → <a href=\"/plans/",
+                // The text diff of No.2's goal.
+                "改善・推進目標",
+                "<ins>",
+                "<del>",
+                // States: No.8 試行 → 実施 (line 168 of the sample, 4年度 `② (実施)`).
+                "段階：試行 → 実施 <strong>（変更）</strong>",
+                // The number.
+                "<td class=\"num\">7,611,721円（見込み）</td><td class=\"num\">7,700,000円（実績）</td><td class=\"num\">+88,279円</td>",
+                // The removed item, linked in the earlier edition.
+                &format!(
+                    "<a href=\"/plans/{plan}/2021/items/4\">No.4</a> 保育所の民営化 <span class=\"presence\">（削除）</span>"
+                ),
+            ],
+        );
+        assert!(!body.contains("style="));
+
+        let (status, value) = json(
+            &app,
+            &format!("/api/v1/plans/{plan}/compare?from=2021&to=2022"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let keys: Vec<&str> = value
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "from",
+                "from_label",
+                "items",
+                "plan_id",
+                "plan_name",
+                "to",
+                "to_label"
+            ]
+        );
+        assert_eq!(
+            (value["from"].clone(), value["to"].clone()),
+            (2021.into(), 2022.into())
+        );
+        let item = |no: u64| {
+            value["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|i| i["no"] == no)
+                .unwrap_or_else(|| panic!("No.{no}"))
+                .clone()
+        };
+        let no2 = item(2);
+        assert_eq!(no2["presence"], "both");
+        assert_eq!(no2["changes"][0]["field"], "goal");
+        assert_eq!(no2["changes"][0]["label"], "改善・推進目標");
+        assert_eq!(no2["changes"][0]["after"], "事務事業の見直しを定着させる。");
+        assert!(
+            no2["changes"][0]["diff"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|s| s["op"] == "ins"))
+        );
+        assert_eq!(
+            item(22)["deltas"],
+            serde_json::json!([{
+                "label": "", "fiscal_year": 2022, "fiscal_year_label": "令和4年度", "unit": "円",
+                "from_status": "forecast", "from": "7611721",
+                "to_status": "actual", "to": "7700000", "delta": "88279",
+            }])
+        );
+        let no8 = item(8);
+        assert_eq!(
+            (
+                no8["state_from"].clone(),
+                no8["state_to"].clone(),
+                no8["state_changed"].clone()
+            ),
+            ("試行".into(), "実施".into(), true.into())
+        );
+        let no4 = item(4);
+        assert_eq!(no4["presence"], "removed");
+        assert_eq!(no4["state_to"], Value::Null);
+        assert_documented(&app, "Comparison", &value).await;
+    }
+}
+
+/// 検索: the page and the JSON over the real sample, with a goal that holds markup, and a
+/// draft that only logged-in users find.
+mod search {
+    use kaikaku_model::workflow::SheetState;
+    use kaikaku_model::{FiscalYear, ItemNo};
+    use serde_json::Value;
+
+    use super::*;
+
+    /// `q` percent-encoded for a URL.
+    fn q(text: &str) -> String {
+        form_urlencoded::byte_serialize(text.as_bytes()).collect()
+    }
+
+    /// The real sample with markup in No.1's goal, and its FY2022 opened with No.11 renamed
+    /// in the draft.
+    async fn app() -> TestApp {
+        let mut osaki = osaki();
+        osaki.items[0].goal = Some("<script>alert('研修')</script>の目標".to_owned());
+        let app = TestApp::with_reports(&[
+            ("000_6a7f54c584e0f9d2.txt", osaki),
+            ("kaedemachi_r6.txt", kaedemachi()),
+        ])
+        .await;
+        let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+            .await
+            .expect("opens the app's database");
+        let admin = store
+            .user_by_name("admin")
+            .await
+            .expect("reads")
+            .expect("the admin")
+            .id;
+        let draft = store
+            .open_cycle(
+                app.plan_id(OSAKI_PLAN),
+                FiscalYear::new(2022).expect("a year"),
+                None,
+                admin,
+            )
+            .await
+            .expect("opens FY2022");
+        let sheet = store.sheet(draft, ItemNo(11)).await.expect("sheet 11");
+        let mut item = sheet.item.clone();
+        item.title = "ゼロカーボンシティの推進".to_owned();
+        store
+            .save_sheet(
+                draft,
+                ItemNo(11),
+                sheet.version,
+                &item,
+                SheetState::InProgress,
+                admin,
+            )
+            .await
+            .expect("saves the draft");
+        app
+    }
+
+    #[tokio::test]
+    async fn the_page_lists_items_with_marked_snippets_and_escapes_the_text() {
+        let app = app().await;
+        let body = app.page(&format!("/search?q={}", q("研修"))).await;
+        let osaki = app.edition(OSAKI_PLAN);
+        assert_contains(
+            &body,
+            &[
+                "<title>「研修」の検索結果｜",
+                // No.1, 10, 21 of the real sample and No.4 of 楓町 (grep: one 研修 in it).
+                "「研修」を含む項目：4件",
+                "令和3年度（2021年度）",
+                &format!("<a href=\"{osaki}/items/1\">No.1 多様な話し合いの場と環境づくり</a>"),
+                &format!("<a href=\"{osaki}/items/10\">No.10 人財育成の推進</a>"),
+                // No.1 is shown by its goal, the first text that holds 研修, escaped.
+                "<span class=\"search-hit-field\">改善・推進目標</span>",
+                &format!(
+                    "{}<mark>研修</mark>{}",
+                    escaped("<script>alert('"),
+                    escaped("')</script>")
+                ),
+                "<input id=\"search-q\" type=\"search\" name=\"q\" value=\"研修\"",
+            ],
+        );
+        assert!(!body.contains("<script>"), "{body}");
+        // Newest fiscal year first: 楓町 (令和6年度) before 大崎市 (令和3年度).
+        let kaede = body.find("令和6年度（2024年度）").expect("楓町's hit");
+        assert!(kaede < body.find("令和3年度（2021年度）").expect("大崎市's hits"));
+        // The header of every page has the search form.
+        assert_contains(
+            &app.page("/").await,
+            &["<form class=\"site-search\" method=\"get\" action=\"/search\""],
+        );
+    }
+
+    #[tokio::test]
+    async fn width_and_kana_variants_and_bad_queries() {
+        let app = app().await;
+        let body = app.page(&format!("/search?q={}", q("ﾏｲﾅﾝﾊﾞｰ"))).await;
+        assert_contains(
+            &body,
+            &["<mark>マイナンバー</mark>カードの利用拡大", "項目：1件"],
+        );
+        let body = app
+            .page(&format!("/search?q={}", q("存在しない語句")))
+            .await;
+        assert_contains(
+            &body,
+            &["「存在しない語句」を含む項目は見つかりませんでした。"],
+        );
+        let body = app.page("/search?q=+%E3%80%80").await;
+        assert_contains(&body, &["検索する語を入力してください。"]);
+        let body = app
+            .page(&format!("/search?q={}", q(&"研".repeat(101))))
+            .await;
+        assert_contains(
+            &body,
+            &["検索語が長すぎます（100文字以内で入力してください）。"],
+        );
+        // Without a query: the form only.
+        let body = app.page("/search").await;
+        assert_contains(&body, &["<h1 class=\"page-title\">検索</h1>"]);
+        assert!(!body.contains("search-results") && !body.contains("role=\"alert\""));
+
+        let page = app.get("/api/v1/search?q=").await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        let json: Value = serde_json::from_str(&page.body).expect("JSON");
+        assert_eq!(json["error"], "検索する語を入力してください。");
+    }
+
+    #[tokio::test]
+    async fn drafts_are_found_by_logged_in_users_only() {
+        let app = app().await;
+        let anonymous = app.page(&format!("/search?q={}", q("ゼロカーボン"))).await;
+        assert_contains(&anonymous, &["見つかりませんでした"]);
+        let json: Value = serde_json::from_str(
+            &app.page(&format!("/api/v1/search?q={}", q("ぜろかーぼん")))
+                .await,
+        )
+        .expect("JSON");
+        assert_eq!(json["hits"], Value::Array(Vec::new()));
+        assert_eq!(json["with_drafts"], false);
+
+        let login = app.login_as(Who::Reviewer).await.expect("a reviewer");
+        let page = app
+            .call(
+                Method::GET,
+                &format!("/search?q={}", q("ゼロカーボン")),
+                Some(&login),
+                None,
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_contains(
+            &page.body,
+            &[
+                "<mark>ゼロカーボン</mark>シティの推進",
+                "受付中（未公開）",
+                "令和4年度（2022年度）",
+                "/sheets/11\">No.11 ゼロカーボンシティの推進</a>",
+            ],
+        );
+        let page = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/search?q={}", q("ぜろかーぼん 推進")),
+                Some(&login),
+                None,
+            )
+            .await;
+        let json: Value = serde_json::from_str(&page.body).expect("JSON");
+        assert_eq!(json["with_drafts"], true);
+        assert_eq!(json["words"], serde_json::json!(["ぜろかーぼん", "推進"]));
+        let hit = &json["hits"][0];
+        assert_eq!(hit["status"], "open");
+        assert_eq!(hit["fiscal_year"], 2022);
+        assert_eq!(hit["no"], 11);
+        assert_eq!(hit["field"], "title");
+        assert_eq!(hit["field_label"], "項目名");
+        assert_eq!(hit["snippet"]["text"], "ゼロカーボンシティの推進");
+        // Characters, not bytes: ゼロカーボン is 0..6, 推進 10..12.
+        assert_eq!(
+            hit["snippet"]["marks"],
+            serde_json::json!([[0, 6], [10, 12]])
+        );
+        assert_eq!(json["hits"].as_array().map(Vec::len), Some(1));
     }
 }

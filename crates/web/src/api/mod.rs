@@ -19,6 +19,9 @@
 //! | `GET /api/v1/plans` | plans and their published editions | anyone |
 //! | `GET /api/v1/plans/{plan_id}/{fiscal_year}` | a published edition (`ReportJson` + revision) | anyone |
 //! | `GET /api/v1/plans/{plan_id}/{fiscal_year}/items/{no}` | one published item (`ItemJson`) | anyone |
+//! | `GET /api/v1/plans/{plan_id}/{fiscal_year}/dashboard` | the dashboard figures of a published edition | anyone |
+//! | `GET /api/v1/plans/{plan_id}/compare?from=Y1&to=Y2` | two published editions compared item by item | anyone |
+//! | `GET /api/v1/search?q=…` | full-text search: hits with snippets and match spans (drafts too when logged in) | anyone |
 //! | `GET /api/v1/editions`, `GET /api/v1/editions/{id}` | every edition; one with its progress board | logged in |
 //! | `GET /api/v1/editions/{id}/sheets/{no}`, `…/history` | a sheet with comments, findings, waivers; its audit log | logged in |
 //! | `PUT /api/v1/editions/{id}/sheets/{no}` | save (`{version, item}`; stale → 409 with the sheet now) | logged in; the service decides (editors: own department) |
@@ -32,6 +35,7 @@
 //! [`body::MAX_JSON_BYTES`] (413), and malformed JSON is a 400 whose Japanese message names
 //! the problem and where it is.
 
+pub(crate) mod analysis;
 pub(crate) mod body;
 pub(crate) mod cycle;
 pub(crate) mod error;

@@ -158,6 +158,51 @@ pub(crate) fn operations() -> Vec<Operation> {
                 false,
             ),
         },
+        // Dashboards and comparisons of published editions (api/analysis.rs).
+        Operation {
+            method: "get",
+            path: "/api/v1/plans/{plan_id}/{fiscal_year}/dashboard",
+            spec: read(
+                "getEditionDashboard",
+                "The dashboard figures of a published edition: items by state and department, effects in yen per fiscal year and class, last year's forecast against this year's actual, findings",
+                "published",
+                &[plan_id(), fiscal_year()],
+                "Dashboard",
+                &["404"],
+                false,
+            ),
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/plans/{plan_id}/compare",
+            spec: read(
+                "comparePublishedEditions",
+                "Two published editions of a plan compared item by item: text changes per field, value changes, state changes, items added and removed",
+                "published",
+                &[
+                    plan_id(),
+                    query_year(
+                        "from",
+                        "The earlier edition's report fiscal year, Gregorian.",
+                        2021,
+                    ),
+                    query_year(
+                        "to",
+                        "The later edition's report fiscal year, Gregorian.",
+                        2022,
+                    ),
+                ],
+                "Comparison",
+                &["400", "404"],
+                false,
+            ),
+        },
+        // Full-text search (search.rs).
+        Operation {
+            method: "get",
+            path: "/api/v1/search",
+            spec: search_operation(),
+        },
         Operation {
             method: "get",
             path: "/api/v1/editions",
@@ -439,7 +484,7 @@ fn add_errors(responses: &mut Map<String, Value>, statuses: &[&str]) {
     for status in statuses.iter().copied().chain(["500"]) {
         let (description, schema) = match status {
             "400" => (
-                "The body is not JSON, or not the shape expected (the message names the problem).",
+                "The body is not JSON or not the shape expected, or a query parameter is malformed (the message names the problem).",
                 "Error",
             ),
             "401" => ("Not logged in.", "Error"),
@@ -499,6 +544,17 @@ fn fiscal_year() -> Value {
         "The report fiscal year, Gregorian (令和3年度 = 2021).",
         2021,
     )
+}
+
+fn query_year(name: &str, description: &str, example: i64) -> Value {
+    json!({
+        "name": name,
+        "in": "query",
+        "required": true,
+        "description": description,
+        "schema": { "type": "integer", "minimum": 1868, "maximum": 2200 },
+        "example": example,
+    })
 }
 
 fn item_no() -> Value {
@@ -1056,7 +1112,161 @@ fn schemas() -> Value {
             &["finding_key", "reason"],
         ),
     );
+    analysis_schemas(&mut schemas);
+    search_schemas(&mut schemas);
     Value::Object(schemas)
+}
+
+/// `GET /api/v1/search`: published editions for anyone, drafts too with a session.
+fn search_operation() -> Value {
+    let mut spec = read(
+        "search",
+        "Full-text search over the sheets: items whose texts hold every word of `q` (full-width/half-width, katakana/hiragana and case do not matter), newest fiscal year first, at most 50",
+        "published",
+        &[json!({
+            "name": "q",
+            "in": "query",
+            "required": true,
+            "description": "Words separated by spaces (AND), at most 100 characters and 8 words.",
+            "schema": { "type": "string", "maxLength": 100 },
+            "example": "研修 職員",
+        })],
+        "SearchResults",
+        &["400"],
+        false,
+    );
+    spec["description"] = json!(
+        "Anonymous clients search the latest published revision of each edition; with a session, editions not published yet (open or locked) are searched too and link to their sheet in the cycle."
+    );
+    spec
+}
+
+/// The answer of the search (search.rs).
+fn search_schemas(schemas: &mut Map<String, Value>) {
+    schemas.insert("SearchResults".to_owned(), object("What a search found.", json!({
+        "words": list(string()),
+        "with_drafts": { "type": "boolean", "description": "True when drafts were searched (logged in)." },
+        "more": { "type": "boolean", "description": "True when more items matched than returned." },
+        "hits": list(object("One item that matches, shown by the text that holds the most words.", json!({
+            "report_id": { "type": "integer" },
+            "plan_id": { "type": "integer" },
+            "plan_name": string(),
+            "fiscal_year": { "type": "integer", "description": "The report fiscal year, Gregorian." },
+            "fiscal_year_label": string(),
+            "revision": { "type": "integer" },
+            "status": { "type": "string", "enum": ["open", "locked", "published"] },
+            "no": { "type": "integer" },
+            "title": string(),
+            "field": { "type": "string", "description": "The path of the field shown (`title`, `narratives.0` …)." },
+            "field_label": string(),
+            "href": { "type": "string", "description": "The item's page: the public sheet, or the cycle's sheet of a draft." },
+            "snippet": object("About 40 characters around the first match, `…` where cut.", json!({
+                "text": string(),
+                "marks": list(json!({ "type": "array", "items": { "type": "integer" }, "minItems": 2, "maxItems": 2, "description": "[start, end) in characters of `text`." })),
+            })),
+        }))),
+    })));
+}
+
+/// The shapes of the dashboard and the comparison (api/analysis.rs).
+fn analysis_schemas(schemas: &mut Map<String, Value>) {
+    let year = json!({ "type": "integer", "description": "A fiscal year, Gregorian." });
+    let items = list(json!({ "type": "integer", "description": "An item number." }));
+    let nullable_decimal = json!({ "type": ["string", "null"], "description": "An exact decimal as a string, or null." });
+    let status =
+        json!({ "type": ["string", "null"], "enum": ["actual", "plan", "forecast", null] });
+    schemas.insert(
+        "Count".to_owned(),
+        object(
+            "A label with the items it counts.",
+            json!({
+                "label": string(),
+                "count": { "type": "integer" },
+                "items": items.clone(),
+            }),
+        ),
+    );
+    schemas.insert("YearYen".to_owned(), object("Money of one fiscal year in yen, per class (実績, 計画 with 目標, 見込み), with the items behind each.", json!({
+        "fiscal_year": year.clone(),
+        "fiscal_year_label": string(),
+        "actual": decimal(),
+        "plan": decimal(),
+        "forecast": decimal(),
+        "total": decimal(),
+        "items": object("The items behind each class.", json!({
+            "actual": items.clone(),
+            "plan": items.clone(),
+            "forecast": items.clone(),
+        })),
+    })));
+    schemas.insert("Dashboard".to_owned(), object("The dashboard of a published edition; `rules` states how each figure is computed (Japanese).", json!({
+        "plan_id": { "type": "integer" },
+        "plan_name": string(),
+        "fiscal_year": year.clone(),
+        "fiscal_year_label": string(),
+        "item_count": { "type": "integer" },
+        "by_state": list(reference("Count")),
+        "by_department": list(reference("Count")),
+        "yen_by_year": list(reference("YearYen")),
+        "yen_by_item": list(object("One item's money per fiscal year.", json!({
+            "no": { "type": "integer" },
+            "title": string(),
+            "years": list(reference("YearYen")),
+        }))),
+        "previous_fiscal_year": nullable("integer"),
+        "forecast_vs_actual": list(object("Last year's forecast (見込み) for the report year against this year's actual (実績), per item and unit (円 for money).", json!({
+            "no": { "type": "integer" },
+            "title": string(),
+            "fiscal_year": year.clone(),
+            "unit": string(),
+            "forecast": nullable_decimal.clone(),
+            "actual": nullable_decimal.clone(),
+            "difference": nullable_decimal.clone(),
+        }))),
+        "findings": list(reference("Finding")),
+        "rules": object("How the figures are computed.", json!({
+            "by_state": string(),
+            "yen": string(),
+            "forecast_vs_actual": string(),
+        })),
+    })));
+    schemas.insert("Comparison".to_owned(), object("Two editions of a plan item by item: every item of either edition, the later edition's order first, then the removed ones.", json!({
+        "plan_id": { "type": "integer" },
+        "plan_name": string(),
+        "from": year.clone(),
+        "from_label": string(),
+        "to": year.clone(),
+        "to_label": string(),
+        "items": list(object("One item across the editions.", json!({
+            "no": { "type": "integer" },
+            "title": string(),
+            "presence": { "type": "string", "enum": ["both", "added", "removed"] },
+            "state_from": nullable("string"),
+            "state_to": nullable("string"),
+            "state_changed": { "type": "boolean" },
+            "changes": list(object("A field whose text differs (`field` is a path of the sheet).", json!({
+                "field": string(),
+                "label": string(),
+                "before": string(),
+                "after": string(),
+                "diff": list(object("A run of the diff.", json!({
+                    "op": { "type": "string", "enum": ["same", "del", "ins"] },
+                    "text": string(),
+                }))),
+            }))),
+            "deltas": list(object("A value of the effects table that differs: same label, fiscal year and unit (円 for money).", json!({
+                "label": string(),
+                "fiscal_year": year.clone(),
+                "fiscal_year_label": string(),
+                "unit": string(),
+                "from_status": status.clone(),
+                "from": nullable_decimal.clone(),
+                "to_status": status.clone(),
+                "to": nullable_decimal.clone(),
+                "delta": nullable_decimal.clone(),
+            }))),
+        }))),
+    })));
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Every operation of the reporting cycle, shared by the pages ([`super::pages`]) and the JSON
+//! Every operation of the reporting cycle, shared by the pages (`cycle::pages`) and the JSON
 //! API: who may do what is decided here (with [`workflow::may`] and
 //! [`workflow::may_comment`]), then the store does it in ONE transaction.
 //!
