@@ -1,18 +1,19 @@
-//! Search latency over a large generated corpus: the real sample and the bundled samples
-//! imported under 400 plan names for three fiscal years each (1,200 published editions,
-//! about 21,500 items), built once per run in a temporary directory. Each bench is one query
-//! of the public search (published editions, at most 50 hits, snippets included). Run with
+//! Search latency over a large generated corpus, built once per run in a temporary directory:
+//! 1,200 published editions, nine in ten made by the seeded report generator
+//! (`kaikaku_fixtures::generate`, 1–40 items each, its own vocabulary of towns, departments and
+//! reform texts) and one in ten a copy of the real sample, so that the queries below have hits
+//! of real wording among texts that differ from edition to edition. Each bench is one query of
+//! the public search (published editions, at most 50 hits, snippets included). Run with
 //! `cargo bench -p kaikaku-store --bench search`; figures in BENCHMARKS.md.
 
 use std::sync::LazyLock;
 
-use kaikaku_model::{FiscalYear, Report};
+use kaikaku_model::Report;
 use kaikaku_store::{Search, SearchQuery, SearchScope, Source, SqliteStore, Store};
 use tokio::runtime::Runtime;
 
-/// How many plans the corpus has; each has editions for [`YEARS`].
-const PLANS: usize = 400;
-const YEARS: [i32; 3] = [2019, 2020, 2021];
+/// How many editions the corpus has.
+const EDITIONS: u64 = 1_200;
 /// As many hits as the search page shows.
 const LIMIT: u32 = 50;
 
@@ -24,21 +25,24 @@ struct Corpus {
 
 static CORPUS: LazyLock<Corpus> = LazyLock::new(build);
 
-fn read(bytes: &[u8]) -> Report {
-    kaikaku_reader::read(bytes, &Default::default()).expect("the sample reads")
+/// Edition `n` of the corpus, under a plan name of its own (generated plans may share names).
+fn edition(n: u64, real_sample: &Report) -> Report {
+    let mut report = if n % 10 == 0 {
+        real_sample.clone()
+    } else {
+        kaikaku_fixtures::generate::report(n)
+    };
+    report.plan_name = format!("{}（{n:04}）", report.plan_name);
+    report
 }
 
-/// Four plans in five are the real sample (22 items); the fifth alternates the bundled ones.
 fn build() -> Corpus {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
-    let samples = [
-        read(&kaikaku_fixtures::real_sample()),
-        read(&kaikaku_fixtures::bundled("kaedemachi_r6.txt")),
-        read(&kaikaku_fixtures::bundled("sakuragawa_h30.txt")),
-    ];
+    let real_sample = kaikaku_reader::read(&kaikaku_fixtures::real_sample(), &Default::default())
+        .expect("the sample reads");
     let dir = tempfile::tempdir().expect("temp dir");
     let store = runtime.block_on(async {
         let store = SqliteStore::open(&dir.path().join("corpus.db"))
@@ -49,21 +53,12 @@ fn build() -> Corpus {
             encoding: "UTF-8".to_owned(),
         };
         let mut items = 0;
-        for plan in 0..PLANS {
-            let sample = match plan % 5 {
-                4 if plan % 10 == 4 => &samples[1],
-                4 => &samples[2],
-                _ => &samples[0],
-            };
-            for year in YEARS {
-                let mut report = sample.clone();
-                report.plan_name = format!("{}（{plan:03}）", sample.plan_name);
-                report.report_fiscal_year = FiscalYear::new(year);
-                items += report.items.len();
-                store.save_report(&report, &source).await.expect("import");
-            }
+        for n in 0..EDITIONS {
+            let report = edition(n, &real_sample);
+            items += report.items.len();
+            store.save_report(&report, &source).await.expect("import");
         }
-        eprintln!("corpus: {} editions, {items} items", PLANS * YEARS.len());
+        eprintln!("corpus: {EDITIONS} editions, {items} items");
         store
     });
     Corpus {
@@ -94,7 +89,7 @@ fn search(bencher: divan::Bencher<'_, '_>, query: &str) {
     });
 }
 
-/// A frequent two-character word (職員: 9 of the real sample's 22 items).
+/// A frequent two-character word (職員: 9 of the real sample's 22 items, and generated texts).
 #[divan::bench]
 fn two_characters(bencher: divan::Bencher<'_, '_>) {
     search(bencher, "職員");
