@@ -17,8 +17,10 @@ use kaikaku_reader::Encoding;
     propagate_version = true,
     after_help = "Exit status: 0 success (every total holds); 1 `check` found a difference \
                   (不一致); 2 a file could not be read, a database error, or a usage error.\n\
-                  Database (import, list, export, serve, user): --db PATH, else $KAIKAKU_DB, else \
-                  kaikaku.db in the working directory (embedded SQLite, created when missing).\n\
+                  Database (import, list, export, serve, user): --database-url URL or \
+                  $KAIKAKU_DATABASE_URL for PostgreSQL (postgres://…); else --db PATH, else \
+                  $KAIKAKU_DB, else kaikaku.db in the working directory (embedded SQLite, \
+                  created when missing).\n\
                   Logging goes to stderr; set RUST_LOG (e.g. RUST_LOG=debug) for more."
 )]
 pub struct Cli {
@@ -69,11 +71,23 @@ pub enum Command {
     /// `kaikaku export --format xlsx` (a workbook is refused whole, with every cell that is
     /// wrong named, unless all of it is valid). A report already stored for the same plan and
     /// fiscal year is replaced. A file that cannot be read is reported on stderr; the others
-    /// are still imported, and the exit status is 2.
+    /// are still imported, and the exit status is 2. Files are read and checked on every core
+    /// while one writer stores them in the order given; with several files a progress bar
+    /// (reports/s, MB/s) and a summary line go to stderr.
     Import {
         /// The report files (`.txt`, `.html`, `.xlsx`).
-        #[arg(value_name = "FILE", required = true)]
+        #[arg(value_name = "FILE", required_unless_present = "manifest")]
         files: Vec<PathBuf>,
+        /// Import the files a manifest lists instead, each with its municipality: a CSV with
+        /// a header row and the columns `file` (relative to the manifest), `code`
+        /// (地方公共団体コード) and `municipality` (団体名), as `xtask gen-corpus` writes it. A
+        /// wrong line is named and nothing is imported.
+        #[arg(
+            long,
+            value_name = "CSV",
+            conflicts_with_all = ["files", "municipality_code", "municipality_name"]
+        )]
+        manifest: Option<PathBuf>,
         /// Read and validate every file and say what would change, but store nothing.
         #[arg(long)]
         dry_run: bool,
@@ -148,6 +162,10 @@ pub enum Command {
         /// removed when the server stops; a file given here is deleted first and rebuilt.
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
+        /// A PostgreSQL database instead (`postgres://…`); default: $KAIKAKU_DATABASE_URL.
+        /// Takes precedence over --db; not with --demo (the demo is always SQLite).
+        #[arg(long, value_name = "URL", conflicts_with = "demo")]
+        database_url: Option<String>,
         /// The address to listen on; port 0 lets the system choose a free port.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
@@ -245,6 +263,21 @@ pub struct DbArgs {
         default_value = "kaikaku.db"
     )]
     pub db: PathBuf,
+    /// A PostgreSQL database instead (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`); its
+    /// schema is created or brought up to date. Takes precedence over --db.
+    #[arg(long, value_name = "URL", env = "KAIKAKU_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// What [`crate::commands::open_store`] opens: the URL when one is given, else the SQLite
+    /// file.
+    pub fn target(&self) -> PathBuf {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => PathBuf::from(url.trim()),
+            _ => self.db.clone(),
+        }
+    }
 }
 
 /// Output formats of `parse`.

@@ -2,15 +2,13 @@
 //! [`Outcome`]; errors that stop a command are returned to `main`.
 
 use std::future::Future;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kaikaku_interchange::{FileFindingsJson, FindingJson, ReportJson};
-use kaikaku_model::Municipality;
 use kaikaku_reader::Encoding;
-use kaikaku_store::{Saved, Source, SqliteStore, Store};
+use kaikaku_store::{Database, Saved, Source, Store};
 
 use crate::args::{CheckFormat, Command, DbArgs, ParseFormat};
 use crate::input::{ReadFile, read_report};
@@ -57,19 +55,28 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
         } => check(&files, format, input.encoding),
         Command::Import {
             files,
+            manifest,
             dry_run,
             municipality,
             db,
             input,
-        } => block_on(import(
-            &files,
-            &db,
-            &ImportOptions {
+        } => {
+            let jobs = match manifest {
+                Some(manifest) => crate::import::manifest_jobs(&manifest)?,
+                None => files
+                    .into_iter()
+                    .map(|path| crate::import::Job {
+                        path,
+                        municipality: municipality.municipality(),
+                    })
+                    .collect(),
+            };
+            let options = crate::import::ImportOptions {
                 dry_run,
-                municipality: municipality.municipality(),
                 encoding: input.encoding,
-            },
-        )),
+            };
+            block_on(crate::import::import(jobs, &db.target(), &options))
+        }
         Command::List { db } => block_on(list(&db)),
         Command::Export {
             db,
@@ -92,7 +99,12 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             out,
             input,
         } => crate::export::render(&file, format, out.as_deref(), input.encoding),
-        Command::Serve { db, addr, demo } => crate::serve::run(db.as_deref(), &addr, demo),
+        Command::Serve {
+            db,
+            database_url,
+            addr,
+            demo,
+        } => crate::serve::run(db.as_deref(), database_url.as_deref(), &addr, demo),
         Command::User { command } => block_on(crate::users::run(command)),
     }
 }
@@ -184,75 +196,9 @@ fn cause_after_file(error: &anyhow::Error) -> String {
         .join(": ")
 }
 
-/// How `kaikaku import` treats its files.
-#[derive(Debug)]
-struct ImportOptions {
-    /// Validate and compare only; store nothing.
-    dry_run: bool,
-    /// The municipality to record with every plan imported.
-    municipality: Option<Municipality>,
-    /// The encoding forced on text files.
-    encoding: Option<&'static Encoding>,
-}
-
-async fn import(
-    files: &[PathBuf],
-    db: &DbArgs,
-    options: &ImportOptions,
-) -> anyhow::Result<Outcome> {
-    let store = open_store(&db.db).await?;
-    let bar = progress_bar(files.len());
-    let mut outcome = Outcome::Success;
-    for file in files {
-        let name = file.display().to_string();
-        bar.set_message(name.clone());
-        match import_one(&store, file, options).await {
-            Ok(lines) => bar.suspend(|| {
-                let mut out = io::stdout().lock();
-                lines
-                    .iter()
-                    .try_for_each(|line| writeln!(out, "{name}: {line}"))
-            })?,
-            Err(error) => {
-                bar.suspend(|| eprintln!("error: {error:#}"));
-                outcome = Outcome::Unreadable;
-            }
-        }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    Ok(outcome)
-}
-
-/// Reads one file and saves it (or, on a dry run, compares it with what is stored); returns
-/// the lines that say what happened.
-async fn import_one(
-    store: &SqliteStore,
-    file: &Path,
-    options: &ImportOptions,
-) -> anyhow::Result<Vec<String>> {
-    let mut read = read_report(file, options.encoding)?;
-    if let Some(municipality) = &options.municipality {
-        read.report.municipality = Some(municipality.clone());
-    }
-    if options.dry_run {
-        return dry_run(store, &read)
-            .await
-            .with_context(|| file.display().to_string());
-    }
-    let name = file.file_name().map_or_else(
-        || file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    save_read(store, &name, &read)
-        .await
-        .map(|line| vec![line])
-        .with_context(|| file.display().to_string())
-}
-
 /// What importing `read` would do: a new report, or the changes to the stored one of the same
 /// plan and fiscal year, item by item and field by field.
-async fn dry_run(store: &SqliteStore, read: &ReadFile) -> anyhow::Result<Vec<String>> {
+pub async fn dry_run(store: &Database, read: &ReadFile) -> anyhow::Result<Vec<String>> {
     let report = &read.report;
     let stored = store
         .list_reports()
@@ -293,7 +239,7 @@ async fn dry_run(store: &SqliteStore, read: &ReadFile) -> anyhow::Result<Vec<Str
 
 /// Saves a report read from the file `name`; returns the line that says what happened:
 /// `imported (id 1, 9 items, 0 warnings, UTF-8)`.
-pub async fn save_read(store: &SqliteStore, name: &str, read: &ReadFile) -> anyhow::Result<String> {
+pub async fn save_read(store: &Database, name: &str, read: &ReadFile) -> anyhow::Result<String> {
     let source = Source {
         name: name.to_owned(),
         encoding: read.encoding.to_owned(),
@@ -314,23 +260,8 @@ pub async fn save_read(store: &SqliteStore, name: &str, read: &ReadFile) -> anyh
     ))
 }
 
-/// A progress bar on stderr for several files when stderr is a terminal; hidden otherwise.
-fn progress_bar(files: usize) -> ProgressBar {
-    if files < 2 || !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(
-        Some(u64::try_from(files).unwrap_or(u64::MAX)),
-        ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
-        bar.set_style(style);
-    }
-    bar
-}
-
 async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
-    let store = open_store(&db.db).await?;
+    let store = open_store(&db.target()).await?;
     let reports = store
         .list_reports()
         .await
@@ -341,12 +272,22 @@ async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-pub async fn open_store(path: &Path) -> anyhow::Result<SqliteStore> {
-    tracing::debug!(db = %path.display(), "opening the database");
-    SqliteStore::open(path)
+/// Opens the database `db` names ([`DbArgs::target`]): a `postgres://…` URL connects to
+/// PostgreSQL, anything else is an SQLite file, created when missing.
+pub async fn open_store(db: &Path) -> anyhow::Result<Database> {
+    let target = db.to_string_lossy();
+    if Database::is_postgres_url(&target) {
+        tracing::debug!("opening the PostgreSQL database");
+        // The store's message names the server without the password.
+        return Database::connect(&target)
+            .await
+            .context("データベースを開けません");
+    }
+    tracing::debug!(db = %db.display(), "opening the database");
+    Database::open_sqlite(db)
         .await
         .context("データベースを開けません")
-        .with_context(|| path.display().to_string())
+        .with_context(|| db.display().to_string())
 }
 
 /// Runs a future on a single-threaded runtime: the commands do one thing at a time.

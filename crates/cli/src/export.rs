@@ -36,7 +36,7 @@ pub struct ExportRequest {
 
 /// `kaikaku export`.
 pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
-    let store = open_store(&request.db.db).await?;
+    let store = open_store(&request.db.target()).await?;
     let stored = store
         .list_reports()
         .await

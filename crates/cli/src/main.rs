@@ -8,6 +8,7 @@
 mod args;
 mod commands;
 mod export;
+mod import;
 mod input;
 mod reference;
 mod render;

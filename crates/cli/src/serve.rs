@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use kaikaku_model::workflow::Role;
 use kaikaku_model::{LocalGovernmentCode, Municipality};
-use kaikaku_store::{Cycle, SqliteStore};
+use kaikaku_store::{Cycle, Database};
 use kaikaku_web::AppState;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -69,20 +69,34 @@ const DEFAULT_DB: &str = "kaikaku.db";
 ///
 /// Fails when the database cannot be opened or prepared, the address cannot be bound, or the
 /// server stops on an error.
-pub fn run(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outcome> {
+pub fn run(
+    db: Option<&Path>,
+    database_url: Option<&str>,
+    addr: &str,
+    demo: bool,
+) -> anyhow::Result<Outcome> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("非同期ランタイムを起動できません")?
-        .block_on(serve(db, addr, demo))
+        .block_on(serve(db, database_url, addr, demo))
 }
 
-async fn serve(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outcome> {
+async fn serve(
+    db: Option<&Path>,
+    database_url: Option<&str>,
+    addr: &str,
+    demo: bool,
+) -> anyhow::Result<Outcome> {
     // The temporary directory of the demo lives as long as the server and is removed after it.
     let (store, _demo_dir, demo_edition) = if demo {
         demo_store(db).await?
     } else {
-        (open_store(&configured_db(db)).await?, None, None)
+        (
+            open_store(&configured_db(db, database_url)).await?,
+            None,
+            None,
+        )
     };
     let listener = TcpListener::bind(addr)
         .await
@@ -114,10 +128,18 @@ async fn serve(db: Option<&Path>, addr: &str, demo: bool) -> anyhow::Result<Outc
     Ok(Outcome::Success)
 }
 
-/// `--db`, else `$KAIKAKU_DB`, else `kaikaku.db`. (`KAIKAKU_DB` is read here rather than by
-/// clap so that `--demo` can tell a file the user named, which it may delete, from the
+/// `--database-url`, else `$KAIKAKU_DATABASE_URL`, else `--db`, else `$KAIKAKU_DB`, else
+/// `kaikaku.db`: what [`open_store`] opens. (The variables are read here rather than by clap
+/// so that `--demo` can tell a file the user named, which it may delete, from the
 /// environment, which it ignores.)
-fn configured_db(db: Option<&Path>) -> PathBuf {
+fn configured_db(db: Option<&Path>, database_url: Option<&str>) -> PathBuf {
+    let url = database_url
+        .map(str::to_owned)
+        .or_else(|| std::env::var("KAIKAKU_DATABASE_URL").ok())
+        .filter(|url| !url.trim().is_empty());
+    if let Some(url) = url {
+        return PathBuf::from(url.trim());
+    }
     db.map(Path::to_path_buf)
         .or_else(|| std::env::var_os("KAIKAKU_DB").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
@@ -126,9 +148,7 @@ fn configured_db(db: Option<&Path>) -> PathBuf {
 /// A fresh database with the bundled samples, the demo users and the next report year of 楓町
 /// open: `db` after deleting it (and its WAL files), or `demo.db` in a new temporary directory,
 /// returned so that the caller keeps it alive, with the id of the open edition.
-async fn demo_store(
-    db: Option<&Path>,
-) -> anyhow::Result<(SqliteStore, Option<TempDir>, Option<i64>)> {
+async fn demo_store(db: Option<&Path>) -> anyhow::Result<(Database, Option<TempDir>, Option<i64>)> {
     let (path, dir) = match db {
         Some(path) => {
             remove_database(path)?;
@@ -171,7 +191,7 @@ async fn demo_store(
 
 /// Opens 令和7年度 of 楓町 as the demo admin, due [`DEMO_DUE_DAYS`] days from today, prints
 /// it, and returns the edition's id.
-async fn open_demo_cycle(store: &SqliteStore) -> anyhow::Result<i64> {
+async fn open_demo_cycle(store: &Database) -> anyhow::Result<i64> {
     use kaikaku_store::Store;
     let context = || format!("デモ用に{DEMO_CYCLE_PLAN}の令和7年度を開始できません");
     let plan_id = store

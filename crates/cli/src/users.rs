@@ -40,7 +40,7 @@ async fn add(
     // Everything that can be checked is checked before the password is asked for.
     users::check_name(name)?;
     users::check_department(role, department)?;
-    let store = open_store(&db.db).await?;
+    let store = open_store(&db.target()).await?;
     if store.user_by_name(name).await?.is_some() {
         return Err(StoreError::DuplicateUser {
             name: name.to_owned(),
@@ -68,7 +68,7 @@ async fn add(
 }
 
 async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
-    let store = open_store(&db.db).await?;
+    let store = open_store(&db.target()).await?;
     let users = store
         .list_users()
         .await
@@ -80,7 +80,7 @@ async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
 }
 
 async fn passwd(name: &str, db: &DbArgs) -> anyhow::Result<Outcome> {
-    let store = open_store(&db.db).await?;
+    let store = open_store(&db.target()).await?;
     let user = store
         .user_by_name(name)
         .await?

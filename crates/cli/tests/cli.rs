@@ -1,7 +1,8 @@
 //! Runs the built `kaikaku` binary on the real sample and on broken inputs, each test in its
 //! own temporary directory with its own database.
 
-use std::ffi::OsStr;
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -27,14 +28,113 @@ impl Run {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Both engines: with KAIKAKU_TEST_POSTGRES set (see kaikaku_testdb), every SQLite file a test
+// names (`--db PATH`, `KAIKAKU_DB=PATH`) stands for a fresh PostgreSQL database of its own,
+// passed to the binary as `--database-url URL` / `KAIKAKU_DATABASE_URL`; files used with
+// `serve --demo` stay SQLite (the demo always is). The databases live as long as the test
+// process (the throwaway cluster of scripts/test goes with them).
+
+/// The PostgreSQL database standing for each file (`None`: the file stays SQLite).
+static DATABASES: std::sync::Mutex<BTreeMap<PathBuf, Option<kaikaku_testdb::TestDb>>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// The URL of the PostgreSQL database standing for `path`, made on first use; `None` on
+/// SQLite runs and for files pinned to SQLite.
+fn postgres_for(path: &Path) -> Option<String> {
+    if !kaikaku_testdb::on_postgres() {
+        return None;
+    }
+    let mut databases = DATABASES.lock().unwrap_or_else(|e| e.into_inner());
+    databases
+        .entry(path.to_path_buf())
+        .or_insert_with(|| Some(kaikaku_testdb::TestDb::new_blocking()))
+        .as_ref()
+        .map(|db| db.target().to_owned())
+}
+
+/// Keeps `path` an SQLite file on every run.
+fn pin_sqlite(path: &Path) {
+    let mut databases = DATABASES.lock().unwrap_or_else(|e| e.into_inner());
+    databases.entry(path.to_path_buf()).or_insert(None);
+}
+
+/// `args` and `env` for this run's engine (see above); `default_db` is the file the command
+/// uses when it names none, and whether to make a database for it when it has none yet (else
+/// only one an earlier run made stands for it).
+fn on_engine<S: AsRef<OsStr>>(
+    dir: &Path,
+    args: &[S],
+    env: &[(&str, &OsStr)],
+    default_db: Option<(&Path, bool)>,
+) -> (Vec<OsString>, Vec<(String, OsString)>) {
+    let demo = args.iter().any(|a| a.as_ref() == "--demo");
+    let mut out_args: Vec<OsString> = Vec::new();
+    let mut named = false;
+    let mut iter = args.iter().map(|a| a.as_ref().to_owned()).peekable();
+    while let Some(arg) = iter.next() {
+        if arg == "--db" {
+            if let Some(path) = iter.next() {
+                named = true;
+                let path = dir.join(&path);
+                if demo {
+                    pin_sqlite(&path);
+                }
+                match postgres_for(&path) {
+                    Some(url) => out_args.extend([OsString::from("--database-url"), url.into()]),
+                    None => out_args.extend([arg, path.into_os_string()]),
+                }
+                continue;
+            }
+        }
+        out_args.push(arg);
+    }
+    let mut out_env = Vec::new();
+    for (key, value) in env {
+        if *key == "KAIKAKU_DB" {
+            named = true;
+            if let Some(url) = postgres_for(&dir.join(value)) {
+                out_env.push(("KAIKAKU_DATABASE_URL".to_owned(), url.into()));
+                continue;
+            }
+        }
+        out_env.push(((*key).to_owned(), (*value).to_owned()));
+    }
+    if let (false, Some((default_db, create)), false) = (named, default_db, demo) {
+        let path = dir.join(default_db);
+        let known = DATABASES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&path);
+        if create || known {
+            if let Some(url) = postgres_for(&path) {
+                out_env.push(("KAIKAKU_DATABASE_URL".to_owned(), url.into()));
+            }
+        }
+    }
+    (out_args, out_env)
+}
+
+/// The store of the database `db` stands for on this run's engine (see above).
+async fn open_db(db: &Path) -> kaikaku_store::Database {
+    match postgres_for(db) {
+        Some(url) => kaikaku_store::Database::connect(&url).await.expect("opens"),
+        None => kaikaku_store::Database::open_sqlite(db)
+            .await
+            .expect("opens"),
+    }
+}
+
 /// Runs `kaikaku ARGS` in `dir` with a clean environment plus `env`. Whatever happens, stderr
 /// never shows a panic or a backtrace.
 fn kaikaku_with_env<S: AsRef<OsStr>>(dir: &Path, env: &[(&str, &OsStr)], args: &[S]) -> Run {
+    let (args, env) = on_engine(dir, args, env, Some((Path::new("kaikaku.db"), false)));
     let mut command = Command::new(env!("CARGO_BIN_EXE_kaikaku"));
     command
         .args(args)
         .current_dir(dir)
         .env_remove("KAIKAKU_DB")
+        .env_remove("KAIKAKU_DATABASE_URL")
         .env_remove("RUST_LOG")
         .env("RUST_BACKTRACE", "1");
     for (key, value) in env {
@@ -723,11 +823,14 @@ impl Server {
     /// Starts `kaikaku ARGS` in `dir` (also its TMPDIR) and waits for `listening on`.
     fn start(dir: &Path, args: &[&OsStr]) -> Server {
         let stderr_log = dir.join("serve.stderr");
+        let (args, env) = on_engine(dir, args, &[], None);
         let child = Command::new(env!("CARGO_BIN_EXE_kaikaku"))
             .args(args)
             .current_dir(dir)
             .env("TMPDIR", dir)
             .env_remove("KAIKAKU_DB")
+            .env_remove("KAIKAKU_DATABASE_URL")
+            .envs(env)
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -879,10 +982,13 @@ fn serve_demo_rebuilds_the_database_it_is_given() {
 /// Runs `kaikaku ARGS` in `dir` with `input` on stdin (not a terminal, so passwords are read
 /// as one line). Whatever happens, stderr never shows a panic.
 fn kaikaku_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
+    let (args, env) = on_engine(dir, args, &[], Some((Path::new("kaikaku.db"), true)));
     let mut child = Command::new(env!("CARGO_BIN_EXE_kaikaku"))
         .args(args)
         .current_dir(dir)
         .env_remove("KAIKAKU_DB")
+        .env_remove("KAIKAKU_DATABASE_URL")
+        .envs(env)
         .env_remove("RUST_LOG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -913,7 +1019,7 @@ fn stored_user(db: &Path, name: &str) -> Option<kaikaku_store::User> {
         .build()
         .expect("a runtime")
         .block_on(async {
-            let store = kaikaku_store::SqliteStore::open(db).await.expect("opens");
+            let store = open_db(db).await;
             store.user_by_name(name).await.expect("reads")
         })
 }
@@ -1073,7 +1179,7 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
         .expect("a runtime");
     let token = kaikaku_auth::Token::generate().expect("randomness");
     runtime.block_on(async {
-        let store = kaikaku_store::SqliteStore::open(&db).await.expect("opens");
+        let store = open_db(&db).await;
         let session = kaikaku_store::Session {
             token_hash: token.hash.clone(),
             user_id: before.id,
@@ -1105,7 +1211,7 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
         &after.password_hash
     ));
     let session = runtime.block_on(async {
-        let store = kaikaku_store::SqliteStore::open(&db).await.expect("opens");
+        let store = open_db(&db).await;
         store
             .session(&token.hash, chrono::Utc::now())
             .await
@@ -1212,4 +1318,190 @@ impl Server {
             .unwrap_or_else(|| panic!("no status in {head}"));
         (status, head)
     }
+}
+
+/// A manifest row: file, code, municipality name, plan, report year.
+type ManifestRow = (String, String, String, String, i32);
+
+/// Writes two generated towns' editions of two years into `dir/corpus` (one town in UTF-8, the
+/// other in Shift_JIS) with a manifest as `xtask gen-corpus` writes it; returns the manifest
+/// and its rows.
+fn small_corpus(dir: &Path) -> (PathBuf, Vec<ManifestRow>) {
+    use kaikaku_fixtures::generate::{SeriesShape, Shape, series};
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(corpus.join("01")).expect("a folder");
+    let mut rows = Vec::new();
+    let mut manifest = String::from("file,code,municipality,plan,fiscal_year,encoding,findings\n");
+    for (i, town) in kaikaku_fixtures::municipalities::municipalities(2)
+        .iter()
+        .enumerate()
+    {
+        let shape = SeriesShape {
+            shape: Shape {
+                items: 1..=4,
+                ..Shape::default()
+            },
+            town: town.name.clone(),
+            editions: 2,
+            generic_name_percent: 0,
+        };
+        for report in series(i as u64, &shape) {
+            let year = report.report_fiscal_year.expect("a year").gregorian();
+            let file = format!("01/{}_{year}.txt", town.code);
+            let text = kaikaku_export::text::render(&report);
+            let bytes = if i == 0 {
+                text.into_bytes()
+            } else {
+                kaikaku_fixtures::as_shift_jis(&kaikaku_fixtures::cp932_spelling(&text))
+            };
+            std::fs::write(corpus.join(&file), bytes).expect("written");
+            manifest.push_str(&format!(
+                "{file},{},{},{},{year},x,0\n",
+                town.code, town.name, report.plan_name
+            ));
+            rows.push((
+                file,
+                town.code.to_string(),
+                town.name.clone(),
+                report.plan_name.clone(),
+                year,
+            ));
+        }
+    }
+    let path = corpus.join("manifest.csv");
+    std::fs::write(&path, manifest).expect("written");
+    (path, rows)
+}
+
+#[test]
+fn import_manifest_stores_every_file_with_its_municipality() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    let (manifest, rows) = small_corpus(dir.path());
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("import"),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--manifest"),
+            manifest.as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // One line per file, in manifest order, and the summary line.
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), rows.len(), "{}", run.stdout);
+    for (line, (file, ..)) in lines.iter().zip(&rows) {
+        assert!(line.ends_with("findings"), "{line}");
+        assert!(line.contains(&format!("{file}: imported (id ")), "{line}");
+    }
+    assert!(run.stdout.contains("Shift_JIS"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("4 reports, ") && run.stderr.contains(" reports/s, "),
+        "{}",
+        run.stderr
+    );
+
+    let env = [("KAIKAKU_DB", db.as_os_str())];
+    let export = kaikaku_with_env(dir.path(), &env, &["export", "--format", "json"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let json = export.json();
+    let reports = json.as_array().expect("an array of every report");
+    assert_eq!(reports.len(), rows.len());
+    for (_, code, name, plan, year) in &rows {
+        let report = reports
+            .iter()
+            .find(|r| r["plan_name"] == plan.as_str() && r["report_fiscal_year"] == *year)
+            .unwrap_or_else(|| panic!("{plan} {year} is stored"));
+        assert_eq!(report["municipality"]["code"], code.as_str());
+        assert_eq!(report["municipality"]["name"], name.as_str());
+    }
+}
+
+#[test]
+fn import_manifest_names_every_wrong_line_and_imports_nothing() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    let (manifest, _) = small_corpus(dir.path());
+    let text = std::fs::read_to_string(&manifest).expect("the manifest");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // Line 3: a code whose check digit is wrong; line 5: no municipality name.
+    let code = lines[2].split(',').nth(1).expect("a code").to_owned();
+    let last = code
+        .chars()
+        .last()
+        .and_then(|c| c.to_digit(10))
+        .expect("a digit");
+    let wrong = format!("{}{}", &code[..5], (last + 1) % 10);
+    lines[2] = lines[2].replacen(&code, &wrong, 2);
+    let mut cells: Vec<&str> = lines[4].split(',').collect();
+    cells[2] = "";
+    lines[4] = cells.join(",");
+    std::fs::write(&manifest, lines.join("\n")).expect("written");
+
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("import"),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--manifest"),
+            manifest.as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("マニフェストに誤りが2件ある"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("manifest.csv 3行目: 地方公共団体コード")
+            && run.stderr.contains("検査数字が合いません"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("manifest.csv 5行目: 列「municipality」"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        !db.exists(),
+        "nothing is stored, not even an empty database"
+    );
+
+    // A file the manifest lists that is missing is named; the others are imported.
+    let (manifest, rows) = small_corpus(dir.path());
+    std::fs::remove_file(manifest.parent().expect("a folder").join(&rows[1].0)).expect("removed");
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("import"),
+            OsStr::new("--db"),
+            db.as_os_str(),
+            OsStr::new("--manifest"),
+            manifest.as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&rows[1].0), "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), rows.len() - 1, "{}", run.stdout);
+    assert!(run.stderr.contains("3 reports, "), "{}", run.stderr);
+
+    // --manifest and files do not go together.
+    let both = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("import"),
+            OsStr::new("--manifest"),
+            manifest.as_os_str(),
+            real_sample().as_os_str(),
+        ],
+    );
+    assert_eq!(both.code, 2, "{}", both.stderr);
 }

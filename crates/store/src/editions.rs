@@ -7,19 +7,19 @@
 
 use std::collections::HashMap;
 
+use super::Conn;
 use chrono::NaiveDate;
 use kaikaku_model::workflow::{
     EditionState, Field, FieldChange, SheetState, carry_over, diff_items,
 };
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report, calendar::scan_fiscal_years};
-use sqlx::SqliteConnection;
 
+use super::load::{Parts, corrupt, decode_origin, load_parts};
+use super::save::{EditionRow, insert_edition, write_body};
+use super::users::require_user;
 use crate::codec::{
     decode_date, decode_edition_state, decode_field, encode_date, fiscal_year_from_i32, now_rfc3339,
 };
-use crate::load::{Parts, corrupt, decode_origin, load_parts};
-use crate::save::{EditionRow, insert_edition, write_body};
-use crate::users::require_user;
 use crate::{AuditEntry, Edition, Origin, StoreError, sql};
 
 /// What an edition is filed under, and its state.
@@ -33,10 +33,7 @@ pub(crate) struct EditionKey {
 }
 
 /// The key and state of an edition; [`StoreError::NotFound`] when there is none.
-pub(crate) async fn edition_key(
-    conn: &mut SqliteConnection,
-    report_id: i64,
-) -> Result<EditionKey, StoreError> {
+pub(crate) async fn edition_key(conn: &mut Conn, report_id: i64) -> Result<EditionKey, StoreError> {
     let row: Option<(i64, String, i32, i32, String)> = sqlx::query_as(sql::SELECT_EDITION_KEY)
         .bind(report_id)
         .fetch_optional(&mut *conn)
@@ -56,10 +53,7 @@ pub(crate) async fn edition_key(
 
 /// Succeeds while the edition is open, holding (on PostgreSQL) its row lock until the
 /// transaction ends; fails with [`StoreError::EditionClosed`] or [`StoreError::NotFound`].
-pub(crate) async fn claim_open_edition(
-    conn: &mut SqliteConnection,
-    report_id: i64,
-) -> Result<(), StoreError> {
+pub(crate) async fn claim_open_edition(conn: &mut Conn, report_id: i64) -> Result<(), StoreError> {
     let claimed: Option<i64> = sqlx::query_scalar(sql::CLAIM_OPEN_EDITION)
         .bind(report_id)
         .fetch_optional(&mut *conn)
@@ -74,9 +68,40 @@ pub(crate) async fn claim_open_edition(
     })
 }
 
+/// Succeeds while the edition is not published (open or locked: comments are still
+/// allowed), holding (on PostgreSQL) its row lock until the transaction ends, so that a
+/// concurrent publish waits for it or is seen by it; fails with [`StoreError::EditionClosed`]
+/// or [`StoreError::NotFound`].
+pub(crate) async fn claim_unpublished_edition(
+    conn: &mut Conn,
+    report_id: i64,
+) -> Result<(), StoreError> {
+    let claimed: Option<i64> = sqlx::query_scalar(sql::CLAIM_UNPUBLISHED_EDITION)
+        .bind(report_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if claimed.is_some() {
+        return Ok(());
+    }
+    let key = edition_key(conn, report_id).await?;
+    Err(StoreError::EditionClosed {
+        report_id,
+        state: key.status,
+    })
+}
+
+/// Takes the plan's row lock (see [`sql::LOCK_PLAN`]) and returns its name, `None` when there
+/// is no such plan.
+async fn lock_plan(conn: &mut Conn, plan_id: i64) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(sql::LOCK_PLAN)
+        .bind(plan_id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
 /// Appends one row to the audit log: a sheet's when `item_no` is given, else the edition's.
 pub(crate) async fn append_audit(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     item_no: Option<ItemNo>,
     by: i64,
@@ -98,7 +123,7 @@ pub(crate) async fn append_audit(
 
 /// Journals a change of the edition's state.
 async fn journal_edition_state(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     by: i64,
     at: &str,
@@ -115,7 +140,7 @@ async fn journal_edition_state(
 
 /// Audit rows of `query` (bound to `report_id` and, for a sheet, its number), oldest first.
 pub(crate) async fn audit_entries(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     query: &'static str,
     report_id: i64,
     item_no: Option<ItemNo>,
@@ -197,17 +222,14 @@ fn decode_edition(row: EditionListRow) -> Result<Edition, StoreError> {
     })
 }
 
-pub(crate) async fn list_editions(conn: &mut SqliteConnection) -> Result<Vec<Edition>, StoreError> {
+pub(crate) async fn list_editions(conn: &mut Conn) -> Result<Vec<Edition>, StoreError> {
     let rows: Vec<EditionListRow> = sqlx::query_as(sql::LIST_EDITIONS)
         .fetch_all(&mut *conn)
         .await?;
     rows.into_iter().map(decode_edition).collect()
 }
 
-pub(crate) async fn edition(
-    conn: &mut SqliteConnection,
-    report_id: i64,
-) -> Result<Edition, StoreError> {
+pub(crate) async fn edition(conn: &mut Conn, report_id: i64) -> Result<Edition, StoreError> {
     let row: Option<EditionListRow> = sqlx::query_as(sql::SELECT_EDITION)
         .bind(report_id)
         .fetch_optional(&mut *conn)
@@ -220,7 +242,7 @@ pub(crate) async fn edition(
 
 /// One edition in full, any state.
 pub(crate) async fn load_edition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     parts: Parts,
 ) -> Result<Report, StoreError> {
@@ -242,7 +264,7 @@ enum Previous {
 }
 
 async fn previous_edition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     plan_id: i64,
     year: FiscalYear,
 ) -> Result<Previous, StoreError> {
@@ -273,13 +295,13 @@ async fn previous_edition(
 
 /// The same item in the edition the sheet's year continues from, if any.
 pub(crate) async fn previous_item(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
 ) -> Result<Option<Item>, StoreError> {
     let key = edition_key(conn, report_id).await?;
     match previous_edition(conn, key.plan_id, key.year).await? {
-        Previous::Published(previous) => Ok(crate::load::load_item(conn, previous, no)
+        Previous::Published(previous) => Ok(super::load::load_item(conn, previous, no)
             .await?
             .map(|(_, item)| item)),
         Previous::None | Previous::InCycle(_) => Ok(None),
@@ -306,18 +328,16 @@ fn next_title(previous: &Report, plan: &str, year: FiscalYear) -> String {
 }
 
 pub(crate) async fn open_cycle(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     plan_id: i64,
     year: FiscalYear,
     due_date: Option<NaiveDate>,
     by: i64,
 ) -> Result<i64, StoreError> {
     require_user(conn, by).await?;
-    let plan: Option<String> = sqlx::query_scalar(sql::SELECT_PLAN_NAME)
-        .bind(plan_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(plan) = plan else {
+    // The plan's row lock first: every later read sees the plan's editions as they are once
+    // no import or other opening of the plan is in flight.
+    let Some(plan) = lock_plan(conn, plan_id).await? else {
         return Err(StoreError::PlanNotFound { id: plan_id });
     };
     let existing: i64 = sqlx::query_scalar(sql::COUNT_EDITIONS)
@@ -397,7 +417,7 @@ pub(crate) async fn open_cycle(
 }
 
 pub(crate) async fn lock_edition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     base_date: NaiveDate,
     by: i64,
@@ -445,7 +465,7 @@ pub(crate) async fn lock_edition(
 }
 
 pub(crate) async fn unlock_edition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     by: i64,
 ) -> Result<(), StoreError> {
@@ -474,7 +494,7 @@ pub(crate) async fn unlock_edition(
 }
 
 pub(crate) async fn publish_edition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     by: i64,
 ) -> Result<(), StoreError> {
@@ -504,12 +524,16 @@ pub(crate) async fn publish_edition(
 }
 
 pub(crate) async fn open_correction(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     note: &str,
     by: i64,
 ) -> Result<i64, StoreError> {
     require_user(conn, by).await?;
+    // The plan's row lock first (an import of the plan waits, or has finished and is seen),
+    // then the edition read again under it.
+    let plan_id = edition_key(conn, report_id).await?.plan_id;
+    lock_plan(conn, plan_id).await?;
     let key = edition_key(conn, report_id).await?;
     if key.status != EditionState::Published {
         return Err(StoreError::EditionTransition {
@@ -561,7 +585,7 @@ pub(crate) async fn open_correction(
 }
 
 pub(crate) async fn changes_between(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     old_report_id: i64,
     new_report_id: i64,
 ) -> Result<Vec<(ItemNo, FieldChange)>, StoreError> {
@@ -588,7 +612,7 @@ pub(crate) async fn changes_between(
 }
 
 pub(crate) async fn edition_history(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
     edition_key(conn, report_id).await?;

@@ -1,8 +1,10 @@
 //! Stores progress reports, one edition per plan, report fiscal year and revision, in a
-//! normalised SQL schema: SQLite embedded by default, with SQL written so that PostgreSQL can
-//! run it unchanged; and the yearly reporting cycle that makes new editions.
+//! normalised SQL schema, on SQLite (embedded, the default) or PostgreSQL; and the yearly
+//! reporting cycle that makes new editions.
 //!
-//! Three traits, all implemented by [`SqliteStore`] (WAL, foreign keys on, busy timeout):
+//! Three traits, implemented by [`SqliteStore`] (WAL, foreign keys on, busy timeout), by
+//! [`PgStore`], and by [`Database`], the one handle the rest of kaikaku uses
+//! ([`Database::connect`]: a `postgres://…` URL is PostgreSQL, anything else an SQLite file):
 //!
 //! - [`Store`]: imports and the public read side. A report is saved in one transaction and
 //!   replaces any earlier *imported* report of the same plan and fiscal year;
@@ -28,46 +30,115 @@
 //! correction ([`Cycle::open_correction`]) is a copy of a published edition as the next
 //! revision; [`Cycle::changes_between`] lists what it changed.
 //!
-//! # Adding PostgreSQL
+//! # Two engines, one body of code
 //!
 //! Every statement lives in the `sql` module and is portable: runtime-checked queries,
 //! `$1, $2 …` placeholders, `INSERT … RETURNING id`, `ON CONFLICT … DO UPDATE`, standard types
 //! (INTEGER for `i32`, BIGINT for `i64`, TEXT, BOOLEAN), decimals kept as TEXT, timestamps as
-//! fixed-width RFC 3339 text written in Rust. A PostgreSQL backend is a second
-//! `impl Store for PgStore` (and `impl Cycle`) over a `PgPool`: it enables sqlx's `postgres`
-//! feature, embeds its own `migrations/postgres` (the SQLite migration with
-//! `BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY` ids and a trigger function for the
-//! append-only audit log), begins its write transactions with a plain `BEGIN` instead of
-//! `BEGIN IMMEDIATE`, and reuses the `sql` statements and the `codec` conversions; only the
-//! thin executor code is repeated for the other connection type.
+//! fixed-width RFC 3339 text written in Rust. The operations (`editions`, `load`, `save`,
+//! `sheets`, `users`, `index`) and the trait impls (`backend`) are written once against a
+//! connection type `Conn` and compiled twice, as the modules `on_sqlite` (`Conn` =
+//! `SqliteConnection`) and `on_postgres` (`PgConnection`), each beside its own `engine` file.
+//! The engine files (`sqlite.rs`, `postgres.rs`) hold everything that differs, each in one
+//! place: opening and migrating (`migrations/sqlite` or `migrations/postgres`: identity ids, a
+//! trigger function for the append-only audit log, a `tsvector` under GIN), how a write
+//! transaction begins (`BEGIN IMMEDIATE` or a plain `BEGIN`; PostgreSQL reads use one
+//! REPEATABLE READ snapshot, as SQLite's do) and the search index statements (FTS5 `MATCH` or
+//! `@@` with phrase `tsquery`s over the same Rust-made tokens, see [`search`]). Unique
+//! violations are recognised through sqlx's engine-independent `is_unique_violation`.
 //!
 //! Writers stay correct under PostgreSQL's READ COMMITTED without `SELECT … FOR UPDATE`:
 //! every write to an edition's sheets first runs a guarded no-op `UPDATE reports … WHERE
 //! status = 'open'`, which row-locks the edition, and locking it does its guarded `UPDATE`
-//! before counting unconfirmed sheets; sheet writes are guarded by
-//! `UPDATE items … WHERE version = $expected`. SQLite's `BEGIN IMMEDIATE` serialises writers
-//! anyway.
+//! before counting unconfirmed sheets; comments (added or resolved) run the same guard with
+//! `status <> 'published'`, so a concurrent publish waits for them or refuses them; sheet
+//! writes are guarded by `UPDATE items … WHERE version = $expected`; opening a year or a
+//! correction first runs a no-op `UPDATE plans`, the row lock an import's upsert of the plan
+//! takes too, so a re-import never deletes the revision a correction is copying, and two
+//! openings of one year cannot both pass their checks. SQLite's `BEGIN IMMEDIATE` serialises
+//! writers anyway.
 
 mod codec;
-mod editions;
-mod load;
+mod database;
 mod records;
-mod save;
 pub mod search;
-mod sheets;
+#[macro_use]
 mod sql;
-mod sqlite;
-mod users;
+
+/// The store on SQLite: the shared operations (`editions`, `load`, `save`, `sheets`, `users`,
+/// `index`, and the trait impls in `backend`) compiled over `SqliteConnection`, with the
+/// SQLite `engine`.
+#[path = "."]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "the shared files are compiled once per engine on purpose"
+)]
+mod on_sqlite {
+    pub(crate) type Db = sqlx::Sqlite;
+    pub(crate) type Conn = sqlx::SqliteConnection;
+    pub(crate) type Row = sqlx::sqlite::SqliteRow;
+    pub(crate) type Backend = engine::SqliteStore;
+
+    #[path = "backend.rs"]
+    mod backend;
+    #[path = "editions.rs"]
+    mod editions;
+    #[path = "sqlite.rs"]
+    pub(crate) mod engine;
+    #[path = "index.rs"]
+    mod index;
+    #[path = "load.rs"]
+    mod load;
+    #[path = "save.rs"]
+    mod save;
+    #[path = "sheets.rs"]
+    mod sheets;
+    #[path = "users.rs"]
+    mod users;
+}
+
+/// The store on PostgreSQL: the same files as [`on_sqlite`] compiled over `PgConnection`,
+/// with the PostgreSQL `engine`.
+#[path = "."]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "the shared files are compiled once per engine on purpose"
+)]
+mod on_postgres {
+    pub(crate) type Db = sqlx::Postgres;
+    pub(crate) type Conn = sqlx::PgConnection;
+    pub(crate) type Row = sqlx::postgres::PgRow;
+    pub(crate) type Backend = engine::PgStore;
+
+    #[path = "backend.rs"]
+    mod backend;
+    #[path = "editions.rs"]
+    mod editions;
+    #[path = "postgres.rs"]
+    pub(crate) mod engine;
+    #[path = "index.rs"]
+    mod index;
+    #[path = "load.rs"]
+    mod load;
+    #[path = "save.rs"]
+    mod save;
+    #[path = "sheets.rs"]
+    mod sheets;
+    #[path = "users.rs"]
+    mod users;
+}
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 
+pub use database::Database;
+pub use on_postgres::engine::PgStore;
+pub use on_sqlite::engine::SqliteStore;
 pub use records::{
     AuditEntry, Comment, Edition, NewUser, Origin, Session, Sheet, SheetSummary, User, Waiver,
 };
 pub use search::{QueryError, SearchHit, SearchQuery, SearchResults, SearchScope};
-pub use sqlite::SqliteStore;
 
 /// Where a stored report came from.
 #[derive(Clone, Debug, PartialEq, Eq)]

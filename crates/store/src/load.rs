@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use super::Conn;
 use kaikaku_model::{
     Action, ContentRow, EffectRow, Evaluation, Item, ItemNo, LocalGovernmentCode, Municipality,
     Narrative, Quantity, Report, Repost, ScheduleCell, SummaryRow, Warning,
 };
-use sqlx::SqliteConnection;
 
 use crate::codec::{
     decode_actions, decode_date, decode_decimal, decode_narrative_kind, decode_phase,
@@ -78,7 +78,7 @@ impl<T> Children<T> {
 
 /// The public listing (the latest published revision of each plan and year), ordered by plan
 /// name and report fiscal year.
-pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<StoredReport>, StoreError> {
+pub(crate) async fn list(conn: &mut Conn) -> Result<Vec<StoredReport>, StoreError> {
     type Row = (
         i64,
         i64,
@@ -154,7 +154,7 @@ pub(crate) enum Parts {
 }
 
 pub(crate) async fn load_range(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     first: i64,
     last: i64,
 ) -> Result<Vec<(i64, Report)>, StoreError> {
@@ -162,7 +162,7 @@ pub(crate) async fn load_range(
 }
 
 pub(crate) async fn load_parts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     first: i64,
     last: i64,
     parts: Parts,
@@ -255,7 +255,7 @@ pub(crate) async fn load_parts(
 /// The items in `scope` as `(report id, item id, item)`, in report id and document order.
 /// Runs one query per table whatever the number of items.
 pub(crate) async fn load_items(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: Scope,
 ) -> Result<Vec<(i64, i64, Item)>, StoreError> {
     // Items, in report id and document order.
@@ -413,7 +413,7 @@ pub(crate) async fn load_items(
 
 /// One item of one report, with its id.
 pub(crate) async fn load_item(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
 ) -> Result<Option<(i64, Item)>, StoreError> {
@@ -425,13 +425,13 @@ pub(crate) async fn load_item(
 
 /// Runs a child query over the report id range.
 async fn fetch<T>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     query: &'static str,
     first: i64,
     last: i64,
 ) -> Result<Vec<T>, StoreError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, super::Row> + Send + Unpin,
 {
     Ok(sqlx::query_as(query)
         .bind(first)
@@ -442,12 +442,12 @@ where
 
 /// Runs an item query over the scope's report id and item number ranges.
 async fn fetch_items<T>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     query: &'static str,
     scope: Scope,
 ) -> Result<Vec<T>, StoreError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, super::Row> + Send + Unpin,
 {
     Ok(sqlx::query_as(query)
         .bind(scope.first_report)

@@ -2,14 +2,15 @@
 //! plan and fiscal year) and the rows of any edition, parents first, each child with its
 //! position. The reporting cycle writes its editions and sheets with the same functions.
 
+use super::Conn;
 use kaikaku_model::workflow::{EditionState, SheetState};
 use kaikaku_model::{ContentRow, EffectRow, FiscalYear, Item, Report};
-use sqlx::SqliteConnection;
 
+use super::index;
 use crate::codec::{
     encode_actions, encode_decimal, line_to_i64, phase_code, to_i32, unit_is_storable,
 };
-use crate::{Origin, Saved, Source, StoreError, search, sql};
+use crate::{Origin, Saved, Source, StoreError, sql};
 
 /// The key a report is filed under, checked before anything is written.
 #[derive(Debug)]
@@ -74,7 +75,7 @@ pub(crate) struct EditionRow<'a> {
 /// Inserts an edition's `reports` row and returns its id. The driver's error is returned as
 /// is, so that callers can tell a taken (plan, year, revision) from other failures.
 pub(crate) async fn insert_edition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     row: &EditionRow<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(sql::INSERT_REPORT)
@@ -99,7 +100,7 @@ pub(crate) async fn insert_edition(
 /// replacing the imported report with the same key; refuses when the key has an edition made
 /// in kaikaku. The caller commits or rolls back.
 pub(crate) async fn write_report(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     key: &Key<'_>,
     report: &Report,
     source: &Source,
@@ -158,7 +159,7 @@ pub(crate) async fn write_report(
 /// warnings and every item as a sheet in `state`, indexed for search. Returns the item ids in
 /// document order.
 pub(crate) async fn write_body(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     report: &Report,
     state: SheetState,
@@ -195,7 +196,7 @@ pub(crate) async fn write_body(
     for (position, item) in report.items.iter().enumerate() {
         let item_id = insert_item(conn, report_id, position, item, state).await?;
         write_item_children(conn, item_id, item).await?;
-        search::index_item(conn, item_id, item).await?;
+        index::index_item(conn, item_id, item).await?;
         item_ids.push(item_id);
     }
     Ok(item_ids)
@@ -203,7 +204,7 @@ pub(crate) async fn write_body(
 
 /// Inserts an item's own row as a sheet in `state` (version 1) and returns its id.
 async fn insert_item(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     position: usize,
     item: &Item,
@@ -233,7 +234,7 @@ async fn insert_item(
 /// Inserts the rows below an item's own row (departments, contents with their schedules,
 /// actions, narratives, effects with their quantities, the evaluation, reposts).
 pub(crate) async fn write_item_children(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     item: &Item,
 ) -> Result<(), StoreError> {
@@ -292,7 +293,7 @@ pub(crate) async fn write_item_children(
 }
 
 async fn write_content_row(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     position: usize,
     row: &ContentRow,
@@ -320,7 +321,7 @@ async fn write_content_row(
 }
 
 async fn write_effect_row(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     position: usize,
     row: &EffectRow,

@@ -16,16 +16,9 @@
 
 use std::fmt::Write as _;
 
-use kaikaku_model::text::{Snippet, fold_search, is_nothing, is_space, snippet};
+use kaikaku_model::text::{Snippet, fold_search, is_nothing, is_space};
 use kaikaku_model::workflow::{EditionState, Field};
 use kaikaku_model::{FiscalYear, Item, ItemNo};
-use sqlx::SqliteConnection;
-
-use crate::codec::{
-    decode_edition_state, decode_field, fiscal_year_from_i32, item_no_from_i64, to_i32,
-};
-use crate::load::{Scope, corrupt, load_items};
-use crate::{StoreError, sql};
 
 /// How many characters a snippet shows.
 pub const SNIPPET_WIDTH: usize = 40;
@@ -95,7 +88,7 @@ impl SearchQuery {
 
     /// The FTS5 query: each word a quoted phrase of its bigram tokens (a one-character word
     /// the prefix of its own token), ANDed.
-    fn fts_expression(&self) -> String {
+    pub(crate) fn fts_expression(&self) -> String {
         let mut expression = String::new();
         for (i, word) in self.words.iter().enumerate() {
             if i > 0 {
@@ -183,7 +176,7 @@ fn push_token(out: &mut String, first: char, second: Option<char>) {
 
 /// Appends the tokens of one folded text to `out`, separated by spaces: each character with
 /// the next one, the last character alone.
-fn push_text_tokens(out: &mut String, folded: &str) {
+pub(crate) fn push_text_tokens(out: &mut String, folded: &str) {
     let mut chars = folded.chars().peekable();
     while let Some(c) = chars.next() {
         if !out.is_empty() {
@@ -196,7 +189,7 @@ fn push_text_tokens(out: &mut String, folded: &str) {
 /// The searchable texts of an item in sheet order, with their fields: title, contents, goal,
 /// actions (one text each), narratives, effects rows, evaluation. Texts that say nothing
 /// (`—`, empty) are left out.
-fn documents(item: &Item) -> Vec<(Field, &str)> {
+pub(crate) fn documents(item: &Item) -> Vec<(Field, &str)> {
     let mut documents = vec![(Field::Title, item.title.as_str())];
     documents.extend(
         item.contents
@@ -231,116 +224,122 @@ fn documents(item: &Item) -> Vec<(Field, &str)> {
     documents
 }
 
-/// (Re)indexes one item inside the caller's transaction: replaces its search documents and
-/// its row of tokens with those of `item`. Called by every write of item content.
-pub(crate) async fn index_item(
-    conn: &mut SqliteConnection,
-    item_id: i64,
-    item: &Item,
-) -> Result<(), StoreError> {
-    sqlx::query(sql::DELETE_SEARCH_DOCUMENTS)
-        .bind(item_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(sql::DELETE_SEARCH_INDEX)
-        .bind(item_id)
-        .execute(&mut *conn)
-        .await?;
+/// The tokens of an item for SQLite's FTS5 row: every text's tokens, space-separated.
+pub(crate) fn fts_tokens(folded_texts: &[String]) -> String {
     let mut tokens = String::new();
-    for (position, (field, text)) in documents(item).into_iter().enumerate() {
-        sqlx::query(sql::INSERT_SEARCH_DOCUMENT)
-            .bind(item_id)
-            .bind(to_i32(position, "position")?)
-            .bind(field.path())
-            .bind(field.label_in(item))
-            .bind(text)
-            .execute(&mut *conn)
-            .await?;
-        push_text_tokens(&mut tokens, &fold_search(text).text);
+    for text in folded_texts {
+        push_text_tokens(&mut tokens, text);
     }
-    sqlx::query(sql::INSERT_SEARCH_INDEX)
-        .bind(item_id)
-        .bind(tokens)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    tokens
 }
 
-/// Indexes the editions stored before search existed (listed by the `0003_search` migration),
-/// then empties that list. Runs inside the caller's write transaction.
-pub(crate) async fn index_backlog(conn: &mut SqliteConnection) -> Result<(), StoreError> {
-    let backlog: Vec<i64> = sqlx::query_scalar(sql::SELECT_SEARCH_BACKLOG)
-        .fetch_all(&mut *conn)
-        .await?;
-    for report_id in backlog {
-        for (_, item_id, item) in load_items(conn, Scope::reports(report_id, report_id)).await? {
-            index_item(conn, item_id, &item).await?;
+/// The highest position a PostgreSQL `tsvector` keeps (later ones are clamped to it, which
+/// would break phrases).
+pub(crate) const MAX_TSVECTOR_POSITION: usize = 16_383;
+
+/// The tokens of an item for PostgreSQL: `tsvector` literals (`'6162':1 '62':2 …`) over the
+/// same tokens as [`fts_tokens`], at consecutive positions, cut into as many rows as it takes
+/// to keep every position at or below [`MAX_TSVECTOR_POSITION`]. Texts are kept whole in a row
+/// when they fit; a text longer than one row is cut into windows that overlap by
+/// [`SearchQuery::MAX_CHARS`] tokens, so that every word a query can hold lies whole in one
+/// window. Always at least one row (empty for an item without text), like the FTS5 row.
+pub(crate) fn tsvector_rows(folded_texts: &[String]) -> Vec<String> {
+    tsvector_rows_within(folded_texts, MAX_TSVECTOR_POSITION)
+}
+
+fn tsvector_rows_within(folded_texts: &[String], max: usize) -> Vec<String> {
+    let overlap = SearchQuery::MAX_CHARS.min(max / 2);
+    let mut rows: Vec<Vec<String>> = vec![Vec::new()];
+    for text in folded_texts {
+        let mut tokens = String::new();
+        push_text_tokens(&mut tokens, text);
+        let tokens: Vec<String> = tokens
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if tokens.is_empty() {
+            continue;
         }
-        sqlx::query(sql::DELETE_SEARCH_BACKLOG)
-            .bind(report_id)
-            .execute(&mut *conn)
-            .await?;
+        let current = rows.last().map_or(0, Vec::len);
+        if current + tokens.len() <= max {
+            if let Some(row) = rows.last_mut() {
+                row.extend(tokens);
+            }
+            continue;
+        }
+        if current > 0 {
+            rows.push(Vec::new());
+        }
+        if tokens.len() <= max {
+            if let Some(row) = rows.last_mut() {
+                row.extend(tokens);
+            }
+            continue;
+        }
+        // One text longer than a row: overlapping windows, each a row of its own.
+        let mut start = 0;
+        loop {
+            let end = (start + max).min(tokens.len());
+            let window = tokens[start..end].to_vec();
+            match rows.last_mut() {
+                Some(row) if row.is_empty() => *row = window,
+                _ => rows.push(window),
+            }
+            if end == tokens.len() {
+                break;
+            }
+            start = end - overlap;
+        }
+        rows.push(Vec::new());
     }
-    Ok(())
+    if rows.len() > 1 && rows.last().is_some_and(Vec::is_empty) {
+        rows.pop();
+    }
+    rows.into_iter()
+        .map(|row| {
+            let mut literal = String::new();
+            for (i, token) in row.iter().enumerate() {
+                if i > 0 {
+                    literal.push(' ');
+                }
+                // Tokens are hex digits: nothing to quote.
+                let _ = write!(literal, "'{token}':{}", i + 1);
+            }
+            literal
+        })
+        .collect()
 }
 
-pub(crate) async fn search(
-    conn: &mut SqliteConnection,
-    query: &SearchQuery,
-    scope: SearchScope,
-    limit: u32,
-) -> Result<SearchResults, StoreError> {
-    type Row = (i64, i64, i64, String, i32, i32, String, i64, String);
-    let rows: Vec<Row> = sqlx::query_as(sql::SEARCH_ITEMS)
-        .bind(query.fts_expression())
-        .bind(scope == SearchScope::WithDrafts)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&mut *conn)
-        .await?;
-    let more = rows.len() > limit as usize;
-    let words: Vec<&str> = query.words().collect();
-    let mut hits = Vec::with_capacity(rows.len().min(limit as usize));
-    for (item_id, report_id, plan_id, plan_name, year, revision, status, no, title) in
-        rows.into_iter().take(limit as usize)
-    {
-        let documents: Vec<(String, String, String)> = sqlx::query_as(sql::SELECT_SEARCH_DOCUMENTS)
-            .bind(item_id)
-            .fetch_all(&mut *conn)
-            .await?;
-        // The text holding the most words; the first in sheet order among equals.
-        let best = documents
-            .into_iter()
-            .map(|document| {
-                let folded = fold_search(&document.2).text;
-                let held = words.iter().filter(|w| folded.contains(**w)).count();
-                (held, document)
+impl SearchQuery {
+    /// The PostgreSQL query: one `tsquery` literal per word, each a phrase of its bigram
+    /// tokens (`'6162' <-> '6263'`; a one-character word the prefix of its token, `'61':*`);
+    /// the store requires every word to match a row of the item.
+    pub(crate) fn tsquery_words(&self) -> Vec<String> {
+        self.words
+            .iter()
+            .map(|word| {
+                let chars: Vec<char> = word.chars().collect();
+                let mut query = String::new();
+                if let [only] = chars.as_slice() {
+                    query.push('\'');
+                    push_token(&mut query, *only, None);
+                    query.push_str("':*");
+                    return query;
+                }
+                for (j, pair) in chars.windows(2).enumerate() {
+                    if j > 0 {
+                        query.push_str(" <-> ");
+                    }
+                    query.push('\'');
+                    push_token(&mut query, pair[0], Some(pair[1]));
+                    query.push('\'');
+                }
+                query
             })
-            .reduce(|best, next| if next.0 > best.0 { next } else { best })
-            .map(|(_, document)| document);
-        let bad = corrupt("search_documents", item_id);
-        let (field, field_label, text) = match best {
-            Some((path, label, text)) => (decode_field(&path).map_err(&bad)?, label, text),
-            None => (Field::Title, Field::Title.label(), title.clone()),
-        };
-        let bad = corrupt("items", item_id);
-        hits.push(SearchHit {
-            report_id,
-            plan_id,
-            plan_name,
-            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-            revision,
-            edition_status: decode_edition_state(&status).map_err(&bad)?,
-            no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
-            title,
-            field,
-            field_label,
-            snippet: snippet(&text, &words, SNIPPET_WIDTH),
-            text,
-        });
+            .collect()
     }
-    Ok(SearchResults { hits, more })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,5 +377,39 @@ mod tests {
         push_text_tokens(&mut tokens, "ab");
         push_text_tokens(&mut tokens, "c");
         assert_eq!(tokens, "6162 62 63");
+    }
+
+    #[test]
+    fn postgres_queries_are_phrases_per_word() {
+        let query = SearchQuery::parse("研修職 Dx 職").expect("valid");
+        assert_eq!(
+            query.tsquery_words(),
+            ["'e7a094e4bfae' <-> 'e4bfaee881b7'", "'6478'", "'e881b7':*"]
+        );
+    }
+
+    #[test]
+    fn postgres_rows_keep_positions_within_the_cap() {
+        let texts = vec!["ab".to_owned(), "c".to_owned()];
+        assert_eq!(tsvector_rows(&texts), ["'6162':1 '62':2 '63':3"]);
+        assert_eq!(tsvector_rows(&[]), [""]);
+        // With a cap of 4: "ab" and "c" share a row, "defg" (4 tokens) starts the next.
+        let texts = vec!["ab".to_owned(), "c".to_owned(), "defg".to_owned()];
+        assert_eq!(
+            tsvector_rows_within(&texts, 4),
+            [
+                "'6162':1 '62':2 '63':3",
+                "'6465':1 '6566':2 '6667':3 '67':4"
+            ]
+        );
+        // A text longer than a row is cut into windows overlapping by half the cap.
+        let texts = vec!["abcdef".to_owned()];
+        assert_eq!(
+            tsvector_rows_within(&texts, 4),
+            [
+                "'6162':1 '6263':2 '6364':3 '6465':4",
+                "'6364':1 '6465':2 '6566':3 '66':4"
+            ]
+        );
     }
 }

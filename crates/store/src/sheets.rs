@@ -5,20 +5,21 @@
 //! Every function runs inside the transaction its caller opened; writers are given a
 //! connection inside `BEGIN IMMEDIATE`, and a failed write is rolled back by the caller.
 
-use kaikaku_model::workflow::{
-    EditionState, Field, FieldChange, SheetAction, SheetState, diff_items,
-};
+use super::Conn;
+use kaikaku_model::workflow::{Field, FieldChange, SheetAction, SheetState, diff_items};
 use kaikaku_model::{Item, ItemNo};
-use sqlx::SqliteConnection;
 
+use super::editions::{
+    append_audit, audit_entries, claim_open_edition, claim_unpublished_edition, edition_key,
+};
+use super::index;
+use super::load::{corrupt, load_item};
+use super::save::{check_units, write_item_children};
+use super::users::require_user;
 use crate::codec::{
     decode_field, decode_sheet_state, field_order, item_no_from_i64, line_to_i64, now_rfc3339,
 };
-use crate::editions::{append_audit, audit_entries, claim_open_edition, edition_key};
-use crate::load::{corrupt, load_item};
-use crate::save::{check_units, write_item_children};
-use crate::users::require_user;
-use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, search, sql};
+use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, sql};
 
 /// A sheet's own row.
 #[derive(Debug)]
@@ -33,7 +34,7 @@ struct Head {
 
 /// The row of sheet `no` in the edition; [`StoreError::NotFound`] for an unknown edition and
 /// [`StoreError::SheetNotFound`] for an unknown number.
-async fn head(conn: &mut SqliteConnection, report_id: i64, no: ItemNo) -> Result<Head, StoreError> {
+async fn head(conn: &mut Conn, report_id: i64, no: ItemNo) -> Result<Head, StoreError> {
     type Row = (
         i64,
         String,
@@ -71,7 +72,7 @@ fn reachable(from: SheetState, to: SheetState) -> bool {
 
 /// The version guard on the sheet's own row: `Conflict` with the version it has now when a
 /// write came first.
-async fn conflict(conn: &mut SqliteConnection, item_id: i64) -> Result<StoreError, StoreError> {
+async fn conflict(conn: &mut Conn, item_id: i64) -> Result<StoreError, StoreError> {
     let current_version: i64 = sqlx::query_scalar(sql::SELECT_SHEET_VERSION)
         .bind(item_id)
         .fetch_one(&mut *conn)
@@ -89,7 +90,7 @@ fn state_change(from: SheetState, to: SheetState) -> FieldChange {
 }
 
 pub(crate) async fn sheet(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
 ) -> Result<Sheet, StoreError> {
@@ -121,7 +122,7 @@ pub(crate) async fn sheet(
 }
 
 pub(crate) async fn sheets(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
 ) -> Result<Vec<SheetSummary>, StoreError> {
     edition_key(conn, report_id).await?;
@@ -187,7 +188,7 @@ fn check_identity(no: ItemNo, head: &Head, item: &Item) -> Result<(), StoreError
 }
 
 pub(crate) async fn save_sheet(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
     expected_version: i64,
@@ -239,7 +240,7 @@ pub(crate) async fn save_sheet(
             .await?;
     }
     write_item_children(conn, head.item_id, item).await?;
-    search::index_item(conn, head.item_id, item).await?;
+    index::index_item(conn, head.item_id, item).await?;
 
     for change in &changes {
         append_audit(conn, report_id, Some(no), by, &now, change).await?;
@@ -257,7 +258,7 @@ pub(crate) async fn save_sheet(
 }
 
 pub(crate) async fn transition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
     expected_version: i64,
@@ -302,7 +303,7 @@ pub(crate) async fn transition(
 }
 
 async fn insert_comment(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     field: Field,
     by: i64,
@@ -320,7 +321,7 @@ async fn insert_comment(
 }
 
 pub(crate) async fn audit(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
 ) -> Result<Vec<AuditEntry>, StoreError> {
@@ -329,7 +330,7 @@ pub(crate) async fn audit(
 }
 
 pub(crate) async fn comments(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
 ) -> Result<Vec<Comment>, StoreError> {
@@ -365,17 +366,8 @@ pub(crate) async fn comments(
         .collect()
 }
 
-/// Fails with [`StoreError::EditionClosed`] when the edition is published: comments belong to
-/// drafts (open, or locked while under review).
-fn refuse_published(report_id: i64, state: EditionState) -> Result<(), StoreError> {
-    match state {
-        EditionState::Published => Err(StoreError::EditionClosed { report_id, state }),
-        EditionState::Open | EditionState::Locked => Ok(()),
-    }
-}
-
 pub(crate) async fn add_comment(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
     field: Field,
@@ -383,28 +375,21 @@ pub(crate) async fn add_comment(
     body: &str,
 ) -> Result<i64, StoreError> {
     require_user(conn, by).await?;
-    let edition = edition_key(conn, report_id).await?;
-    refuse_published(report_id, edition.status)?;
+    claim_unpublished_edition(conn, report_id).await?;
     let head = head(conn, report_id, no).await?;
     insert_comment(conn, head.item_id, field, by, body, &now_rfc3339()).await
 }
 
-pub(crate) async fn resolve_comment(
-    conn: &mut SqliteConnection,
-    id: i64,
-    by: i64,
-) -> Result<(), StoreError> {
+pub(crate) async fn resolve_comment(conn: &mut Conn, id: i64, by: i64) -> Result<(), StoreError> {
     require_user(conn, by).await?;
-    let edition: Option<(i64, String)> = sqlx::query_as(sql::SELECT_COMMENT_EDITION)
+    let report_id: Option<i64> = sqlx::query_scalar(sql::SELECT_COMMENT_EDITION)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some((report_id, state)) = edition else {
+    let Some(report_id) = report_id else {
         return Err(StoreError::CommentNotFound { id });
     };
-    let state =
-        crate::codec::decode_edition_state(&state).map_err(corrupt("reports", report_id))?;
-    refuse_published(report_id, state)?;
+    claim_unpublished_edition(conn, report_id).await?;
     sqlx::query(sql::RESOLVE_COMMENT)
         .bind(id)
         .bind(now_rfc3339())
@@ -415,7 +400,7 @@ pub(crate) async fn resolve_comment(
 }
 
 pub(crate) async fn waive(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
     finding_key: &str,
@@ -446,7 +431,7 @@ pub(crate) async fn waive(
 }
 
 pub(crate) async fn waivers(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     report_id: i64,
     no: ItemNo,
 ) -> Result<Vec<Waiver>, StoreError> {

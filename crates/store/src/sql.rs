@@ -228,7 +228,11 @@ pub(crate) const SELECT_EDITION: &str = concat!(edition_select!(), " WHERE r.id 
 pub(crate) const SELECT_EDITION_KEY: &str = "SELECT r.plan_id, p.name, r.report_fiscal_year, \
      r.revision, r.status FROM reports r JOIN plans p ON p.id = r.plan_id WHERE r.id = $1";
 
-pub(crate) const SELECT_PLAN_NAME: &str = "SELECT name FROM plans WHERE id = $1";
+/// A no-op write of a plan that returns its name: run first by the writers that create an
+/// edition of a plan (a cycle, a correction), so that (on PostgreSQL) they and imports of the
+/// same plan, whose upsert of the plan row takes the same row lock, go one at a time; an import
+/// cannot delete the revision a correction is being made from. `$1` plan id.
+pub(crate) const LOCK_PLAN: &str = "UPDATE plans SET name = name WHERE id = $1 RETURNING name";
 
 /// How many editions (any revision) a plan and year have. `$1` plan id, `$2` year.
 pub(crate) const COUNT_EDITIONS: &str =
@@ -252,6 +256,11 @@ pub(crate) const LATEST_PUBLISHED: &str = "SELECT id FROM reports \
 /// lock of the edition waits for it. `$1` report id.
 pub(crate) const CLAIM_OPEN_EDITION: &str =
     "UPDATE reports SET status = status WHERE id = $1 AND status = 'open' RETURNING id";
+
+/// Like [`CLAIM_OPEN_EDITION`], for an edition open or locked (comments are allowed until it is
+/// published). `$1` report id.
+pub(crate) const CLAIM_UNPUBLISHED_EDITION: &str = "UPDATE reports SET status = status \
+     WHERE id = $1 AND status <> 'published' RETURNING id";
 
 /// `$1` report id, `$2` base date, `$3` locked at.
 pub(crate) const LOCK_EDITION: &str = "UPDATE reports \
@@ -354,9 +363,9 @@ pub(crate) const SELECT_COMMENTS: &str = "SELECT c.id, c.field, a.name, c.body, 
      LEFT JOIN users r ON r.id = c.resolved_by \
      WHERE i.report_id = $1 AND i.item_no = $2 ORDER BY c.id";
 
-/// The edition a comment belongs to, and its state. `$1` comment id.
-pub(crate) const SELECT_COMMENT_EDITION: &str = "SELECT r.id, r.status FROM comments c \
-     JOIN items i ON i.id = c.item_id JOIN reports r ON r.id = i.report_id WHERE c.id = $1";
+/// The edition a comment belongs to. `$1` comment id.
+pub(crate) const SELECT_COMMENT_EDITION: &str = "SELECT i.report_id FROM comments c \
+     JOIN items i ON i.id = c.item_id WHERE c.id = $1";
 
 /// `$1` comment id, `$2` resolved at, `$3` resolved by.
 pub(crate) const RESOLVE_COMMENT: &str = "UPDATE comments \
@@ -372,9 +381,8 @@ pub(crate) const SELECT_WAIVERS: &str = "SELECT w.id, w.finding_key, w.reason, u
      WHERE i.report_id = $1 AND i.item_no = $2 ORDER BY w.id";
 
 // -------------------------------------------------------------------------------------------
-// Full-text search (search.rs). The documents are portable SQL; the index statements use
-// SQLite's FTS5 (`search_index`, rowid = item id) — PostgreSQL writes the same tokens with
-// `to_tsvector('simple', $2)` and matches a `tsquery` of phrases (`<->`) instead.
+// Full-text search (search.rs, index.rs). The documents are portable SQL; the index
+// statements are each engine's (sqlite.rs: FTS5; postgres.rs: tsvector under GIN).
 
 /// `$1` item id.
 pub(crate) const DELETE_SEARCH_DOCUMENTS: &str = "DELETE FROM search_documents WHERE item_id = $1";
@@ -387,13 +395,6 @@ pub(crate) const INSERT_SEARCH_DOCUMENT: &str = "INSERT INTO search_documents \
 pub(crate) const SELECT_SEARCH_DOCUMENTS: &str = "SELECT field, label, text \
      FROM search_documents WHERE item_id = $1 ORDER BY position";
 
-/// FTS5. `$1` item id.
-pub(crate) const DELETE_SEARCH_INDEX: &str = "DELETE FROM search_index WHERE rowid = $1";
-
-/// FTS5. `$1` item id, `$2` the tokens.
-pub(crate) const INSERT_SEARCH_INDEX: &str =
-    "INSERT INTO search_index (rowid, tokens) VALUES ($1, $2)";
-
 /// Editions waiting to be indexed.
 pub(crate) const SELECT_SEARCH_BACKLOG: &str =
     "SELECT report_id FROM search_backlog ORDER BY report_id";
@@ -401,19 +402,12 @@ pub(crate) const SELECT_SEARCH_BACKLOG: &str =
 /// `$1` report id.
 pub(crate) const DELETE_SEARCH_BACKLOG: &str = "DELETE FROM search_backlog WHERE report_id = $1";
 
-/// FTS5. The items matching `$1` (an FTS5 expression) in the latest published revision of
-/// each plan and year, and when `$2` is true in every edition not published yet; newest year
-/// first, then plan name, item number and newest revision; at most `$3`.
-pub(crate) const SEARCH_ITEMS: &str = "SELECT i.id, r.id, p.id, p.name, \
-     r.report_fiscal_year, r.revision, r.status, i.item_no, i.title \
-     FROM search_index s \
-     JOIN items i ON i.id = s.rowid \
-     JOIN reports r ON r.id = i.report_id \
-     JOIN plans p ON p.id = r.plan_id \
-     WHERE search_index MATCH $1 \
-     AND ((r.status = 'published' AND r.revision = (SELECT MAX(l.revision) FROM reports l \
+/// The editions a search looks in (`$2` true: drafts too), for the engines' `SEARCH_ITEMS`:
+/// the latest published revision of each plan and year, and every edition not published yet.
+macro_rules! search_scope {
+    () => {
+        "((r.status = 'published' AND r.revision = (SELECT MAX(l.revision) FROM reports l \
          WHERE l.plan_id = r.plan_id AND l.report_fiscal_year = r.report_fiscal_year \
-         AND l.status = 'published')) \
-       OR ($2 AND r.status <> 'published')) \
-     ORDER BY r.report_fiscal_year DESC, p.name, i.item_no, r.revision DESC \
-     LIMIT $3";
+         AND l.status = 'published')) OR ($2 AND r.status <> 'published'))"
+    };
+}

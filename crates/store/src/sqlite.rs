@@ -1,22 +1,18 @@
-//! The SQLite backend: a connection pool over one database file (or memory), migrated on open.
+//! The SQLite engine: a connection pool over one database file (or memory), migrated on open;
+//! write transactions begin IMMEDIATE; search is an FTS5 table. Compiled as `engine` inside
+//! `on_sqlite` (see the crate root): everything else over `SqliteConnection` is shared.
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
-use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::codec::{decode_edition_state, now_rfc3339};
-use crate::load::Parts;
-use crate::{
-    AuditEntry, Comment, Cycle, Edition, NewUser, Saved, Search, SearchQuery, SearchResults,
-    SearchScope, Session, Sheet, SheetSummary, Source, Store, StoreError, StoredReport, User,
-    Waiver, editions, load, save, search, sheets, sql, users,
-};
+use super::backend::finish;
+use super::index;
+use crate::StoreError;
+use crate::search::{SearchQuery, fts_tokens};
 
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,7 +20,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Reports stored in SQLite.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -71,362 +67,59 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let store = SqliteStore { pool };
         let mut tx = store.begin_write().await?;
-        let result = search::index_backlog(&mut tx).await;
+        let result = index::index_backlog(&mut tx).await;
         finish(tx, result).await?;
         Ok(store)
     }
 
+    /// Closes every connection of the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// Begins a write transaction. IMMEDIATE takes the write lock up front, so concurrent
     /// writers queue on the busy timeout instead of failing when a reader upgrades to a writer.
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pub(super) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Begins a read transaction: every query inside sees the same snapshot.
-    async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pub(super) async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin().await?)
     }
 }
 
-/// Commits when `result` is a success, rolls back otherwise, and returns `result`.
-async fn finish<T>(
-    tx: Transaction<'static, Sqlite>,
-    result: Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    match result {
-        Ok(value) => {
-            tx.commit().await?;
-            Ok(value)
-        }
-        Err(e) => {
-            // The first error is the one worth reporting; a failed rollback still ends the
-            // transaction when the connection is dropped or reused.
-            let _ = tx.rollback().await;
-            Err(e)
-        }
-    }
+// ---------------------------------------------------------------------------------------------
+// Full-text search: an FTS5 table with one row per item (rowid = item id), see `0003_search`.
+
+/// `$1` item id.
+pub(crate) const DELETE_SEARCH_INDEX: &str = "DELETE FROM search_index WHERE rowid = $1";
+
+/// `$1` item id, `$2` the tokens.
+pub(crate) const INSERT_SEARCH_INDEX: &str =
+    "INSERT INTO search_index (rowid, tokens) VALUES ($1, $2)";
+
+/// The rows of an item: one, its tokens space-separated.
+pub(crate) fn index_rows(folded_texts: &[String]) -> Vec<String> {
+    vec![fts_tokens(folded_texts)]
 }
 
-impl Store for SqliteStore {
-    async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError> {
-        let key = save::validate(report)?;
-        let imported_at = now_rfc3339();
-        let mut tx = self.begin_write().await?;
-        let result = save::write_report(&mut tx, &key, report, source, &imported_at).await;
-        finish(tx, result).await
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        sqlx::query(sql::PING).execute(&mut *conn).await?;
-        Ok(())
-    }
-
-    async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        load::list(&mut conn).await
-    }
-
-    async fn load_report(&self, id: i64) -> Result<Report, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let status: Option<String> = sqlx::query_scalar(sql::SELECT_REPORT_STATUS)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let published = match status {
-            Some(code) => {
-                decode_edition_state(&code).map_err(load::corrupt("reports", id))?
-                    == EditionState::Published
-            }
-            None => false,
-        };
-        if !published {
-            return Err(StoreError::NotFound { id });
-        }
-        let mut reports = load::load_range(&mut tx, id, id).await?;
-        tx.commit().await?;
-        match reports.pop() {
-            Some((_, report)) => Ok(report),
-            None => Err(StoreError::NotFound { id }),
-        }
-    }
-
-    async fn load_all(&self) -> Result<Vec<Report>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let listed = load::list(&mut tx).await?;
-        // One query per table for everything, then keep what the listing shows, in its order
-        // (drafts and superseded revisions are few: one per plan in its cycle).
-        let mut reports: std::collections::HashMap<i64, Report> =
-            load::load_range(&mut tx, i64::MIN, i64::MAX)
-                .await?
-                .into_iter()
-                .collect();
-        tx.commit().await?;
-        Ok(listed
-            .iter()
-            .filter_map(|stored| reports.remove(&stored.id))
-            .collect())
-    }
+/// What `$1` of [`SEARCH_ITEMS`] is bound to: the FTS5 expression.
+pub(crate) fn search_argument(query: &SearchQuery) -> String {
+    query.fts_expression()
 }
 
-impl Cycle for SqliteStore {
-    async fn create_user(&self, user: &NewUser) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = users::create_user(&mut tx, user).await;
-        finish(tx, result).await
-    }
-
-    async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        users::user(&mut conn, id).await
-    }
-
-    async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        users::user_by_name(&mut conn, name).await
-    }
-
-    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        users::list_users(&mut conn).await
-    }
-
-    async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = users::set_password_hash(&mut tx, user_id, hash).await;
-        finish(tx, result).await
-    }
-
-    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = users::create_session(&mut tx, session).await;
-        finish(tx, result).await
-    }
-
-    async fn session(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<(Session, User)>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        users::session(&mut conn, token_hash, now).await
-    }
-
-    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        users::delete_session(&mut conn, token_hash).await
-    }
-
-    async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        users::delete_user_sessions(&mut conn, user_id).await
-    }
-
-    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        users::delete_expired_sessions(&mut conn, now).await
-    }
-
-    async fn list_editions(&self) -> Result<Vec<Edition>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        editions::list_editions(&mut conn).await
-    }
-
-    async fn edition(&self, report_id: i64) -> Result<Edition, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        editions::edition(&mut conn, report_id).await
-    }
-
-    async fn load_edition(&self, report_id: i64) -> Result<Report, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = editions::load_edition(&mut tx, report_id, Parts::Whole).await;
-        finish(tx, result).await
-    }
-
-    async fn edition_frame(&self, report_id: i64) -> Result<Report, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = editions::load_edition(&mut tx, report_id, Parts::Frame).await;
-        finish(tx, result).await
-    }
-
-    async fn open_cycle(
-        &self,
-        plan_id: i64,
-        fiscal_year: FiscalYear,
-        due_date: Option<NaiveDate>,
-        by: i64,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = editions::open_cycle(&mut tx, plan_id, fiscal_year, due_date, by).await;
-        finish(tx, result).await
-    }
-
-    async fn lock_edition(
-        &self,
-        report_id: i64,
-        base_date: NaiveDate,
-        by: i64,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = editions::lock_edition(&mut tx, report_id, base_date, by).await;
-        finish(tx, result).await
-    }
-
-    async fn unlock_edition(&self, report_id: i64, by: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = editions::unlock_edition(&mut tx, report_id, by).await;
-        finish(tx, result).await
-    }
-
-    async fn publish_edition(&self, report_id: i64, by: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = editions::publish_edition(&mut tx, report_id, by).await;
-        finish(tx, result).await
-    }
-
-    async fn open_correction(
-        &self,
-        report_id: i64,
-        note: &str,
-        by: i64,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = editions::open_correction(&mut tx, report_id, note, by).await;
-        finish(tx, result).await
-    }
-
-    async fn changes_between(
-        &self,
-        old_report_id: i64,
-        new_report_id: i64,
-    ) -> Result<Vec<(ItemNo, FieldChange)>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = editions::changes_between(&mut tx, old_report_id, new_report_id).await;
-        finish(tx, result).await
-    }
-
-    async fn edition_history(&self, report_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = editions::edition_history(&mut tx, report_id).await;
-        finish(tx, result).await
-    }
-
-    async fn sheets(&self, report_id: i64) -> Result<Vec<SheetSummary>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = sheets::sheets(&mut tx, report_id).await;
-        finish(tx, result).await
-    }
-
-    async fn sheet(&self, report_id: i64, no: ItemNo) -> Result<Sheet, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = sheets::sheet(&mut tx, report_id, no).await;
-        finish(tx, result).await
-    }
-
-    async fn previous_item(&self, report_id: i64, no: ItemNo) -> Result<Option<Item>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = editions::previous_item(&mut tx, report_id, no).await;
-        finish(tx, result).await
-    }
-
-    async fn save_sheet(
-        &self,
-        report_id: i64,
-        no: ItemNo,
-        expected_version: i64,
-        item: &Item,
-        new_state: SheetState,
-        by: i64,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = sheets::save_sheet(
-            &mut tx,
-            report_id,
-            no,
-            expected_version,
-            item,
-            new_state,
-            by,
-        )
-        .await;
-        finish(tx, result).await
-    }
-
-    async fn transition(
-        &self,
-        report_id: i64,
-        no: ItemNo,
-        expected_version: i64,
-        to: SheetState,
-        by: i64,
-        comments: &[(Field, String)],
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result =
-            sheets::transition(&mut tx, report_id, no, expected_version, to, by, comments).await;
-        finish(tx, result).await
-    }
-
-    async fn audit(&self, report_id: i64, no: ItemNo) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = sheets::audit(&mut tx, report_id, no).await;
-        finish(tx, result).await
-    }
-
-    async fn comments(&self, report_id: i64, no: ItemNo) -> Result<Vec<Comment>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = sheets::comments(&mut tx, report_id, no).await;
-        finish(tx, result).await
-    }
-
-    async fn add_comment(
-        &self,
-        report_id: i64,
-        no: ItemNo,
-        field: Field,
-        by: i64,
-        body: &str,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = sheets::add_comment(&mut tx, report_id, no, field, by, body).await;
-        finish(tx, result).await
-    }
-
-    async fn resolve_comment(&self, id: i64, by: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = sheets::resolve_comment(&mut tx, id, by).await;
-        finish(tx, result).await
-    }
-
-    async fn waive(
-        &self,
-        report_id: i64,
-        no: ItemNo,
-        finding_key: &str,
-        reason: &str,
-        by: i64,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let result = sheets::waive(&mut tx, report_id, no, finding_key, reason, by).await;
-        finish(tx, result).await
-    }
-
-    async fn waivers(&self, report_id: i64, no: ItemNo) -> Result<Vec<Waiver>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = sheets::waivers(&mut tx, report_id, no).await;
-        finish(tx, result).await
-    }
-}
-
-impl Search for SqliteStore {
-    async fn search(
-        &self,
-        query: &SearchQuery,
-        scope: SearchScope,
-        limit: u32,
-    ) -> Result<SearchResults, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let result = search::search(&mut tx, query, scope, limit).await;
-        finish(tx, result).await
-    }
-}
+/// The items matching `$1` (an FTS5 expression) in the latest published revision of each plan
+/// and year, and when `$2` is true in every edition not published yet; newest year first, then
+/// plan name, item number and newest revision; at most `$3`.
+pub(crate) const SEARCH_ITEMS: &str = concat!(
+    "SELECT i.id, r.id, p.id, p.name, \
+     r.report_fiscal_year, r.revision, r.status, i.item_no, i.title \
+     FROM search_index s \
+     JOIN items i ON i.id = s.rowid \
+     JOIN reports r ON r.id = i.report_id \
+     JOIN plans p ON p.id = r.plan_id \
+     WHERE search_index MATCH $1 AND ",
+    search_scope!(),
+    " ORDER BY r.report_fiscal_year DESC, p.name, i.item_no, r.revision DESC LIMIT $3"
+);

@@ -1,10 +1,10 @@
 //! Users and log-in sessions: the rows, and their conversion to [`User`] and [`Session`].
 
+use super::Conn;
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
+use super::load::corrupt;
 use crate::codec::{decode_role, decode_timestamp, encode_timestamp, now_rfc3339};
-use crate::load::corrupt;
 use crate::{NewUser, Session, StoreError, User, sql};
 
 /// A `users` row: id, name, role, department, password hash, created at.
@@ -24,17 +24,14 @@ pub(crate) fn decode_user(row: UserRow) -> Result<User, StoreError> {
 }
 
 /// Fails with [`StoreError::UserNotFound`] unless a user has this id.
-pub(crate) async fn require_user(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
+pub(crate) async fn require_user(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
     match user(conn, id).await? {
         Some(_) => Ok(()),
         None => Err(StoreError::UserNotFound { id }),
     }
 }
 
-pub(crate) async fn create_user(
-    conn: &mut SqliteConnection,
-    user: &NewUser,
-) -> Result<i64, StoreError> {
+pub(crate) async fn create_user(conn: &mut Conn, user: &NewUser) -> Result<i64, StoreError> {
     let inserted = sqlx::query_scalar(sql::INSERT_USER)
         .bind(&user.name)
         .bind(user.role.code())
@@ -54,7 +51,7 @@ pub(crate) async fn create_user(
     }
 }
 
-pub(crate) async fn user(conn: &mut SqliteConnection, id: i64) -> Result<Option<User>, StoreError> {
+pub(crate) async fn user(conn: &mut Conn, id: i64) -> Result<Option<User>, StoreError> {
     let row: Option<UserRow> = sqlx::query_as(sql::SELECT_USER)
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -62,10 +59,7 @@ pub(crate) async fn user(conn: &mut SqliteConnection, id: i64) -> Result<Option<
     row.map(decode_user).transpose()
 }
 
-pub(crate) async fn user_by_name(
-    conn: &mut SqliteConnection,
-    name: &str,
-) -> Result<Option<User>, StoreError> {
+pub(crate) async fn user_by_name(conn: &mut Conn, name: &str) -> Result<Option<User>, StoreError> {
     let row: Option<UserRow> = sqlx::query_as(sql::SELECT_USER_BY_NAME)
         .bind(name)
         .fetch_optional(&mut *conn)
@@ -73,7 +67,7 @@ pub(crate) async fn user_by_name(
     row.map(decode_user).transpose()
 }
 
-pub(crate) async fn list_users(conn: &mut SqliteConnection) -> Result<Vec<User>, StoreError> {
+pub(crate) async fn list_users(conn: &mut Conn) -> Result<Vec<User>, StoreError> {
     let rows: Vec<UserRow> = sqlx::query_as(sql::SELECT_USERS)
         .fetch_all(&mut *conn)
         .await?;
@@ -81,7 +75,7 @@ pub(crate) async fn list_users(conn: &mut SqliteConnection) -> Result<Vec<User>,
 }
 
 pub(crate) async fn set_password_hash(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     hash: &str,
 ) -> Result<(), StoreError> {
@@ -96,10 +90,7 @@ pub(crate) async fn set_password_hash(
     }
 }
 
-pub(crate) async fn create_session(
-    conn: &mut SqliteConnection,
-    session: &Session,
-) -> Result<(), StoreError> {
+pub(crate) async fn create_session(conn: &mut Conn, session: &Session) -> Result<(), StoreError> {
     require_user(conn, session.user_id).await?;
     sqlx::query(sql::INSERT_SESSION)
         .bind(&session.token_hash)
@@ -113,7 +104,7 @@ pub(crate) async fn create_session(
 }
 
 pub(crate) async fn session(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(Session, User)>, StoreError> {
@@ -151,10 +142,7 @@ pub(crate) async fn session(
     Ok(Some((session, user)))
 }
 
-pub(crate) async fn delete_session(
-    conn: &mut SqliteConnection,
-    token_hash: &str,
-) -> Result<(), StoreError> {
+pub(crate) async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
     sqlx::query(sql::DELETE_SESSION)
         .bind(token_hash)
         .execute(&mut *conn)
@@ -162,10 +150,7 @@ pub(crate) async fn delete_session(
     Ok(())
 }
 
-pub(crate) async fn delete_user_sessions(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-) -> Result<u64, StoreError> {
+pub(crate) async fn delete_user_sessions(conn: &mut Conn, user_id: i64) -> Result<u64, StoreError> {
     let done = sqlx::query(sql::DELETE_USER_SESSIONS)
         .bind(user_id)
         .execute(&mut *conn)
@@ -174,7 +159,7 @@ pub(crate) async fn delete_user_sessions(
 }
 
 pub(crate) async fn delete_expired_sessions(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     let done = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)

@@ -1,7 +1,8 @@
-//! Integration tests of the SQLite store: exact round trips, replacement per plan and fiscal
-//! year, atomic failure, ordering, persistence and concurrent writers; the reporting cycle is
-//! in the `cycle` module, full-text search in the `search` module. Every test uses its own
-//! database (a temporary file, or memory), so tests run in parallel.
+//! Integration tests of the store: exact round trips, replacement per plan and fiscal year,
+//! atomic failure, ordering, persistence and concurrent writers; the reporting cycle is in the
+//! `cycle` module, full-text search in the `search` module. Every test uses its own database
+//! (`kaikaku_testdb::TestDb`: a temporary SQLite file, or a fresh PostgreSQL database when
+//! `KAIKAKU_TEST_POSTGRES` is set), so tests run in parallel and on both engines.
 
 #[path = "store/cycle.rs"]
 mod cycle;
@@ -9,7 +10,6 @@ mod cycle;
 mod search;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use kaikaku_model::{
@@ -17,28 +17,22 @@ use kaikaku_model::{
     LocalGovernmentCode, Municipality, Narrative, NarrativeKind, Phase, Quantity, Report, Repost,
     ScheduleCell, Status, SummaryRow, Unit, Warning,
 };
-use kaikaku_store::{Saved, Source, SqliteStore, Store, StoreError};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use kaikaku_store::{Database, Saved, Source, SqliteStore, Store, StoreError};
+use kaikaku_testdb::TestDb;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// A store over a fresh database file that is deleted with it.
+/// A store over a fresh database that is deleted with it.
 struct TempStore {
-    store: SqliteStore,
-    path: PathBuf,
-    _dir: tempfile::TempDir,
+    store: Database,
+    raw: TestDb,
 }
 
 async fn temp_store() -> TempStore {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("kaikaku.db");
-    let store = SqliteStore::open(&path).await.expect("open store");
-    TempStore {
-        store,
-        path,
-        _dir: dir,
-    }
+    let raw = TestDb::new().await;
+    let store = Database::connect(raw.target()).await.expect("open store");
+    TempStore { store, raw }
 }
 
 /// Every table, with the statement that counts its rows.
@@ -72,20 +66,11 @@ const COUNTS: &[(&str, &str)] = &[
 ];
 
 /// The number of rows in every table, read through a connection of its own.
-async fn row_counts(path: &Path) -> BTreeMap<&'static str, i64> {
-    let options = SqliteConnectOptions::new().filename(path).read_only(true);
-    let pool = SqlitePool::connect_with(options)
-        .await
-        .expect("open a reader");
+async fn row_counts(db: &TestDb) -> BTreeMap<&'static str, i64> {
     let mut counts = BTreeMap::new();
     for (table, query) in COUNTS {
-        let n: i64 = sqlx::query_scalar(*query)
-            .fetch_one(&pool)
-            .await
-            .expect("count rows");
-        counts.insert(*table, n);
+        counts.insert(*table, db.count(query).await);
     }
-    pool.close().await;
     counts
 }
 
@@ -427,7 +412,7 @@ async fn rich_report_round_trips_exactly() {
     );
 
     // Normalised: one row per model element.
-    let counts = row_counts(&db.path).await;
+    let counts = row_counts(&db.raw).await;
     assert_eq!(counts["items"], 3);
     assert_eq!(counts["schedule_cells"], 9);
     assert_eq!(counts["quantities"], 14);
@@ -454,7 +439,8 @@ async fn in_memory_store_round_trips() {
 
 #[tokio::test]
 async fn minimal_report_round_trips() {
-    let store = SqliteStore::open_in_memory().await.expect("open");
+    let db = temp_store().await;
+    let store = &db.store;
     let original = Report {
         title: String::new(),
         plan_name: "行政改革実施計画".into(),
@@ -471,20 +457,21 @@ async fn minimal_report_round_trips() {
 }
 
 #[tokio::test]
-async fn data_survives_reopening_the_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("nested-name.sqlite3");
+async fn data_survives_reopening_the_database() {
+    let db = TestDb::new().await;
     let original = rich_report();
     let id = {
-        let store = SqliteStore::open(&path).await.expect("open");
-        store
+        let store = Database::connect(db.target()).await.expect("open");
+        let id = store
             .save_report(&original, &source("a.txt"))
             .await
             .expect("save")
-            .report_id()
+            .report_id();
+        store.close().await;
+        id
     };
     // Opening again runs the (already applied) migrations again without harm.
-    let store = SqliteStore::open(&path).await.expect("reopen");
+    let store = Database::connect(db.target()).await.expect("reopen");
     assert_eq!(store.load_report(id).await.expect("load"), original);
     assert_eq!(store.list_reports().await.expect("list").len(), 1);
 }
@@ -541,8 +528,8 @@ async fn reimport_of_the_same_plan_and_year_replaces_it() {
         .await
         .expect("save");
     assert_eq!(
-        row_counts(&db.path).await,
-        row_counts(&only_second.path).await
+        row_counts(&db.raw).await,
+        row_counts(&only_second.raw).await
     );
 
     // Another fiscal year of the same plan is a second report.
@@ -560,12 +547,13 @@ async fn reimport_of_the_same_plan_and_year_replaces_it() {
         db.store.load_all().await.expect("load all"),
         vec![second, next_year]
     );
-    assert_eq!(row_counts(&db.path).await["plans"], 1);
+    assert_eq!(row_counts(&db.raw).await["plans"], 1);
 }
 
 #[tokio::test]
 async fn reports_are_listed_by_plan_name_then_year() {
-    let store = SqliteStore::open_in_memory().await.expect("open");
+    let db = temp_store().await;
+    let store = &db.store;
     let mut b_2021 = rich_report_for(2021);
     b_2021.plan_name = "第6次集中改革プラン".into();
     let a_2022 = rich_report_for(2022);
@@ -623,7 +611,7 @@ async fn failed_import_leaves_the_database_unchanged() {
         .await
         .expect("save good");
     let list_before = db.store.list_reports().await.expect("list");
-    let counts_before = row_counts(&db.path).await;
+    let counts_before = row_counts(&db.raw).await;
 
     // Same plan and year, so the save first deletes the stored version; the duplicate item
     // number then fails on UNIQUE(report, item no), late in the transaction.
@@ -655,7 +643,7 @@ async fn failed_import_leaves_the_database_unchanged() {
             .expect("the stored version is still there"),
         good
     );
-    assert_eq!(row_counts(&db.path).await, counts_before, "no orphan rows");
+    assert_eq!(row_counts(&db.raw).await, counts_before, "no orphan rows");
 
     // The store still works after the failure.
     let saved = db
@@ -680,7 +668,7 @@ async fn duplicate_item_in_a_new_report_stores_nothing() {
         matches!(err, StoreError::DuplicateItem { no: ItemNo(1) }),
         "{err:?}"
     );
-    assert!(row_counts(&db.path).await.values().all(|n| *n == 0));
+    assert!(row_counts(&db.raw).await.values().all(|n| *n == 0));
 }
 
 #[tokio::test]
@@ -709,7 +697,7 @@ async fn reports_without_plan_or_year_are_refused() {
         .expect_err("no plan name");
     assert!(matches!(err, StoreError::MissingPlanName { .. }), "{err:?}");
 
-    assert!(row_counts(&db.path).await.values().all(|n| *n == 0));
+    assert!(row_counts(&db.raw).await.values().all(|n| *n == 0));
 }
 
 #[tokio::test]
@@ -728,12 +716,13 @@ async fn units_that_cannot_be_read_back_are_refused() {
         matches!(&err, StoreError::UnstorableUnit { item: ItemNo(19), symbol } if symbol == "ダース"),
         "{err:?}"
     );
-    assert!(row_counts(&db.path).await.values().all(|n| *n == 0));
+    assert!(row_counts(&db.raw).await.values().all(|n| *n == 0));
 }
 
 #[tokio::test]
 async fn unknown_report_id_is_not_found() {
-    let store = SqliteStore::open_in_memory().await.expect("open");
+    let db = temp_store().await;
+    let store = &db.store;
     let err = store.load_report(42).await.expect_err("nothing stored");
     assert!(matches!(err, StoreError::NotFound { id: 42 }), "{err:?}");
     assert!(store.load_all().await.expect("load all").is_empty());
@@ -748,6 +737,18 @@ async fn open_names_the_file_it_cannot_open() {
         .expect_err("parent folder missing");
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
     assert!(err.to_string().contains("kaikaku.db"), "{err}");
+}
+
+#[tokio::test]
+async fn connect_names_the_server_it_cannot_reach_without_its_password() {
+    // Port 1 on the loopback address: nothing listens there.
+    let err = Database::connect("postgres://kaikaku:secret@127.0.0.1:1/kaikaku")
+        .await
+        .expect_err("no server");
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("127.0.0.1:1/kaikaku"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -812,11 +813,12 @@ async fn real_sample_round_trips_with_22_items() {
     let list = db.store.list_reports().await.expect("list");
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].items, 22);
-    assert_eq!(row_counts(&db.path).await["items"], 22);
+    assert_eq!(row_counts(&db.raw).await["items"], 22);
 }
 
 #[tokio::test]
 async fn ping_answers_when_the_database_does() {
-    let store = SqliteStore::open_in_memory().await.expect("opens");
+    let db = temp_store().await;
+    let store = &db.store;
     store.ping().await.expect("an open database answers");
 }

@@ -69,7 +69,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware;
-use kaikaku_store::SqliteStore;
+use kaikaku_store::Database;
 use tokio::net::TcpListener;
 
 pub use error::Error;
@@ -79,23 +79,24 @@ pub use pdf::{Paper, PdfError, edition_pdf};
 /// clone (`Arc`s).
 #[derive(Clone, Debug)]
 pub struct AppState {
-    store: Arc<SqliteStore>,
+    store: Arc<Database>,
     throttles: Arc<auth::Throttles>,
     pdfs: Arc<pdf::PdfCache>,
 }
 
 impl AppState {
-    /// The state over `store`, with fresh log-in throttles.
-    pub fn new(store: SqliteStore) -> AppState {
+    /// The state over `store` (a [`Database`], or either engine's store), with fresh log-in
+    /// throttles.
+    pub fn new(store: impl Into<Database>) -> AppState {
         AppState {
-            store: Arc::new(store),
+            store: Arc::new(store.into()),
             throttles: Arc::new(auth::Throttles::default()),
             pdfs: Arc::new(pdf::PdfCache::default()),
         }
     }
 
     /// The store.
-    pub fn store(&self) -> &SqliteStore {
+    pub fn store(&self) -> &Database {
         &self.store
     }
 

@@ -14,7 +14,7 @@ use axum::response::Html;
 use axum::routing::get;
 use kaikaku_model::workflow::{EditionState, Field, Role, SheetState};
 use kaikaku_model::{FiscalYear, ItemNo, Narrative, NarrativeKind, Report};
-use kaikaku_store::{Cycle, NewUser, SqliteStore, Store};
+use kaikaku_store::{Cycle, Database, NewUser, Store};
 use serde_json::{Value, json};
 use support::{Browser, Site};
 
@@ -318,7 +318,7 @@ fn kaedemachi() -> Report {
 }
 
 /// Creates the three users; returns the admin's id.
-async fn create_users(store: SqliteStore) -> Result<i64> {
+async fn create_users(store: Database) -> Result<i64> {
     let mut admin = None;
     for ((name, password), role, department) in [
         (ADMIN, Role::Admin, Some("政策課")),
@@ -347,7 +347,7 @@ async fn create_users(store: SqliteStore) -> Result<i64> {
 /// 総務課's gets a 実績 text and is 提出済 (saved and moved through the store, by the admin).
 /// Returns their numbers.
 async fn submit_other_departments(
-    store: &SqliteStore,
+    store: &Database,
     report_id: i64,
     year: FiscalYear,
     by: i64,

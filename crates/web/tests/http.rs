@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use kaikaku_model::Report;
 use kaikaku_model::workflow::Role;
-use kaikaku_store::{Cycle, NewUser, Source, SqliteStore, Store, StoredReport};
+use kaikaku_store::{Cycle, Database, NewUser, Source, Store, StoredReport};
+use kaikaku_testdb::TestDb;
 use kaikaku_web::AppState;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
-use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -32,7 +32,8 @@ struct TestApp {
     raw: reqwest::Client,
     reports: Vec<StoredReport>,
     server: JoinHandle<std::io::Result<()>>,
-    _dir: TempDir,
+    /// The app's database (a second connection sees what the server wrote).
+    db: TestDb,
 }
 
 /// A response, read whole.
@@ -61,10 +62,8 @@ impl TestApp {
 
     /// The server with `reports` saved, in order, through `Store::save_report`.
     async fn with_reports(reports: &[(&str, Report)]) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(&dir.path().join("kaikaku.db"))
-            .await
-            .expect("opens");
+        let db = TestDb::new().await;
+        let store = Database::connect(db.target()).await.expect("opens");
         for (name, report) in reports {
             let source = Source {
                 name: (*name).to_owned(),
@@ -98,7 +97,7 @@ impl TestApp {
                 .expect("client"),
             reports: stored,
             server,
-            _dir: dir,
+            db,
         }
     }
 
@@ -653,10 +652,8 @@ async fn document_text_is_never_rendered_as_markup() {
 
 #[tokio::test]
 async fn serve_with_shutdown_finishes_when_told() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("kaikaku.db"))
-        .await
-        .expect("opens");
+    let db = TestDb::new().await;
+    let store = Database::connect(db.target()).await.expect("opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let addr = listener.local_addr().expect("bound address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -1922,7 +1919,7 @@ mod api {
 
     impl World {
         pub(super) async fn build(app: &TestApp) -> World {
-            let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+            let store = Database::connect(app.db.target())
                 .await
                 .expect("opens the app's database");
             let admin = store
@@ -1994,7 +1991,7 @@ mod api {
     }
 
     /// Moves a sheet to 確定 through the store (saving it first when it is not started).
-    async fn confirm(store: &SqliteStore, report_id: i64, no: ItemNo, by: i64) {
+    async fn confirm(store: &Database, report_id: i64, no: ItemNo, by: i64) {
         let sheet = store.sheet(report_id, no).await.expect("a sheet");
         let mut version = sheet.version;
         if sheet.state != SheetState::InProgress {
@@ -2018,7 +2015,7 @@ mod api {
         }
     }
 
-    async fn confirm_all(store: &SqliteStore, report_id: i64, by: i64) {
+    async fn confirm_all(store: &Database, report_id: i64, by: i64) {
         for sheet in store.sheets(report_id).await.expect("the sheets") {
             confirm(store, report_id, sheet.no, by).await;
         }
@@ -3806,7 +3803,7 @@ mod cycle_pages {
     /// second connection to the matrix's database (after the API's [`api::World`], whose open
     /// 楓町 FY2025 the sheet cases share).
     pub(super) struct PageWorld {
-        store: SqliteStore,
+        store: Database,
         /// 楓町 FY2025 (the API's world): sheet 2 is the editor's (総務課); sheet 1 (まちづくり
         /// 推進課) is 入力中 for the admin to submit and carries `comment`; sheet `waivable` has
         /// a 総計 that does not add up, whose finding is `finding_key`.
@@ -3825,7 +3822,7 @@ mod cycle_pages {
 
     impl PageWorld {
         pub(super) async fn build(app: &TestApp, world: &api::World) -> PageWorld {
-            let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+            let store = Database::connect(app.db.target())
                 .await
                 .expect("opens the app's database");
             let admin = store
@@ -4826,7 +4823,7 @@ mod downloads {
     #[tokio::test]
     async fn drafts_are_never_downloadable() {
         let app = TestApp::spawn().await;
-        let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+        let store = Database::connect(app.db.target())
             .await
             .expect("opens the app's database");
         let admin_id = store
@@ -5233,7 +5230,7 @@ mod search {
             ("kaedemachi_r6.txt", kaedemachi()),
         ])
         .await;
-        let store = SqliteStore::open(&app._dir.path().join("kaikaku.db"))
+        let store = Database::connect(app.db.target())
             .await
             .expect("opens the app's database");
         let admin = store

@@ -6,8 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kaikaku_model::workflow::{EditionState, Field, FieldChange, Role, SheetState};
 use kaikaku_model::{Item, ItemNo, Narrative, NarrativeKind, Phase, Report, Unit};
-use kaikaku_store::{Cycle, NewUser, Origin, Session, SqliteStore, Store, StoreError};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use kaikaku_store::{Cycle, Database, NewUser, Origin, Session, Store, StoreError};
 
 use super::{
     TempStore, cell, fy, quantity, rich_report, rich_report_for, row_counts, source, temp_store,
@@ -103,12 +102,12 @@ async fn snapshot(f: &Fixture, no: u32) -> Snapshot {
             .await
             .expect("comments"),
         edition: store.edition(f.report_id).await.expect("edition"),
-        counts: row_counts(&f.db.path).await,
+        counts: row_counts(&f.db.raw).await,
     }
 }
 
 /// Takes every sheet of the edition to 確定 (save → submit → confirm).
-pub(super) async fn confirm_all(store: &SqliteStore, report_id: i64, by: i64) {
+pub(super) async fn confirm_all(store: &Database, report_id: i64, by: i64) {
     for summary in store.sheets(report_id).await.expect("sheets") {
         let mut version = summary.version;
         let mut state = summary.state;
@@ -710,34 +709,29 @@ async fn the_audit_log_cannot_be_updated_or_deleted() {
             .expect("audit");
     assert_eq!(audit.len(), 3);
 
-    // Another connection to the same file, as anyone with the file could open.
-    let options = SqliteConnectOptions::new()
-        .filename(&f.db.path)
-        .foreign_keys(true);
-    let pool = SqlitePool::connect_with(options).await.expect("connect");
+    // Another connection to the same database, as anyone with access to it could open.
     for statement in [
         "UPDATE audit_log SET after_text = '改ざん'",
         "UPDATE audit_log SET user_id = NULL WHERE id = 1",
         "DELETE FROM audit_log",
         "DELETE FROM audit_log WHERE id = 1",
     ] {
-        let err = sqlx::query(statement)
-            .execute(&pool)
-            .await
-            .expect_err(statement);
+        let err = f.db.raw.execute(statement).await.expect_err(statement);
         assert!(
             err.to_string().contains("append-only"),
             "{statement}: {err}"
         );
     }
     // A report with history cannot be deleted either (nothing cascades into the log).
-    let err = sqlx::query("DELETE FROM reports WHERE id = $1")
-        .bind(f.report_id)
-        .execute(&pool)
-        .await
-        .expect_err("delete the edition");
-    assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
-    pool.close().await;
+    let err =
+        f.db.raw
+            .execute(&format!("DELETE FROM reports WHERE id = {}", f.report_id))
+            .await
+            .expect_err("delete the edition");
+    assert!(
+        err.to_string().to_lowercase().contains("foreign key"),
+        "{err}"
+    );
 
     assert_eq!(
         f.db.store
@@ -1289,7 +1283,7 @@ async fn failed_sheet_writes_leave_everything_as_it_was() {
 #[tokio::test]
 async fn import_into_a_plan_year_in_the_cycle_is_refused() {
     let f = fixture().await;
-    let counts = row_counts(&f.db.path).await;
+    let counts = row_counts(&f.db.raw).await;
     let editions = f.db.store.list_editions().await.expect("editions");
 
     let err =
@@ -1305,7 +1299,7 @@ async fn import_into_a_plan_year_in_the_cycle_is_refused() {
         err.to_string().contains("第5次集中改革プラン") && err.to_string().contains("令和4年度"),
         "{err}"
     );
-    assert_eq!(row_counts(&f.db.path).await, counts);
+    assert_eq!(row_counts(&f.db.raw).await, counts);
     assert_eq!(
         f.db.store.list_editions().await.expect("editions"),
         editions
@@ -1333,7 +1327,8 @@ async fn import_into_a_plan_year_in_the_cycle_is_refused() {
 
 #[tokio::test]
 async fn users_have_unique_names() {
-    let store = SqliteStore::open_in_memory().await.expect("open");
+    let db = temp_store().await;
+    let store = &db.store;
     let id = store
         .create_user(&new_user("zaisei", Role::Editor, Some("財政課")))
         .await
@@ -1402,7 +1397,8 @@ async fn users_have_unique_names() {
 
 #[tokio::test]
 async fn sessions_expire() {
-    let store = SqliteStore::open_in_memory().await.expect("open");
+    let db = temp_store().await;
+    let store = &db.store;
     let id = store
         .create_user(&new_user("seisaku", Role::Admin, None))
         .await

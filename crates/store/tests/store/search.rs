@@ -12,8 +12,7 @@
 use kaikaku_model::workflow::{EditionState, Field, Role, SheetState};
 use kaikaku_model::{ItemNo, Report};
 use kaikaku_store::{
-    Cycle, Search, SearchHit, SearchQuery, SearchResults, SearchScope, SqliteStore, Store,
-    StoreError,
+    Cycle, Database, Search, SearchHit, SearchQuery, SearchResults, SearchScope, Store, StoreError,
 };
 
 use super::cycle::{confirm_all, date, new_user};
@@ -27,13 +26,13 @@ fn real_sample() -> Report {
         .expect("the reader reads the real sample")
 }
 
-async fn search(store: &SqliteStore, query: &str, scope: SearchScope) -> SearchResults {
+async fn search(store: &Database, query: &str, scope: SearchScope) -> SearchResults {
     let query = SearchQuery::parse(query).expect("a valid query");
     store.search(&query, scope, 100).await.expect("search")
 }
 
 /// The item numbers found in published editions.
-async fn published_nos(store: &SqliteStore, query: &str) -> Vec<u32> {
+async fn published_nos(store: &Database, query: &str) -> Vec<u32> {
     nos(&search(store, query, SearchScope::Published).await.hits)
 }
 
@@ -42,7 +41,7 @@ fn nos(hits: &[SearchHit]) -> Vec<u32> {
 }
 
 /// `(fiscal year, revision, item number)` of every hit, drafts included.
-async fn everywhere(store: &SqliteStore, query: &str) -> Vec<(i32, i32, u32)> {
+async fn everywhere(store: &Database, query: &str) -> Vec<(i32, i32, u32)> {
     search(store, query, SearchScope::WithDrafts)
         .await
         .hits
@@ -223,7 +222,7 @@ async fn a_saved_sheet_is_searched_as_saved_and_drafts_stay_private() {
     assert!(published_nos(store, "ゼロカーボン").await.is_empty());
 
     // A refused save (stale version) indexes nothing.
-    let before = row_counts(&db.path).await;
+    let before = row_counts(&db.raw).await;
     item.title = "水素社会の推進".to_owned();
     let err = store
         .save_sheet(
@@ -239,13 +238,13 @@ async fn a_saved_sheet_is_searched_as_saved_and_drafts_stay_private() {
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     assert!(everywhere(store, "水素社会").await.is_empty());
     assert_eq!(everywhere(store, "ぜろかーぼん").await, [(2022, 1, 11)]);
-    assert_eq!(row_counts(&db.path).await, before);
+    assert_eq!(row_counts(&db.raw).await, before);
 }
 
 #[tokio::test]
 async fn a_reimport_replaces_the_index_of_the_report() {
     let db = imported_sample().await;
-    let once = row_counts(&db.path).await;
+    let once = row_counts(&db.raw).await;
     assert!(once["search_documents"] > 22 * 5, "{once:?}");
     assert_eq!(once["search_index"], 22);
 
@@ -262,7 +261,7 @@ async fn a_reimport_replaces_the_index_of_the_report() {
         .hits;
     assert_eq!(nos(&hits), [11]);
     assert_ne!(hits[0].field, Field::Title);
-    assert_eq!(row_counts(&db.path).await, once);
+    assert_eq!(row_counts(&db.raw).await, once);
 }
 
 #[tokio::test]
@@ -362,26 +361,15 @@ async fn editions_stored_before_search_are_indexed_on_open() {
     let db = imported_sample().await;
     // Bring the database back to what the 0003 migration finds: sheets, no index, every
     // edition in the backlog.
-    {
-        let pool = sqlx::SqlitePool::connect_with(
-            sqlx::sqlite::SqliteConnectOptions::new().filename(&db.path),
-        )
-        .await
-        .expect("open a second connection");
-        for statement in [
-            "DELETE FROM search_documents",
-            "DELETE FROM search_index",
-            "INSERT INTO search_backlog (report_id) SELECT id FROM reports",
-        ] {
-            sqlx::query(statement)
-                .execute(&pool)
-                .await
-                .expect(statement);
-        }
-        pool.close().await;
+    for statement in [
+        "DELETE FROM search_documents",
+        "DELETE FROM search_index",
+        "INSERT INTO search_backlog (report_id) SELECT id FROM reports",
+    ] {
+        db.raw.execute(statement).await.expect(statement);
     }
     assert!(published_nos(&db.store, "研修").await.is_empty());
-    let reopened = SqliteStore::open(&db.path).await.expect("reopen");
+    let reopened = Database::connect(db.raw.target()).await.expect("reopen");
     assert_eq!(published_nos(&reopened, "研修").await, [1, 10, 21]);
-    assert_eq!(row_counts(&db.path).await["search_index"], 22);
+    assert_eq!(row_counts(&db.raw).await["search_index"], 22);
 }

@@ -26,8 +26,7 @@ use kaikaku_model::workflow::{
 };
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 use kaikaku_store::{
-    AuditEntry, Comment, Cycle, Edition, Sheet, SheetSummary, SqliteStore, Store, StoreError,
-    Waiver,
+    AuditEntry, Comment, Cycle, Database, Edition, Sheet, SheetSummary, Store, StoreError, Waiver,
 };
 
 use crate::Error;
@@ -129,7 +128,7 @@ pub struct PlanChoice {
 
 /// The plans with a published edition, in the order of [`Store::list_reports`] (plan name),
 /// each with its latest published year.
-pub async fn plans(store: &SqliteStore) -> Result<Vec<PlanChoice>, Error> {
+pub async fn plans(store: &Database) -> Result<Vec<PlanChoice>, Error> {
     let mut choices: Vec<PlanChoice> = Vec::new();
     for report in store.list_reports().await? {
         let Some(year) = report.report_fiscal_year else {
@@ -153,7 +152,7 @@ pub async fn plans(store: &SqliteStore) -> Result<Vec<PlanChoice>, Error> {
 }
 
 /// One edition as listed (any state). 404 for an unknown id.
-pub async fn edition(store: &SqliteStore, report_id: i64) -> Result<Edition, Error> {
+pub async fn edition(store: &Database, report_id: i64) -> Result<Edition, Error> {
     Ok(store.edition(report_id).await?)
 }
 
@@ -164,7 +163,7 @@ pub async fn edition(store: &SqliteStore, report_id: i64) -> Result<Edition, Err
 /// 404 for an unknown plan; 409 when the year exists already, has no earlier edition to carry
 /// over, or last year is not published yet.
 pub async fn open_year(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     plan_id: i64,
     fiscal_year: FiscalYear,
@@ -181,7 +180,7 @@ pub async fn open_year(
 /// Locks an open edition with its 基準日 (admin). 409 while a sheet is not 確定 or when the
 /// edition is not open.
 pub async fn lock(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     base_date: NaiveDate,
@@ -193,7 +192,7 @@ pub async fn lock(
 }
 
 /// Takes a locked edition back to open (admin). 409 when it is not locked.
-pub async fn unlock(store: &SqliteStore, actor: &Actor, report_id: i64) -> Result<(), Error> {
+pub async fn unlock(store: &Database, actor: &Actor, report_id: i64) -> Result<(), Error> {
     require_admin(actor)?;
     store.unlock_edition(report_id, actor.id).await?;
     tracing::info!(by = %actor.name, report_id, "edition unlocked");
@@ -202,7 +201,7 @@ pub async fn unlock(store: &SqliteStore, actor: &Actor, report_id: i64) -> Resul
 
 /// Publishes a locked edition (admin); from then on it never changes. 409 when it is not
 /// locked.
-pub async fn publish(store: &SqliteStore, actor: &Actor, report_id: i64) -> Result<(), Error> {
+pub async fn publish(store: &Database, actor: &Actor, report_id: i64) -> Result<(), Error> {
     require_admin(actor)?;
     store.publish_edition(report_id, actor.id).await?;
     tracing::info!(by = %actor.name, report_id, "edition published");
@@ -213,7 +212,7 @@ pub async fn publish(store: &SqliteStore, actor: &Actor, report_id: i64) -> Resu
 /// returns the new revision's id. 422 for an empty note; 409 when the edition is not
 /// published or already has a later revision.
 pub async fn open_correction(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     note: &str,
@@ -226,17 +225,14 @@ pub async fn open_correction(
 }
 
 /// The edition's own history (opened, locked, unlocked, published), oldest first.
-pub async fn edition_history(
-    store: &SqliteStore,
-    report_id: i64,
-) -> Result<Vec<AuditEntry>, Error> {
+pub async fn edition_history(store: &Database, report_id: i64) -> Result<Vec<AuditEntry>, Error> {
     Ok(store.edition_history(report_id).await?)
 }
 
 /// The earlier revision a correction corrects (revision − 1 of the same plan and year), if
 /// the edition is a correction.
 pub async fn corrected_revision(
-    store: &SqliteStore,
+    store: &Database,
     edition: &Edition,
 ) -> Result<Option<Edition>, Error> {
     if edition.revision <= 1 {
@@ -252,7 +248,7 @@ pub async fn corrected_revision(
 /// What a correction changed: the changes from the revision before it, item by item
 /// ([`Cycle::changes_between`]); empty for a first revision.
 pub async fn correction_changes(
-    store: &SqliteStore,
+    store: &Database,
     edition: &Edition,
 ) -> Result<Vec<(ItemNo, workflow::FieldChange)>, Error> {
     match corrected_revision(store, edition).await? {
@@ -322,7 +318,7 @@ pub fn is_overdue(state: SheetState, due_date: Option<NaiveDate>, today: NaiveDa
 }
 
 /// The progress board of an edition (any logged-in user). 404 for an unknown edition.
-pub async fn board(store: &SqliteStore, actor: &Actor, report_id: i64) -> Result<Board, Error> {
+pub async fn board(store: &Database, actor: &Actor, report_id: i64) -> Result<Board, Error> {
     let edition = store.edition(report_id).await?;
     let sheets = store.sheets(report_id).await?;
     let today = today();
@@ -571,14 +567,14 @@ impl SheetDetail {
 }
 
 /// The edition's metadata without its items (read without the other sheets).
-pub(crate) async fn frame(store: &SqliteStore, report_id: i64) -> Result<Report, Error> {
+pub(crate) async fn frame(store: &Database, report_id: i64) -> Result<Report, Error> {
     Ok(store.edition_frame(report_id).await?)
 }
 
 /// One sheet with everything shown beside it (any logged-in user). 404 for an unknown
 /// edition or item number.
 pub async fn sheet(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     no: ItemNo,
@@ -608,7 +604,7 @@ pub async fn sheet(
 }
 
 /// The current sheet when a write was refused as stale.
-async fn conflict(store: &SqliteStore, report_id: i64, no: ItemNo, error: StoreError) -> Error {
+async fn conflict(store: &Database, report_id: i64, no: ItemNo, error: StoreError) -> Error {
     match error {
         StoreError::Conflict { current_version } => match store.sheet(report_id, no).await {
             Ok(current) => Error::Conflict {
@@ -689,7 +685,7 @@ pub enum AfterSave {
 /// another department's editor; 409 [`Error::Conflict`] (with the current sheet) when someone
 /// saved first; 409 when the edition is closed or the sheet is 提出済 or 確定.
 pub async fn save_sheet(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     no: ItemNo,
@@ -765,7 +761,7 @@ fn check_comments(
 /// [`Error::Conflict`] when the version is stale; 409 when the state does not allow it; 422
 /// for a comment on a field the sheet does not have, or an empty one.
 pub async fn transition(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     no: ItemNo,
@@ -820,7 +816,7 @@ pub async fn transition(
 /// Adds a comment on one field (admins and reviewers) and returns its id. 403 for editors;
 /// 409 on a published edition; 422 for an empty comment or a field the sheet does not have.
 pub async fn add_comment(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     no: ItemNo,
@@ -843,7 +839,7 @@ pub async fn add_comment(
 /// Marks a comment of this sheet resolved (admins and reviewers). 404 when the sheet has no
 /// such comment; 409 on a published edition.
 pub async fn resolve_comment(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     no: ItemNo,
@@ -863,7 +859,7 @@ pub async fn resolve_comment(
 /// and returns the waiver's id. 422 for an empty reason or a key that is not a finding of the
 /// sheet now; 409 when the edition is not open or the finding is already accepted.
 pub async fn waive(
-    store: &SqliteStore,
+    store: &Database,
     actor: &Actor,
     report_id: i64,
     no: ItemNo,
@@ -889,7 +885,7 @@ pub async fn waive(
 
 /// A sheet's history (the audit log), oldest first (any logged-in user).
 pub async fn history(
-    store: &SqliteStore,
+    store: &Database,
     report_id: i64,
     no: ItemNo,
 ) -> Result<Vec<AuditEntry>, Error> {

@@ -27,7 +27,8 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use kaikaku_model::Report;
-use kaikaku_store::{Source, SqliteStore, Store};
+use kaikaku_store::{Database, Source, Store};
+use kaikaku_testdb::TestDb;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -63,25 +64,23 @@ fn free_port() -> Result<u16> {
 // ---------------------------------------------------------------------------------------------
 
 /// A web server running in-process on `127.0.0.1:<free port>`, stopped on drop; its
-/// temporary directory (the database) is removed after it stops.
+/// database (a temporary SQLite file, or a PostgreSQL database: `kaikaku_testdb`) is removed
+/// after it stops.
 #[derive(Debug)]
 pub struct Site {
     base_url: String,
     server: tokio::task::JoinHandle<()>,
-    // Dropped after `Drop::drop` has stopped the server, the store before its directory.
-    store: Option<SqliteStore>,
-    _dir: Option<TempDir>,
+    // Dropped after `Drop::drop` has stopped the server, the store before its database.
+    store: Option<Database>,
+    _db: Option<TestDb>,
 }
 
 impl Site {
-    /// kaikaku (`kaikaku_web::serve`) over a fresh SQLite database in a temporary directory,
-    /// with `reports` saved in order through `Store::save_report`, each under its file name.
+    /// kaikaku (`kaikaku_web::serve`) over a fresh database (`kaikaku_testdb::TestDb`), with
+    /// `reports` saved in order through `Store::save_report`, each under its file name.
     pub async fn kaikaku(reports: &[(&str, Report)]) -> Result<Site> {
-        let dir = tempfile::Builder::new()
-            .prefix("kaikaku-site-")
-            .tempdir()
-            .context("creating the database directory")?;
-        let store = SqliteStore::open(&dir.path().join("kaikaku.db"))
+        let db = TestDb::new().await;
+        let store = Database::connect(db.target())
             .await
             .context("opening the test database")?;
         for (name, report) in reports {
@@ -96,7 +95,7 @@ impl Site {
         }
         // A clone shares the app's connection pool: tests set up data through it.
         let state = kaikaku_web::AppState::new(store.clone());
-        let mut site = Site::spawn(Some(dir), move |listener| {
+        let mut site = Site::spawn(Some(db), move |listener| {
             kaikaku_web::serve(listener, state)
         })
         .await?;
@@ -113,8 +112,8 @@ impl Site {
     }
 
     /// Binds `127.0.0.1:0` and runs `serve` on the listener in a task of the current runtime;
-    /// `dir` lives as long as the site.
-    async fn spawn<F, Fut, E>(dir: Option<TempDir>, serve: F) -> Result<Site>
+    /// `db` lives as long as the site.
+    async fn spawn<F, Fut, E>(db: Option<TestDb>, serve: F) -> Result<Site>
     where
         F: FnOnce(tokio::net::TcpListener) -> Fut,
         Fut: Future<Output = std::result::Result<(), E>> + Send + 'static,
@@ -134,7 +133,7 @@ impl Site {
             base_url: format!("http://{addr}"),
             server,
             store: None,
-            _dir: dir,
+            _db: db,
         })
     }
 
@@ -145,7 +144,7 @@ impl Site {
 
     /// The store the site serves (a [`Site::kaikaku`] only), for data that already exists
     /// before a test's walk and for checking what the walk left behind.
-    pub fn store(&self) -> Result<&SqliteStore> {
+    pub fn store(&self) -> Result<&Database> {
         self.store
             .as_ref()
             .context("only Site::kaikaku has a kaikaku store")

@@ -1,0 +1,360 @@
+//! The three traits over one engine's store, written once: each method opens the transaction
+//! it needs (`begin_write`/`begin_read` are the engine's), runs the shared operations on its
+//! connection and commits, or rolls back on any error.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
+use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
+use sqlx::Transaction;
+
+use super::load::Parts;
+use super::{Backend, Db, editions, index, load, save, sheets, users};
+use crate::codec::{decode_edition_state, now_rfc3339};
+use crate::{
+    AuditEntry, Comment, Cycle, Edition, NewUser, Saved, Search, SearchQuery, SearchResults,
+    SearchScope, Session, Sheet, SheetSummary, Source, Store, StoreError, StoredReport, User,
+    Waiver, sql,
+};
+
+/// Commits when `result` is a success, rolls back otherwise, and returns `result`.
+pub(super) async fn finish<T>(
+    tx: Transaction<'static, Db>,
+    result: Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    match result {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The first error is the one worth reporting; a failed rollback still ends the
+            // transaction when the connection is dropped or reused.
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+impl Store for Backend {
+    async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError> {
+        let key = save::validate(report)?;
+        let imported_at = now_rfc3339();
+        let mut tx = self.begin_write().await?;
+        let result = save::write_report(&mut tx, &key, report, source, &imported_at).await;
+        finish(tx, result).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query(sql::PING).execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        load::list(&mut conn).await
+    }
+
+    async fn load_report(&self, id: i64) -> Result<Report, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let status: Option<String> = sqlx::query_scalar(sql::SELECT_REPORT_STATUS)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let published = match status {
+            Some(code) => {
+                decode_edition_state(&code).map_err(load::corrupt("reports", id))?
+                    == EditionState::Published
+            }
+            None => false,
+        };
+        if !published {
+            return Err(StoreError::NotFound { id });
+        }
+        let mut reports = load::load_range(&mut tx, id, id).await?;
+        tx.commit().await?;
+        match reports.pop() {
+            Some((_, report)) => Ok(report),
+            None => Err(StoreError::NotFound { id }),
+        }
+    }
+
+    async fn load_all(&self) -> Result<Vec<Report>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let listed = load::list(&mut tx).await?;
+        // One query per table for everything, then keep what the listing shows, in its order
+        // (drafts and superseded revisions are few: one per plan in its cycle).
+        let mut reports: std::collections::HashMap<i64, Report> =
+            load::load_range(&mut tx, i64::MIN, i64::MAX)
+                .await?
+                .into_iter()
+                .collect();
+        tx.commit().await?;
+        Ok(listed
+            .iter()
+            .filter_map(|stored| reports.remove(&stored.id))
+            .collect())
+    }
+}
+
+impl Cycle for Backend {
+    async fn create_user(&self, user: &NewUser) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = users::create_user(&mut tx, user).await;
+        finish(tx, result).await
+    }
+
+    async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users::user(&mut conn, id).await
+    }
+
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users::user_by_name(&mut conn, name).await
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users::list_users(&mut conn).await
+    }
+
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = users::set_password_hash(&mut tx, user_id, hash).await;
+        finish(tx, result).await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = users::create_session(&mut tx, session).await;
+        finish(tx, result).await
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users::session(&mut conn, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users::delete_session(&mut conn, token_hash).await
+    }
+
+    async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users::delete_user_sessions(&mut conn, user_id).await
+    }
+
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users::delete_expired_sessions(&mut conn, now).await
+    }
+
+    async fn list_editions(&self) -> Result<Vec<Edition>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        editions::list_editions(&mut conn).await
+    }
+
+    async fn edition(&self, report_id: i64) -> Result<Edition, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        editions::edition(&mut conn, report_id).await
+    }
+
+    async fn load_edition(&self, report_id: i64) -> Result<Report, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = editions::load_edition(&mut tx, report_id, Parts::Whole).await;
+        finish(tx, result).await
+    }
+
+    async fn edition_frame(&self, report_id: i64) -> Result<Report, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = editions::load_edition(&mut tx, report_id, Parts::Frame).await;
+        finish(tx, result).await
+    }
+
+    async fn open_cycle(
+        &self,
+        plan_id: i64,
+        fiscal_year: FiscalYear,
+        due_date: Option<NaiveDate>,
+        by: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = editions::open_cycle(&mut tx, plan_id, fiscal_year, due_date, by).await;
+        finish(tx, result).await
+    }
+
+    async fn lock_edition(
+        &self,
+        report_id: i64,
+        base_date: NaiveDate,
+        by: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = editions::lock_edition(&mut tx, report_id, base_date, by).await;
+        finish(tx, result).await
+    }
+
+    async fn unlock_edition(&self, report_id: i64, by: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = editions::unlock_edition(&mut tx, report_id, by).await;
+        finish(tx, result).await
+    }
+
+    async fn publish_edition(&self, report_id: i64, by: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = editions::publish_edition(&mut tx, report_id, by).await;
+        finish(tx, result).await
+    }
+
+    async fn open_correction(
+        &self,
+        report_id: i64,
+        note: &str,
+        by: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = editions::open_correction(&mut tx, report_id, note, by).await;
+        finish(tx, result).await
+    }
+
+    async fn changes_between(
+        &self,
+        old_report_id: i64,
+        new_report_id: i64,
+    ) -> Result<Vec<(ItemNo, FieldChange)>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = editions::changes_between(&mut tx, old_report_id, new_report_id).await;
+        finish(tx, result).await
+    }
+
+    async fn edition_history(&self, report_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = editions::edition_history(&mut tx, report_id).await;
+        finish(tx, result).await
+    }
+
+    async fn sheets(&self, report_id: i64) -> Result<Vec<SheetSummary>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = sheets::sheets(&mut tx, report_id).await;
+        finish(tx, result).await
+    }
+
+    async fn sheet(&self, report_id: i64, no: ItemNo) -> Result<Sheet, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = sheets::sheet(&mut tx, report_id, no).await;
+        finish(tx, result).await
+    }
+
+    async fn previous_item(&self, report_id: i64, no: ItemNo) -> Result<Option<Item>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = editions::previous_item(&mut tx, report_id, no).await;
+        finish(tx, result).await
+    }
+
+    async fn save_sheet(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        expected_version: i64,
+        item: &Item,
+        new_state: SheetState,
+        by: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = sheets::save_sheet(
+            &mut tx,
+            report_id,
+            no,
+            expected_version,
+            item,
+            new_state,
+            by,
+        )
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn transition(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        expected_version: i64,
+        to: SheetState,
+        by: i64,
+        comments: &[(Field, String)],
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result =
+            sheets::transition(&mut tx, report_id, no, expected_version, to, by, comments).await;
+        finish(tx, result).await
+    }
+
+    async fn audit(&self, report_id: i64, no: ItemNo) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = sheets::audit(&mut tx, report_id, no).await;
+        finish(tx, result).await
+    }
+
+    async fn comments(&self, report_id: i64, no: ItemNo) -> Result<Vec<Comment>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = sheets::comments(&mut tx, report_id, no).await;
+        finish(tx, result).await
+    }
+
+    async fn add_comment(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        field: Field,
+        by: i64,
+        body: &str,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = sheets::add_comment(&mut tx, report_id, no, field, by, body).await;
+        finish(tx, result).await
+    }
+
+    async fn resolve_comment(&self, id: i64, by: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = sheets::resolve_comment(&mut tx, id, by).await;
+        finish(tx, result).await
+    }
+
+    async fn waive(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        finding_key: &str,
+        reason: &str,
+        by: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = sheets::waive(&mut tx, report_id, no, finding_key, reason, by).await;
+        finish(tx, result).await
+    }
+
+    async fn waivers(&self, report_id: i64, no: ItemNo) -> Result<Vec<Waiver>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = sheets::waivers(&mut tx, report_id, no).await;
+        finish(tx, result).await
+    }
+}
+
+impl Search for Backend {
+    async fn search(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        limit: u32,
+    ) -> Result<SearchResults, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = index::search(&mut tx, query, scope, limit).await;
+        finish(tx, result).await
+    }
+}

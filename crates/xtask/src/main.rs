@@ -1,0 +1,126 @@
+//! `cargo run -p xtask --release -- gen-corpus --municipalities 1741 --years 3 --out DIR`:
+//! developer tasks (see the crate's library).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use xtask::corpus::{CorpusSpec, generate};
+use xtask::measure::{load, measure_all};
+
+/// Developer tasks of kaikaku (not part of the product).
+#[derive(Debug, Parser)]
+#[command(name = "xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Generate a corpus of progress reports: per synthetic municipality (valid codes,
+    /// invented names) the consecutive yearly editions of one plan, as
+    /// OUT/<pref>/<code>_<year>.txt in a mix of encodings, and OUT/manifest.csv.
+    GenCorpus {
+        /// How many municipalities (1741 is the national count; at most 6000).
+        #[arg(long, default_value_t = 1741)]
+        municipalities: usize,
+        /// How many consecutive yearly editions per municipality (1–10).
+        #[arg(long, default_value_t = 3)]
+        years: usize,
+        /// The folder to write; created when missing. Keep it out of the repository
+        /// (e.g. target/corpus).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The corpus seed; the same arguments give the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Share of 総計 rows that do not add up, in percent.
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u8).range(0..=100))]
+        wrong_total_percent: u8,
+        /// Share of plans with a generic name such as 第5次集中改革プラン, in percent. Keep 0
+        /// while the store keys plans by name alone: towns sharing a name would share a plan.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+        generic_plan_names: u8,
+        /// Worker threads; default: every core.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Read every file of a corpus in memory, phase by phase (decode; decode+read;
+    /// decode+read+check), on one thread and on every core, and print MB/s.
+    MeasureRead {
+        /// The corpus manifest (OUT/manifest.csv of gen-corpus).
+        #[arg(long, value_name = "FILE")]
+        manifest: PathBuf,
+        /// Threads for the parallel runs; default: every core.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Task::GenCorpus {
+            municipalities,
+            years,
+            out,
+            seed,
+            wrong_total_percent,
+            generic_plan_names,
+            threads,
+        } => {
+            let spec = CorpusSpec {
+                municipalities,
+                years,
+                seed,
+                wrong_total_percent,
+                generic_name_percent: generic_plan_names,
+            };
+            let start = Instant::now();
+            let progress = |done: usize| {
+                if done % 100 == 0 || done == municipalities {
+                    eprint!("\r{done}/{municipalities} municipalities");
+                    let _ = std::io::stderr().flush();
+                }
+            };
+            let written = generate(&spec, &out, threads.unwrap_or_else(cores), &progress)?;
+            let bytes: usize = written.entries.iter().map(|e| e.bytes).sum();
+            let wrong = written.entries.iter().filter(|e| e.findings > 0).count();
+            eprintln!();
+            println!(
+                "{} files, {:.1} MB, {} with findings ({:.1} %), in {:.1} s: {}",
+                written.entries.len(),
+                bytes as f64 / 1e6,
+                wrong,
+                100.0 * wrong as f64 / written.entries.len().max(1) as f64,
+                start.elapsed().as_secs_f64(),
+                written.manifest.display()
+            );
+        }
+        Task::MeasureRead { manifest, threads } => {
+            let files = load(&manifest)?;
+            let threads = threads.unwrap_or_else(cores);
+            println!("| phase | files | threads | files/s | MB/s | wall |");
+            println!("|---|---|---|---|---|---|");
+            for m in measure_all(&files, threads) {
+                println!(
+                    "| {} | {} ({}, {:.1} MB) | {} | {:.0} | {:.1} | {:.2} s |",
+                    m.phase.name(),
+                    m.files_of,
+                    m.files,
+                    m.bytes as f64 / 1e6,
+                    m.threads,
+                    m.files_per_s(),
+                    m.mb_per_s(),
+                    m.elapsed.as_secs_f64()
+                );
+            }
+        }
+    }
+    Ok(())
+}
