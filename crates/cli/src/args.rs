@@ -17,7 +17,7 @@ use kaikaku_reader::Encoding;
     propagate_version = true,
     after_help = "Exit status: 0 success (every total holds); 1 `check` found a difference \
                   (不一致); 2 a file could not be read, a database error, or a usage error.\n\
-                  Database (import, list, export, serve, user): --database-url URL or \
+                  Database (import, list, export, serve, user, backup, restore): --database-url URL or \
                   $KAIKAKU_DATABASE_URL for PostgreSQL (postgres://…); else --db PATH, else \
                   $KAIKAKU_DB, else kaikaku.db in the working directory (embedded SQLite, \
                   created when missing).\n\
@@ -173,6 +173,36 @@ pub enum Command {
         /// users (admin, editor-somu, editor-zaisei, reviewer), whose log-ins are printed.
         #[arg(long)]
         demo: bool,
+    },
+    /// Write a consistent snapshot of the database to a file, also while the server runs.
+    ///
+    /// SQLite: a copy made with `VACUUM INTO`; PostgreSQL: a `pg_dump --format=custom`
+    /// archive (pg_dump must be installed). Written through a temporary file beside FILE and
+    /// renamed, so a failed backup leaves nothing half-written.
+    Backup {
+        /// Database options.
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Replace FILE when it exists (refused otherwise).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup of `kaikaku backup` into an empty database, then bring its schema up
+    /// to date.
+    ///
+    /// The file is verified first (SQLite: `PRAGMA integrity_check` and the migration table;
+    /// PostgreSQL: `pg_restore --list` and a full read), and a damaged file changes nothing.
+    /// A target that holds data is refused; a missing SQLite file is created.
+    Restore {
+        /// The backup file (SQLite for --db, a pg_dump archive for --database-url).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Database options: the target.
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Manage the users who log in to the web server: add, list, change a password.
     User {

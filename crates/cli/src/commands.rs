@@ -105,6 +105,8 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             addr,
             demo,
         } => crate::serve::run(db.as_deref(), database_url.as_deref(), &addr, demo),
+        Command::Backup { db, out, force } => block_on(crate::backup::backup(&db, &out, force)),
+        Command::Restore { file, db } => block_on(crate::backup::restore(&file, &db)),
         Command::User { command } => block_on(crate::users::run(command)),
     }
 }

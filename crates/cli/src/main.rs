@@ -6,6 +6,7 @@
 //! chain; a panic is caught by a hook that prints a short message and exits 2.
 
 mod args;
+mod backup;
 mod commands;
 mod export;
 mod import;

@@ -16,6 +16,11 @@
 //!   the API at once (read, change one field, save from the version read, re-read on 409);
 //!   every acknowledged save is in the history once, versions have no gaps, and the last
 //!   acknowledged save is what the sheet holds.
+//! - `backup_then_restore_gives_an_identical_export_and_refuses_damage_and_data`: `kaikaku
+//!   backup` while the server runs, after an import, a cycle opened and a sheet saved;
+//!   `kaikaku restore` into a fresh database gives the same export, users, editions, sheets
+//!   and audit log; a truncated or garbled backup and a target holding data are refused,
+//!   changing nothing.
 //!
 //! Seeds are constants, so the kill points and the edits are the same on every run; only the
 //! interleaving the operating system chooses varies, and every assertion holds for any.
@@ -1186,4 +1191,178 @@ fn random_concurrent_editing_loses_no_update() {
         );
     });
     drop(server);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Backup and restore.
+
+/// What a restore must give back identically: every published report as `kaikaku export
+/// --format json` writes it, the users as `kaikaku user list` shows them, and every edition
+/// with its sheets and history as the store lists them.
+fn snapshot(dir: &Path, db: &TestDb, rt: &tokio::runtime::Runtime) -> (String, String, String) {
+    let (code, reports, stderr) = kaikaku(dir, &["export", "--format", "json"], db, "");
+    assert_eq!(code, 0, "{stderr}");
+    let (code, users, stderr) = kaikaku(dir, &["user", "list"], db, "");
+    assert_eq!(code, 0, "{stderr}");
+    let target = db.args[1].to_str().expect("a UTF-8 target").to_owned();
+    let editions = rt.block_on(async {
+        use kaikaku_store::Cycle;
+        let store = kaikaku_store::Database::connect(&target)
+            .await
+            .expect("opens");
+        let mut listing = Vec::new();
+        for edition in store.list_editions().await.expect("editions") {
+            let sheets = store.sheets(edition.report_id).await.expect("sheets");
+            let history = store
+                .edition_history(edition.report_id)
+                .await
+                .expect("history");
+            listing.push(format!("{edition:?}\n{sheets:?}\n{history:?}"));
+            for sheet in &sheets {
+                let audit = store
+                    .audit(edition.report_id, sheet.no)
+                    .await
+                    .expect("audit");
+                let item = store
+                    .sheet(edition.report_id, sheet.no)
+                    .await
+                    .expect("a sheet");
+                listing.push(format!("{audit:?}\n{item:?}"));
+            }
+        }
+        store.close().await;
+        listing.join("\n")
+    });
+    (reports, users, editions)
+}
+
+/// The tables of `db` that hold rows (none for an empty database).
+fn tables_with_rows(db: &TestDb, rt: &tokio::runtime::Runtime) -> Vec<(String, i64)> {
+    let target = db.args[1].to_str().expect("a UTF-8 target").to_owned();
+    rt.block_on(kaikaku_store::backup::tables_with_rows(&target))
+        .expect("the target can be read")
+}
+
+#[test]
+fn backup_then_restore_gives_an_identical_export_and_refuses_damage_and_data() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = test_database(dir.path());
+    prepare(
+        dir.path(),
+        &db,
+        &[bundled("kaedemachi_r6.txt"), bundled("sakuragawa_h30.txt")],
+        &[
+            ("admin", "admin", Some("政策課")),
+            ("reviewer", "reviewer", None),
+        ],
+    );
+    let rt = runtime();
+    let backup = dir.path().join("kaikaku.backup");
+    let backup_arg = backup.to_str().expect("a UTF-8 path");
+    {
+        // The snapshot is taken while the server runs, after a cycle was opened and a sheet
+        // saved (users, editions, sheets and the audit log all hold rows).
+        let server = Server::start(dir.path(), &db, "serve-backup");
+        rt.block_on(async {
+            let admin = Api::login(&server.base, "admin").await;
+            let edition = open_kaede_2025(&admin).await;
+            let sheet = admin.read(&sheet_path(edition, 1)).await;
+            let mut item = sheet["item"].clone();
+            Part::Goal.set(&mut item, "窓口の待ち時間を半分にする。");
+            let body = json!({ "version": sheet["version"], "item": item });
+            let (status, answer) = admin
+                .put(&sheet_path(edition, 1), &body)
+                .await
+                .expect("answers");
+            assert_eq!(status, StatusCode::OK, "{answer}");
+        });
+        let (code, stdout, stderr) = kaikaku(dir.path(), &["backup", "--out", backup_arg], &db, "");
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains("バックアップを書きました"), "{stdout}");
+    }
+    // An existing file is replaced only with --force; a refusal leaves it whole.
+    let size = std::fs::metadata(&backup).expect("the backup").len();
+    let (code, _, stderr) = kaikaku(dir.path(), &["backup", "--out", backup_arg], &db, "");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("既にあります"), "{stderr}");
+    assert_eq!(std::fs::metadata(&backup).expect("the backup").len(), size);
+    let (code, _, stderr) = kaikaku(
+        dir.path(),
+        &["backup", "--out", backup_arg, "--force"],
+        &db,
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("the folder")
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".kaikaku-backup-")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    let before = snapshot(dir.path(), &db, &rt);
+    assert!(
+        before.0.contains("第3次楓町行政改革実施計画"),
+        "{}",
+        before.0
+    );
+    assert!(before.1.contains("reviewer"), "{}", before.1);
+    assert!(
+        before.2.contains("窓口の待ち時間を半分にする"),
+        "{}",
+        before.2
+    );
+
+    // A damaged backup (truncated, or garbage in the middle) is refused and the target stays
+    // empty.
+    let bytes = std::fs::read(&backup).expect("the backup");
+    let truncated = dir.path().join("truncated.backup");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("writes");
+    let mut garbled_bytes = bytes.clone();
+    let middle = garbled_bytes.len() / 2;
+    for byte in &mut garbled_bytes[middle..middle + 4096.min(bytes.len() / 4)] {
+        *byte ^= 0x5a;
+    }
+    let garbled = dir.path().join("garbled.backup");
+    std::fs::write(&garbled, &garbled_bytes).expect("writes");
+    for damaged in [&truncated, &garbled] {
+        let empty = test_database(dir.path());
+        let (code, _, stderr) = kaikaku(
+            dir.path(),
+            &["restore", damaged.to_str().expect("a UTF-8 path")],
+            &empty,
+            "",
+        );
+        assert_eq!(code, 2, "{}: {stderr}", damaged.display());
+        assert!(stderr.contains("壊れている"), "{stderr}");
+        assert_eq!(tables_with_rows(&empty, &rt), Vec::new());
+    }
+
+    // Restored into a fresh database: identical.
+    let restored = test_database(dir.path());
+    let (code, stdout, stderr) = kaikaku(dir.path(), &["restore", backup_arg], &restored, "");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("復元しました"), "{stdout}");
+    let after = snapshot(dir.path(), &restored, &rt);
+    assert_eq!(before.0, after.0, "the exported reports differ");
+    assert_eq!(before.1, after.1, "the users differ");
+    assert_eq!(before.2, after.2, "the editions differ");
+    assert!(orphans_of(&restored, &rt).is_empty());
+
+    // A target that holds data is refused, named, and left as it was.
+    let (code, _, stderr) = kaikaku(dir.path(), &["restore", backup_arg], &restored, "");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("データがあります"), "{stderr}");
+    let target = restored.args[1].to_str().expect("a UTF-8 target");
+    let shown = target.split('@').next_back().unwrap_or(target);
+    assert!(stderr.contains(shown), "the target is not named: {stderr}");
+    assert_eq!(snapshot(dir.path(), &restored, &rt), after);
+}
+
+fn orphans_of(db: &TestDb, rt: &tokio::runtime::Runtime) -> Vec<String> {
+    rt.block_on(orphans(db))
 }

@@ -58,6 +58,7 @@
 //! openings of one year cannot both pass their checks. SQLite's `BEGIN IMMEDIATE` serialises
 //! writers anyway.
 
+pub mod backup;
 mod codec;
 mod database;
 mod records;

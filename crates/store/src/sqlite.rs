@@ -83,6 +83,18 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Writes a consistent copy of the database to `path` with `VACUUM INTO` (one read
+    /// transaction, so concurrent writers under WAL neither block nor tear it). `path` must
+    /// not exist or be an empty file.
+    pub async fn vacuum_into(&self, path: &Path) -> Result<(), StoreError> {
+        let path = path.to_string_lossy();
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.as_ref())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Begins a read transaction: every query inside sees the same snapshot.
     pub(super) async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin().await?)
