@@ -1,6 +1,7 @@
 //! The search index's reads and writes (the pure side — queries, tokens, documents — is in
 //! [`crate::search`]). The statements that differ between SQLite's FTS5 and PostgreSQL's
-//! `tsvector` are the engine's (`engine::DELETE_SEARCH_INDEX`, `INSERT_SEARCH_INDEX`,
+//! `tsvector` are the engine's (`engine::DELETE_SEARCH_INDEX`, `INSERT_SEARCH_INDEX` (a multi-row
+//! [`sql::Insert`]),
 //! `SEARCH_ITEMS`, `index_rows`, `search_argument`); everything else is shared.
 
 use kaikaku_model::text::{fold_search, snippet};
@@ -8,6 +9,7 @@ use kaikaku_model::workflow::Field;
 use kaikaku_model::{Item, ItemNo};
 
 use super::load::{Scope, corrupt, load_items};
+use super::save::insert_rows;
 use super::{Conn, engine};
 use crate::codec::{
     decode_edition_state, decode_field, fiscal_year_from_i32, item_no_from_i64, to_i32,
@@ -30,25 +32,51 @@ pub(crate) async fn index_item(
         .bind(item_id)
         .execute(&mut *conn)
         .await?;
+    index_new_items(conn, &[(item_id, item)]).await
+}
+
+/// Indexes items (item id, item) that have no search documents or index rows yet (items just
+/// inserted: deleting an item deletes its documents and index rows, see the migrations), inside
+/// the caller's transaction: one multi-row INSERT for the documents, one for the index rows.
+pub(crate) async fn index_new_items(
+    conn: &mut Conn,
+    items: &[(i64, &Item)],
+) -> Result<(), StoreError> {
     let mut texts = Vec::new();
-    for (position, (field, text)) in documents(item).into_iter().enumerate() {
-        sqlx::query(sql::INSERT_SEARCH_DOCUMENT)
-            .bind(item_id)
-            .bind(to_i32(position, "position")?)
-            .bind(field.path())
-            .bind(field.label_in(item))
-            .bind(text)
-            .execute(&mut *conn)
-            .await?;
-        texts.push(fold_search(text).text);
+    let mut index_rows = Vec::new();
+    let mut rows = Vec::new();
+    for &(item_id, item) in items {
+        texts.clear();
+        for (position, (field, text)) in documents(item).into_iter().enumerate() {
+            rows.push((item_id, position, field, item, text));
+            texts.push(fold_search(text).text);
+        }
+        index_rows.extend(
+            engine::index_rows(&texts)
+                .into_iter()
+                .map(|tokens| (item_id, tokens)),
+        );
     }
-    for tokens in engine::index_rows(&texts) {
-        sqlx::query(engine::INSERT_SEARCH_INDEX)
-            .bind(item_id)
-            .bind(tokens)
-            .execute(&mut *conn)
-            .await?;
-    }
+    insert_rows(
+        conn,
+        &sql::INSERT_SEARCH_DOCUMENTS,
+        &rows,
+        |q, &(item_id, position, field, item, text)| {
+            Ok(q.bind(item_id)
+                .bind(to_i32(position, "position")?)
+                .bind(field.path())
+                .bind(field.label_in(item))
+                .bind(text))
+        },
+    )
+    .await?;
+    insert_rows(
+        conn,
+        &engine::INSERT_SEARCH_INDEX,
+        &index_rows,
+        |q, (item_id, tokens)| Ok(q.bind(*item_id).bind(tokens.as_str())),
+    )
+    .await?;
     Ok(())
 }
 

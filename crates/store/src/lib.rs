@@ -35,10 +35,13 @@
 //! Every statement lives in the `sql` module and is portable: runtime-checked queries,
 //! `$1, $2 …` placeholders, `INSERT … RETURNING id`, `ON CONFLICT … DO UPDATE`, standard types
 //! (INTEGER for `i32`, BIGINT for `i64`, TEXT, BOOLEAN), decimals kept as TEXT, timestamps as
-//! fixed-width RFC 3339 text written in Rust. The operations (`editions`, `load`, `save`,
-//! `sheets`, `users`, `index`) and the trait impls (`backend`) are written once against a
-//! connection type `Conn` and compiled twice, as the modules `on_sqlite` (`Conn` =
-//! `SqliteConnection`) and `on_postgres` (`PgConnection`), each beside its own `engine` file.
+//! fixed-width RFC 3339 text written in Rust. A report's rows are written with one multi-row
+//! INSERT per table (`sql::Insert`, its text generated for the number of rows, values always
+//! bound; anonymous `?` placeholders on SQLite, see `NUMBERED_PLACEHOLDERS`). The operations
+//! (`editions`, `load`, `save`, `sheets`, `users`, `index`) and the trait impls (`backend`)
+//! are written once against a connection type `Conn` and compiled twice, as the modules
+//! `on_sqlite` (`Conn` = `SqliteConnection`) and `on_postgres` (`PgConnection`), each beside
+//! its own `engine` file.
 //! The engine files (`sqlite.rs`, `postgres.rs`) hold everything that differs, each in one
 //! place: opening and migrating (`migrations/sqlite` or `migrations/postgres`: identity ids, a
 //! trigger function for the append-only audit log, a `tsvector` under GIN), how a write

@@ -14,6 +14,11 @@ use super::backend::finish;
 use super::index;
 use crate::StoreError;
 use crate::search::{SearchQuery, tsvector_rows};
+use crate::sql::Insert;
+
+/// Whether generated multi-row statements ([`crate::sql::Insert`]) number their placeholders:
+/// PostgreSQL knows no others.
+pub(crate) const NUMBERED_PLACEHOLDERS: bool = true;
 
 /// How long a request waits for a free connection before giving up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -90,9 +95,12 @@ fn redact(url: &str) -> String {
 /// `$1` item id.
 pub(crate) const DELETE_SEARCH_INDEX: &str = "DELETE FROM search_index WHERE item_id = $1";
 
-/// `$1` item id, `$2` a `tsvector` literal.
-pub(crate) const INSERT_SEARCH_INDEX: &str =
-    "INSERT INTO search_index (item_id, tokens) VALUES ($1, $2::tsvector)";
+/// Item id, a `tsvector` literal.
+pub(crate) const INSERT_SEARCH_INDEX: Insert = Insert {
+    head: "INSERT INTO search_index (item_id, tokens) VALUES",
+    casts: &["", "::tsvector"],
+    tail: "",
+};
 
 /// The rows of an item: `tsvector` literals with every position within the cap.
 pub(crate) fn index_rows(folded_texts: &[String]) -> Vec<String> {

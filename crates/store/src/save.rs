@@ -1,10 +1,16 @@
 //! Writing reports: the import (one transaction that replaces the imported report of the same
 //! plan and fiscal year) and the rows of any edition, parents first, each child with its
-//! position. The reporting cycle writes its editions and sheets with the same functions.
+//! position. The reporting cycle writes its editions and sheets with the same functions. Each
+//! table gets one multi-row INSERT per report ([`insert_rows`]); children find their parents'
+//! ids through the (parent, position) pairs the parents' INSERT returns.
 
-use super::Conn;
+use std::collections::{HashMap, HashSet};
+
 use kaikaku_model::workflow::{EditionState, SheetState};
-use kaikaku_model::{ContentRow, EffectRow, FiscalYear, Item, Report};
+use kaikaku_model::{FiscalYear, Item, Report};
+use sqlx::Row as _;
+
+use super::{Conn, Db, Row, engine};
 
 use super::index;
 use crate::codec::{
@@ -155,80 +161,168 @@ pub(crate) async fn write_report(
     })
 }
 
+/// A statement being built by [`insert_rows`].
+pub(crate) type Query = sqlx::query::Query<'static, Db, <Db as sqlx::Database>::Arguments>;
+
+/// Inserts `rows` with `insert`, as many rows per statement as the placeholder limit allows
+/// (usually one statement), binding each row's values with `bind`; returns the rows the
+/// statements return (`RETURNING`), in no particular order. The statements are not kept in
+/// the connection's statement cache: their text depends on the number of rows.
+pub(crate) async fn insert_rows<T>(
+    conn: &mut Conn,
+    insert: &sql::Insert,
+    rows: &[T],
+    mut bind: impl FnMut(Query, &T) -> Result<Query, StoreError>,
+) -> Result<Vec<Row>, StoreError> {
+    let mut returned = Vec::new();
+    for chunk in rows.chunks(insert.rows_per_statement()) {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(
+            insert.sql(chunk.len(), engine::NUMBERED_PLACEHOLDERS),
+        ))
+        .persistent(false);
+        for row in chunk {
+            query = bind(query, row)?;
+        }
+        returned.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(returned)
+}
+
+/// The rows of `list(item)` of every item, each with its item id and position.
+fn children<'a, T>(
+    items: &[(i64, &'a Item)],
+    list: impl Fn(&'a Item) -> &'a [T],
+) -> Vec<(i64, usize, &'a T)> {
+    items
+        .iter()
+        .flat_map(|&(item_id, item)| {
+            list(item)
+                .iter()
+                .enumerate()
+                .map(move |(position, row)| (item_id, position, row))
+        })
+        .collect()
+}
+
+/// Maps the rows returned by an insert of children (`id, parent id, position`) to the new ids.
+fn ids_by_parent_position(rows: &[Row]) -> Result<HashMap<(i64, i32), i64>, StoreError> {
+    rows.iter()
+        .map(|row| Ok(((row.try_get(1)?, row.try_get(2)?), row.try_get(0)?)))
+        .collect()
+}
+
+/// The id the insert returned for (`parent`, `position`).
+fn returned_id(
+    ids: &HashMap<(i64, i32), i64>,
+    parent: i64,
+    position: usize,
+) -> Result<i64, StoreError> {
+    ids.get(&(parent, to_i32(position, "position")?))
+        .copied()
+        .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+}
+
 /// Writes everything of `report` below its `reports` row: the plan period, the summary, the
 /// warnings and every item as a sheet in `state`, indexed for search. Returns the item ids in
-/// document order.
+/// document order. One multi-row INSERT per table (see [`insert_rows`]).
 pub(crate) async fn write_body(
     conn: &mut Conn,
     report_id: i64,
     report: &Report,
     state: SheetState,
 ) -> Result<Vec<i64>, StoreError> {
-    for (position, year) in report.fiscal_years.iter().enumerate() {
-        sqlx::query(sql::INSERT_REPORT_FISCAL_YEAR)
-            .bind(report_id)
-            .bind(to_i32(position, "position")?)
-            .bind(year.gregorian())
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (position, row) in report.summary.iter().enumerate() {
-        sqlx::query(sql::INSERT_SUMMARY_ROW)
-            .bind(report_id)
-            .bind(to_i32(position, "position")?)
-            .bind(i64::from(row.no.0))
-            .bind(&row.title)
-            .bind(&row.reporting_department)
-            .bind(line_to_i64(row.line)?)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (position, warning) in report.warnings.iter().enumerate() {
-        sqlx::query(sql::INSERT_WARNING)
-            .bind(report_id)
-            .bind(to_i32(position, "position")?)
-            .bind(line_to_i64(warning.line)?)
-            .bind(&warning.message)
-            .execute(&mut *conn)
-            .await?;
-    }
-    let mut item_ids = Vec::with_capacity(report.items.len());
-    for (position, item) in report.items.iter().enumerate() {
-        let item_id = insert_item(conn, report_id, position, item, state).await?;
-        write_item_children(conn, item_id, item).await?;
-        index::index_item(conn, item_id, item).await?;
-        item_ids.push(item_id);
-    }
+    let years: Vec<_> = report.fiscal_years.iter().enumerate().collect();
+    insert_rows(
+        conn,
+        &sql::INSERT_REPORT_FISCAL_YEARS,
+        &years,
+        |q, &(position, year)| {
+            Ok(q.bind(report_id)
+                .bind(to_i32(position, "position")?)
+                .bind(year.gregorian()))
+        },
+    )
+    .await?;
+    let summary: Vec<_> = report.summary.iter().enumerate().collect();
+    insert_rows(
+        conn,
+        &sql::INSERT_SUMMARY_ROWS,
+        &summary,
+        |q, &(position, row)| {
+            Ok(q.bind(report_id)
+                .bind(to_i32(position, "position")?)
+                .bind(i64::from(row.no.0))
+                .bind(row.title.as_str())
+                .bind(row.reporting_department.as_str())
+                .bind(line_to_i64(row.line)?))
+        },
+    )
+    .await?;
+    let warnings: Vec<_> = report.warnings.iter().enumerate().collect();
+    insert_rows(
+        conn,
+        &sql::INSERT_WARNINGS,
+        &warnings,
+        |q, &(position, warning)| {
+            Ok(q.bind(report_id)
+                .bind(to_i32(position, "position")?)
+                .bind(line_to_i64(warning.line)?)
+                .bind(warning.message.as_str()))
+        },
+    )
+    .await?;
+
+    let item_ids = insert_items(conn, report_id, &report.items, state).await?;
+    let items: Vec<(i64, &Item)> = item_ids.iter().copied().zip(&report.items).collect();
+    write_children(conn, &items).await?;
+    index::index_new_items(conn, &items).await?;
     Ok(item_ids)
 }
 
-/// Inserts an item's own row as a sheet in `state` (version 1) and returns its id.
-async fn insert_item(
+/// Inserts the items' own rows as sheets in `state` (version 1) and returns their ids in
+/// document order.
+async fn insert_items(
     conn: &mut Conn,
     report_id: i64,
-    position: usize,
-    item: &Item,
+    items: &[Item],
     state: SheetState,
-) -> Result<i64, StoreError> {
-    let inserted = sqlx::query_scalar(sql::INSERT_ITEM)
-        .bind(report_id)
-        .bind(to_i32(position, "position")?)
-        .bind(i64::from(item.no.0))
-        .bind(&item.title)
-        .bind(item.reporting_department.as_deref())
-        .bind(item.goal.as_deref())
-        .bind(line_to_i64(item.line)?)
-        .bind(state.code())
-        .fetch_one(&mut *conn)
-        .await;
-    match inserted {
-        Ok(id) => Ok(id),
-        // Positions are unique by construction, so a unique violation here is the item number.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(StoreError::DuplicateItem { no: item.no })
+) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<_> = items.iter().enumerate().collect();
+    let inserted = insert_rows(conn, &sql::INSERT_ITEMS, &rows, |q, &(position, item)| {
+        Ok(q.bind(report_id)
+            .bind(to_i32(position, "position")?)
+            .bind(i64::from(item.no.0))
+            .bind(item.title.as_str())
+            .bind(item.reporting_department.as_deref())
+            .bind(item.goal.as_deref())
+            .bind(line_to_i64(item.line)?)
+            .bind(state.code()))
+    })
+    .await;
+    let returned = match inserted {
+        Ok(returned) => returned,
+        // The edition is new and positions are unique by construction, so a unique violation
+        // here is an item number given twice: the first repeated one, as a row-by-row insert
+        // would have found.
+        Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+            let mut seen = HashSet::new();
+            return Err(match items.iter().find(|item| !seen.insert(item.no)) {
+                Some(item) => StoreError::DuplicateItem { no: item.no },
+                None => StoreError::Database(sqlx::Error::Database(e)),
+            });
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e),
+    };
+    let mut ids: Vec<Option<i64>> = vec![None; items.len()];
+    for row in &returned {
+        let position: i32 = row.try_get(1)?;
+        if let Some(slot) = usize::try_from(position).ok().and_then(|p| ids.get_mut(p)) {
+            *slot = Some(row.try_get(0)?);
+        }
     }
+    ids.into_iter()
+        .map(|id| id.ok_or(StoreError::Database(sqlx::Error::RowNotFound)))
+        .collect()
 }
 
 /// Inserts the rows below an item's own row (departments, contents with their schedules,
@@ -238,113 +332,163 @@ pub(crate) async fn write_item_children(
     item_id: i64,
     item: &Item,
 ) -> Result<(), StoreError> {
-    for (position, name) in item.departments.iter().enumerate() {
-        sqlx::query(sql::INSERT_DEPARTMENT)
-            .bind(item_id)
-            .bind(to_i32(position, "position")?)
-            .bind(name)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (position, row) in item.contents.iter().enumerate() {
-        write_content_row(conn, item_id, position, row).await?;
-    }
-    for (position, action) in item.actions.iter().enumerate() {
-        sqlx::query(sql::INSERT_ACTION)
-            .bind(item_id)
-            .bind(to_i32(position, "position")?)
-            .bind(i32::from(action.no))
-            .bind(&action.text)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (position, narrative) in item.narratives.iter().enumerate() {
-        sqlx::query(sql::INSERT_NARRATIVE)
-            .bind(item_id)
-            .bind(to_i32(position, "position")?)
-            .bind(narrative.fiscal_year.gregorian())
-            .bind(narrative.kind.code())
-            .bind(&narrative.text)
-            .bind(line_to_i64(narrative.line)?)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (position, row) in item.effects.iter().enumerate() {
-        write_effect_row(conn, item_id, position, row).await?;
-    }
-    if let Some(evaluation) = &item.evaluation {
-        sqlx::query(sql::INSERT_EVALUATION)
-            .bind(item_id)
-            .bind(evaluation.fiscal_year.gregorian())
-            .bind(&evaluation.text)
-            .bind(line_to_i64(evaluation.line)?)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (position, repost) in item.reposts.iter().enumerate() {
-        sqlx::query(sql::INSERT_REPOST)
-            .bind(item_id)
-            .bind(to_i32(position, "position")?)
-            .bind(i64::from(repost.item_no.0))
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    write_children(conn, &[(item_id, item)]).await
 }
 
-async fn write_content_row(
-    conn: &mut Conn,
-    item_id: i64,
-    position: usize,
-    row: &ContentRow,
-) -> Result<(), StoreError> {
-    let row_id: i64 = sqlx::query_scalar(sql::INSERT_CONTENT_ROW)
-        .bind(item_id)
-        .bind(to_i32(position, "position")?)
-        .bind(&row.text)
-        .bind(line_to_i64(row.line)?)
-        .fetch_one(&mut *conn)
-        .await?;
-    for (position, cell) in row.schedule.iter().enumerate() {
-        sqlx::query(sql::INSERT_SCHEDULE_CELL)
-            .bind(row_id)
-            .bind(to_i32(position, "position")?)
-            .bind(cell.fiscal_year.gregorian())
-            .bind(&cell.text)
-            .bind(encode_actions(&cell.actions))
-            .bind(cell.phase.as_ref().map(phase_code))
-            .bind(cell.phase.as_ref().map(|p| p.word()))
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
+/// Inserts the rows below the own rows of `items` (item id, item): one statement per table.
+async fn write_children(conn: &mut Conn, items: &[(i64, &Item)]) -> Result<(), StoreError> {
+    let departments = children(items, |item| &item.departments);
+    insert_rows(
+        conn,
+        &sql::INSERT_DEPARTMENTS,
+        &departments,
+        |q, &(item_id, position, name)| {
+            Ok(q.bind(item_id)
+                .bind(to_i32(position, "position")?)
+                .bind(name.as_str()))
+        },
+    )
+    .await?;
 
-async fn write_effect_row(
-    conn: &mut Conn,
-    item_id: i64,
-    position: usize,
-    row: &EffectRow,
-) -> Result<(), StoreError> {
-    let row_id: i64 = sqlx::query_scalar(sql::INSERT_EFFECT_ROW)
-        .bind(item_id)
-        .bind(to_i32(position, "position")?)
-        .bind(row.fiscal_year.map(|y| y.gregorian()))
-        .bind(row.is_total)
-        .bind(&row.text)
-        .bind(line_to_i64(row.line)?)
-        .fetch_one(&mut *conn)
-        .await?;
-    for (position, quantity) in row.quantities.iter().enumerate() {
-        sqlx::query(sql::INSERT_QUANTITY)
-            .bind(row_id)
-            .bind(to_i32(position, "position")?)
-            .bind(&quantity.label)
-            .bind(encode_decimal(quantity.value))
-            .bind(quantity.unit.symbol())
-            .bind(quantity.status.map(|s| s.code()))
-            .execute(&mut *conn)
-            .await?;
+    let contents = children(items, |item| &item.contents);
+    let returned = insert_rows(
+        conn,
+        &sql::INSERT_CONTENT_ROWS,
+        &contents,
+        |q, &(item_id, position, row)| {
+            Ok(q.bind(item_id)
+                .bind(to_i32(position, "position")?)
+                .bind(row.text.as_str())
+                .bind(line_to_i64(row.line)?))
+        },
+    )
+    .await?;
+    let content_ids = ids_by_parent_position(&returned)?;
+    let mut cells = Vec::new();
+    for &(item_id, position, row) in &contents {
+        let row_id = returned_id(&content_ids, item_id, position)?;
+        cells.extend(
+            row.schedule
+                .iter()
+                .enumerate()
+                .map(|(p, cell)| (row_id, p, cell)),
+        );
     }
+    insert_rows(
+        conn,
+        &sql::INSERT_SCHEDULE_CELLS,
+        &cells,
+        |q, &(row_id, position, cell)| {
+            Ok(q.bind(row_id)
+                .bind(to_i32(position, "position")?)
+                .bind(cell.fiscal_year.gregorian())
+                .bind(cell.text.as_str())
+                .bind(encode_actions(&cell.actions))
+                .bind(cell.phase.as_ref().map(phase_code))
+                .bind(cell.phase.as_ref().map(|p| p.word())))
+        },
+    )
+    .await?;
+
+    let actions = children(items, |item| &item.actions);
+    insert_rows(
+        conn,
+        &sql::INSERT_ACTIONS,
+        &actions,
+        |q, &(item_id, position, action)| {
+            Ok(q.bind(item_id)
+                .bind(to_i32(position, "position")?)
+                .bind(i32::from(action.no))
+                .bind(action.text.as_str()))
+        },
+    )
+    .await?;
+
+    let narratives = children(items, |item| &item.narratives);
+    insert_rows(
+        conn,
+        &sql::INSERT_NARRATIVES,
+        &narratives,
+        |q, &(item_id, position, narrative)| {
+            Ok(q.bind(item_id)
+                .bind(to_i32(position, "position")?)
+                .bind(narrative.fiscal_year.gregorian())
+                .bind(narrative.kind.code())
+                .bind(narrative.text.as_str())
+                .bind(line_to_i64(narrative.line)?))
+        },
+    )
+    .await?;
+
+    let effects = children(items, |item| &item.effects);
+    let returned = insert_rows(
+        conn,
+        &sql::INSERT_EFFECT_ROWS,
+        &effects,
+        |q, &(item_id, position, row)| {
+            Ok(q.bind(item_id)
+                .bind(to_i32(position, "position")?)
+                .bind(row.fiscal_year.map(|y| y.gregorian()))
+                .bind(row.is_total)
+                .bind(row.text.as_str())
+                .bind(line_to_i64(row.line)?))
+        },
+    )
+    .await?;
+    let effect_ids = ids_by_parent_position(&returned)?;
+    let mut quantities = Vec::new();
+    for &(item_id, position, row) in &effects {
+        let row_id = returned_id(&effect_ids, item_id, position)?;
+        quantities.extend(
+            row.quantities
+                .iter()
+                .enumerate()
+                .map(|(p, q)| (row_id, p, q)),
+        );
+    }
+    insert_rows(
+        conn,
+        &sql::INSERT_QUANTITIES,
+        &quantities,
+        |q, &(row_id, position, quantity)| {
+            Ok(q.bind(row_id)
+                .bind(to_i32(position, "position")?)
+                .bind(quantity.label.as_str())
+                .bind(encode_decimal(quantity.value))
+                .bind(quantity.unit.symbol())
+                .bind(quantity.status.map(|s| s.code())))
+        },
+    )
+    .await?;
+
+    let evaluations: Vec<_> = items
+        .iter()
+        .filter_map(|&(item_id, item)| Some((item_id, item.evaluation.as_ref()?)))
+        .collect();
+    insert_rows(
+        conn,
+        &sql::INSERT_EVALUATIONS,
+        &evaluations,
+        |q, &(item_id, evaluation)| {
+            Ok(q.bind(item_id)
+                .bind(evaluation.fiscal_year.gregorian())
+                .bind(evaluation.text.as_str())
+                .bind(line_to_i64(evaluation.line)?))
+        },
+    )
+    .await?;
+
+    let reposts = children(items, |item| &item.reposts);
+    insert_rows(
+        conn,
+        &sql::INSERT_REPOSTS,
+        &reposts,
+        |q, &(item_id, position, repost)| {
+            Ok(q.bind(item_id)
+                .bind(to_i32(position, "position")?)
+                .bind(i64::from(repost.item_no.0)))
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -35,49 +35,139 @@ pub(crate) const INSERT_REPORT: &str = "INSERT INTO reports \
      source_encoding, imported_at, due_date, opened_at, published_at, correction_note) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
 
-pub(crate) const INSERT_REPORT_FISCAL_YEAR: &str =
-    "INSERT INTO report_fiscal_years (report_id, position, fiscal_year) VALUES ($1, $2, $3)";
+/// A multi-row `INSERT`, written once for both engines: `head` names the table and its columns
+/// up to `VALUES`, each row is one placeholder per entry of `casts` (the entry follows its
+/// placeholder, e.g. `::tsvector`), and `tail` ends the statement (`RETURNING …` or nothing).
+/// [`Insert::sql`] writes the statement for a number of rows; values are always bound.
+#[derive(Debug)]
+pub(crate) struct Insert {
+    pub(crate) head: &'static str,
+    pub(crate) casts: &'static [&'static str],
+    pub(crate) tail: &'static str,
+}
 
-pub(crate) const INSERT_SUMMARY_ROW: &str = "INSERT INTO summary_rows \
-     (report_id, position, item_no, title, reporting_department, line) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
+/// At most this many placeholders in one statement: SQLite's limit (32,766 variables), which
+/// is below PostgreSQL's (65,535).
+pub(crate) const MAX_BINDS: usize = 32_766;
 
-pub(crate) const INSERT_WARNING: &str =
-    "INSERT INTO warnings (report_id, position, line, message) VALUES ($1, $2, $3, $4)";
+impl Insert {
+    /// How many rows fit in one statement.
+    pub(crate) fn rows_per_statement(&self) -> usize {
+        MAX_BINDS / self.casts.len()
+    }
 
-/// `$8` the sheet state.
-pub(crate) const INSERT_ITEM: &str = "INSERT INTO items \
-     (report_id, position, item_no, title, reporting_department, goal, line, state) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    /// The statement for `rows` rows (at least one, at most [`Insert::rows_per_statement`]):
+    /// `head ($1, $2 …), ($n+1 …) … tail` when `numbered`, else with anonymous `?`
+    /// placeholders, bound in order (the engine's `NUMBERED_PLACEHOLDERS`).
+    pub(crate) fn sql(&self, rows: usize, numbered: bool) -> String {
+        use std::fmt::Write as _;
+        debug_assert!(rows >= 1 && rows <= self.rows_per_statement());
+        let mut sql =
+            String::with_capacity(self.head.len() + self.tail.len() + rows * 8 * self.casts.len());
+        sql.push_str(self.head);
+        let mut n = 0;
+        for row in 0..rows {
+            sql.push_str(if row == 0 { " (" } else { ", (" });
+            for (column, cast) in self.casts.iter().enumerate() {
+                n += 1;
+                let comma = if column == 0 { "" } else { ", " };
+                if numbered {
+                    let _ = write!(sql, "{comma}${n}{cast}");
+                } else {
+                    let _ = write!(sql, "{comma}?{cast}");
+                }
+            }
+            sql.push(')');
+        }
+        sql.push_str(self.tail);
+        sql
+    }
+}
 
-pub(crate) const INSERT_DEPARTMENT: &str =
-    "INSERT INTO item_departments (item_id, position, name) VALUES ($1, $2, $3)";
+pub(crate) const INSERT_REPORT_FISCAL_YEARS: Insert = Insert {
+    head: "INSERT INTO report_fiscal_years (report_id, position, fiscal_year) VALUES",
+    casts: &[""; 3],
+    tail: "",
+};
 
-pub(crate) const INSERT_CONTENT_ROW: &str = "INSERT INTO content_rows \
-     (item_id, position, text, line) VALUES ($1, $2, $3, $4) RETURNING id";
+pub(crate) const INSERT_SUMMARY_ROWS: Insert = Insert {
+    head: "INSERT INTO summary_rows \
+     (report_id, position, item_no, title, reporting_department, line) VALUES",
+    casts: &[""; 6],
+    tail: "",
+};
 
-pub(crate) const INSERT_SCHEDULE_CELL: &str = "INSERT INTO schedule_cells \
-     (content_row_id, position, fiscal_year, text, actions, phase_code, phase) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub(crate) const INSERT_WARNINGS: Insert = Insert {
+    head: "INSERT INTO warnings (report_id, position, line, message) VALUES",
+    casts: &[""; 4],
+    tail: "",
+};
 
-pub(crate) const INSERT_ACTION: &str =
-    "INSERT INTO actions (item_id, position, action_no, text) VALUES ($1, $2, $3, $4)";
+/// The eighth column is the sheet state. Returns each row's id with its position, unique in
+/// the report (RETURNING's row order is not guaranteed).
+pub(crate) const INSERT_ITEMS: Insert = Insert {
+    head: "INSERT INTO items \
+     (report_id, position, item_no, title, reporting_department, goal, line, state) VALUES",
+    casts: &[""; 8],
+    tail: " RETURNING id, position",
+};
 
-pub(crate) const INSERT_NARRATIVE: &str = "INSERT INTO narratives \
-     (item_id, position, fiscal_year, kind, text, line) VALUES ($1, $2, $3, $4, $5, $6)";
+pub(crate) const INSERT_DEPARTMENTS: Insert = Insert {
+    head: "INSERT INTO item_departments (item_id, position, name) VALUES",
+    casts: &[""; 3],
+    tail: "",
+};
 
-pub(crate) const INSERT_EFFECT_ROW: &str = "INSERT INTO effect_rows \
-     (item_id, position, fiscal_year, is_total, text, line) \
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+/// Returns each row's id with its (item id, position), unique.
+pub(crate) const INSERT_CONTENT_ROWS: Insert = Insert {
+    head: "INSERT INTO content_rows (item_id, position, text, line) VALUES",
+    casts: &[""; 4],
+    tail: " RETURNING id, item_id, position",
+};
 
-pub(crate) const INSERT_QUANTITY: &str = "INSERT INTO quantities \
-     (effect_row_id, position, label, value, unit, status) VALUES ($1, $2, $3, $4, $5, $6)";
+pub(crate) const INSERT_SCHEDULE_CELLS: Insert = Insert {
+    head: "INSERT INTO schedule_cells \
+     (content_row_id, position, fiscal_year, text, actions, phase_code, phase) VALUES",
+    casts: &[""; 7],
+    tail: "",
+};
 
-pub(crate) const INSERT_EVALUATION: &str = "INSERT INTO evaluations \
-     (item_id, fiscal_year, text, line) VALUES ($1, $2, $3, $4)";
+pub(crate) const INSERT_ACTIONS: Insert = Insert {
+    head: "INSERT INTO actions (item_id, position, action_no, text) VALUES",
+    casts: &[""; 4],
+    tail: "",
+};
 
-pub(crate) const INSERT_REPOST: &str =
-    "INSERT INTO reposts (item_id, position, item_no) VALUES ($1, $2, $3)";
+pub(crate) const INSERT_NARRATIVES: Insert = Insert {
+    head: "INSERT INTO narratives (item_id, position, fiscal_year, kind, text, line) VALUES",
+    casts: &[""; 6],
+    tail: "",
+};
+
+/// Returns each row's id with its (item id, position), unique.
+pub(crate) const INSERT_EFFECT_ROWS: Insert = Insert {
+    head: "INSERT INTO effect_rows (item_id, position, fiscal_year, is_total, text, line) VALUES",
+    casts: &[""; 6],
+    tail: " RETURNING id, item_id, position",
+};
+
+pub(crate) const INSERT_QUANTITIES: Insert = Insert {
+    head: "INSERT INTO quantities (effect_row_id, position, label, value, unit, status) VALUES",
+    casts: &[""; 6],
+    tail: "",
+};
+
+pub(crate) const INSERT_EVALUATIONS: Insert = Insert {
+    head: "INSERT INTO evaluations (item_id, fiscal_year, text, line) VALUES",
+    casts: &[""; 4],
+    tail: "",
+};
+
+pub(crate) const INSERT_REPOSTS: Insert = Insert {
+    head: "INSERT INTO reposts (item_id, position, item_no) VALUES",
+    casts: &[""; 3],
+    tail: "",
+};
 
 /// A query that succeeds whenever the database answers (health checks).
 pub(crate) const PING: &str = "SELECT 1";
@@ -387,9 +477,12 @@ pub(crate) const SELECT_WAIVERS: &str = "SELECT w.id, w.finding_key, w.reason, u
 /// `$1` item id.
 pub(crate) const DELETE_SEARCH_DOCUMENTS: &str = "DELETE FROM search_documents WHERE item_id = $1";
 
-/// `$1` item id, `$2` position, `$3` field path, `$4` field label, `$5` text.
-pub(crate) const INSERT_SEARCH_DOCUMENT: &str = "INSERT INTO search_documents \
-     (item_id, position, field, label, text) VALUES ($1, $2, $3, $4, $5)";
+/// Item id, position, field path, field label, text.
+pub(crate) const INSERT_SEARCH_DOCUMENTS: Insert = Insert {
+    head: "INSERT INTO search_documents (item_id, position, field, label, text) VALUES",
+    casts: &[""; 5],
+    tail: "",
+};
 
 /// `$1` item id: its documents in sheet order.
 pub(crate) const SELECT_SEARCH_DOCUMENTS: &str = "SELECT field, label, text \
@@ -410,4 +503,44 @@ macro_rules! search_scope {
          WHERE l.plan_id = r.plan_id AND l.report_fiscal_year = r.report_fiscal_year \
          AND l.status = 'published')) OR ($2 AND r.status <> 'published'))"
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{INSERT_QUANTITIES, Insert, MAX_BINDS};
+
+    #[test]
+    fn a_multi_row_insert_numbers_its_placeholders_row_after_row() {
+        let insert = Insert {
+            head: "INSERT INTO t (a, b) VALUES",
+            casts: &["", "::tsvector"],
+            tail: " RETURNING id",
+        };
+        assert_eq!(
+            insert.sql(1, true),
+            "INSERT INTO t (a, b) VALUES ($1, $2::tsvector) RETURNING id"
+        );
+        assert_eq!(
+            insert.sql(3, true),
+            "INSERT INTO t (a, b) VALUES ($1, $2::tsvector), ($3, $4::tsvector), \
+             ($5, $6::tsvector) RETURNING id"
+        );
+    }
+
+    #[test]
+    fn a_full_statement_stays_within_the_placeholder_limit() {
+        let rows = INSERT_QUANTITIES.rows_per_statement();
+        assert!(rows * INSERT_QUANTITIES.casts.len() <= MAX_BINDS);
+        assert!((rows + 1) * INSERT_QUANTITIES.casts.len() > MAX_BINDS);
+        assert!(
+            INSERT_QUANTITIES
+                .sql(rows, true)
+                .ends_with(&format!("${})", rows * 6))
+        );
+        assert_eq!(
+            INSERT_QUANTITIES.sql(2, false),
+            "INSERT INTO quantities (effect_row_id, position, label, value, unit, status) \
+             VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)"
+        );
+    }
 }

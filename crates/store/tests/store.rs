@@ -421,6 +421,45 @@ async fn rich_report_round_trips_exactly() {
     assert_eq!(counts["reposts"], 2);
 }
 
+/// A report large enough that most tables need several INSERT statements (each holds at most
+/// 32,766 placeholders: 3,600 items, 10,800 schedule cells, 16,800 quantities) comes back
+/// exactly, every child under its own parent.
+#[tokio::test]
+async fn a_report_larger_than_one_statement_per_table_round_trips() {
+    let db = temp_store().await;
+    let mut original = rich_report();
+    let items = std::mem::take(&mut original.items);
+    for copy in 0..1200 {
+        for item in &items {
+            let mut item = item.clone();
+            item.no = ItemNo(copy * 100 + item.no.0);
+            item.title = format!("{} {copy}", item.title);
+            if let Some(row) = item.effects.first_mut() {
+                row.text = format!("{} {copy}", row.text);
+            }
+            if let Some(row) = item.contents.first_mut() {
+                row.text = format!("{} {copy}", row.text);
+            }
+            original.items.push(item);
+        }
+    }
+    let saved = db
+        .store
+        .save_report(&original, &source("large.txt"))
+        .await
+        .expect("save");
+    let Saved::Inserted { report_id } = saved else {
+        panic!("a first save inserts, got {saved:?}");
+    };
+    let loaded = db.store.load_report(report_id).await.expect("load");
+    assert!(loaded == original, "the large report came back changed");
+    let counts = row_counts(&db.raw).await;
+    assert_eq!(counts["items"], 3600);
+    assert_eq!(counts["schedule_cells"], 10_800);
+    assert_eq!(counts["quantities"], 16_800);
+    assert!(counts["search_index"] >= 3600);
+}
+
 #[tokio::test]
 async fn in_memory_store_round_trips() {
     let store = SqliteStore::open_in_memory().await.expect("open");
