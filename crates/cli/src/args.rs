@@ -111,16 +111,21 @@ pub enum Command {
     /// workbook, the document's text layout or a PDF.
     ///
     /// Without --report and with exactly one stored report, that report; `--format json`
-    /// without --report writes every stored report as a JSON array. Binary formats (xlsx,
-    /// pdf) need --out when stdout is a terminal.
+    /// and `--format csv` without --report write every stored report (of --municipality) as
+    /// one JSON array or one CSV table. Binary formats (xlsx, pdf) need --out when stdout is a
+    /// terminal.
     Export {
         /// Database options.
         #[command(flatten)]
         db: DbArgs,
-        /// Which report: its id (`kaikaku list`), or PLAN/YEAR where PLAN is the plan's id or
-        /// name and YEAR the report fiscal year (`2021`, `令和3年度`, `R3`).
+        /// Which report: its id (`kaikaku list`), PLAN/YEAR where PLAN is the plan's id or
+        /// name and YEAR the report fiscal year (`2021`, `令和3年度`, `R3`), or CODE/PLAN/YEAR
+        /// with the municipality's code when several have a plan of that name.
         #[arg(long, value_name = "REF")]
         report: Option<String>,
+        /// Only the reports of this municipality (全国地方公共団体コード, e.g. 999997).
+        #[arg(long, value_name = "CODE", value_parser = parse_code)]
+        municipality: Option<LocalGovernmentCode>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,

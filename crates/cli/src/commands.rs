@@ -81,6 +81,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Export {
             db,
             report,
+            municipality,
             format,
             out,
             csv,
@@ -88,6 +89,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
         } => block_on(crate::export::export(crate::export::ExportRequest {
             db,
             report,
+            municipality,
             format,
             out,
             csv,
@@ -206,9 +208,32 @@ pub async fn dry_run(store: &Database, read: &ReadFile) -> anyhow::Result<Vec<St
         .list_reports()
         .await
         .context("保存された報告の一覧を読めません")?;
-    let same = stored.iter().find(|r| {
-        r.plan_name == report.plan_name && r.report_fiscal_year == report.report_fiscal_year
-    });
+    // The report the import would replace, found as the store files reports: by plan name
+    // within the municipality (see kaikaku_store::Store).
+    let code = report.municipality.as_ref().map(|m| m.code);
+    let candidates: Vec<_> = stored
+        .iter()
+        .filter(|r| {
+            r.plan_name == report.plan_name && r.report_fiscal_year == report.report_fiscal_year
+        })
+        .filter(|r| code.is_none() || r.municipality.as_ref().is_none_or(|m| Some(m.code) == code))
+        .collect();
+    let same = match candidates.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        several => match candidates
+            .iter()
+            .find(|r| r.municipality.as_ref().map(|m| m.code) == code)
+        {
+            Some(exact) if code.is_some() => Some(*exact),
+            _ => anyhow::bail!(
+                "計画「{}」の報告は複数の団体にあります（{}件）。--municipality-code で団体を\
+                 指定してください",
+                report.plan_name,
+                several.len()
+            ),
+        },
+    };
     let mut lines = vec![format!(
         "確認のみ（保存しません）: {} 項目, 警告 {} 件, {}",
         report.items.len(),

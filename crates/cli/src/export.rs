@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use kaikaku_export::csv::CsvOptions;
 use kaikaku_interchange::ReportJson;
+use kaikaku_model::{LocalGovernmentCode, Report};
 use kaikaku_reader::Encoding;
-use kaikaku_store::Store;
+use kaikaku_store::{Database, Listing, Store, StoredReport};
 use kaikaku_web::Paper;
 use kaikaku_web::views::EditionKey;
 
@@ -24,6 +25,8 @@ pub struct ExportRequest {
     pub db: DbArgs,
     /// `--report`.
     pub report: Option<String>,
+    /// `--municipality`.
+    pub municipality: Option<LocalGovernmentCode>,
     /// `--format`.
     pub format: ExportFormat,
     /// `--out`.
@@ -37,19 +40,39 @@ pub struct ExportRequest {
 /// `kaikaku export`.
 pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
     let store = open_store(&request.db.target()).await?;
+    let listing = match &request.municipality {
+        Some(code) => Listing::Municipality(code),
+        None => Listing::All,
+    };
     let stored = store
-        .list_reports()
+        .list_published(listing)
         .await
         .context("保存された報告の一覧を読めません")?;
-    if request.format == ExportFormat::Json && request.report.is_none() {
-        // Every stored report, as an array: the whole database in the interchange format.
-        let reports = store
-            .load_all()
-            .await
-            .context("保存された報告を読めません")?;
-        let json: Vec<ReportJson> = reports.iter().map(ReportJson::from).collect();
-        let mut bytes = serde_json::to_vec_pretty(&json)?;
-        bytes.push(b'\n');
+    if let Some(code) = &request.municipality
+        && stored.is_empty()
+    {
+        anyhow::bail!("団体コード {code} の公開中の報告はありません");
+    }
+    let many = match request.format {
+        ExportFormat::Json => true,
+        ExportFormat::Csv => !stored.is_empty(),
+        _ => false,
+    };
+    if many && request.report.is_none() {
+        // Every stored report (of the municipality): a JSON array in the interchange format,
+        // or one open-data table.
+        let reports = load_listed(&store, &stored).await?;
+        let bytes = if request.format == ExportFormat::Json {
+            let json: Vec<ReportJson> = reports.iter().map(ReportJson::from).collect();
+            let mut bytes = serde_json::to_vec_pretty(&json)?;
+            bytes.push(b'\n');
+            bytes
+        } else {
+            let options = CsvOptions {
+                bom: request.csv.bom,
+            };
+            kaikaku_export::csv::write_all(&reports, request.csv.table, options)?
+        };
         write_output(request.out.as_deref(), &bytes, false)?;
         return Ok(Outcome::Success);
     }
@@ -85,6 +108,28 @@ pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
     let binary = matches!(request.format, ExportFormat::Xlsx | ExportFormat::Pdf);
     write_output(request.out.as_deref(), &bytes, binary)?;
     Ok(Outcome::Success)
+}
+
+/// The reports `stored` lists, in its order: the whole database in one read when it lists
+/// everything, else one report at a time.
+async fn load_listed(store: &Database, stored: &[StoredReport]) -> anyhow::Result<Vec<Report>> {
+    let all = store
+        .list_reports()
+        .await
+        .context("保存された報告の一覧を読めません")?;
+    if all.len() == stored.len() {
+        return store.load_all().await.context("保存された報告を読めません");
+    }
+    let mut reports = Vec::with_capacity(stored.len());
+    for listed in stored {
+        reports.push(
+            store
+                .load_report(listed.id)
+                .await
+                .with_context(|| format!("報告 id {} を読めません", listed.id))?,
+        );
+    }
+    Ok(reports)
 }
 
 /// `kaikaku render`.

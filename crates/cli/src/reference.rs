@@ -1,14 +1,16 @@
-//! Naming one stored report on the command line (`--report REF`): its id, or PLAN/YEAR.
+//! Naming one stored report on the command line (`--report REF`): its id, PLAN/YEAR, or
+//! CODE/PLAN/YEAR when several municipalities have a plan of that name.
 
 use anyhow::bail;
-use kaikaku_model::FiscalYear;
+use kaikaku_model::{FiscalYear, LocalGovernmentCode};
 use kaikaku_store::StoredReport;
 
 /// The stored report `reference` names among `reports`; without a reference, the only one.
 ///
-/// A reference is a report id (`7`, as `kaikaku list` shows it) or `PLAN/YEAR`: PLAN is the
-/// plan's id or its name, YEAR the report fiscal year in any form the model reads (`2021`,
-/// `令和3年度`, `R3`).
+/// A reference is a report id (`7`, as `kaikaku list` shows it), `PLAN/YEAR` or
+/// `CODE/PLAN/YEAR`: PLAN is the plan's id or its name, YEAR the report fiscal year in any
+/// form the model reads (`2021`, `令和3年度`, `R3`), CODE the municipality's
+/// 全国地方公共団体コード (`999997/第5次集中改革プラン/2021`).
 pub fn resolve<'a>(
     reports: &'a [StoredReport],
     reference: Option<&str>,
@@ -35,12 +37,22 @@ pub fn resolve<'a>(
         Some((plan, year)) => {
             let year = FiscalYear::parse(year.trim(), None)
                 .map_err(|error| anyhow::anyhow!("--report {reference}: {error}"))?;
+            let (code, plan) = match plan.split_once('/') {
+                Some((code, plan)) => match LocalGovernmentCode::parse(code.trim()) {
+                    Ok(code) => (Some(code), plan),
+                    Err(error) => bail!("--report {reference}: {error}"),
+                },
+                None => (None, plan),
+            };
             let plan = plan.trim();
             let plan_id = plan.parse::<i64>().ok();
             reports
                 .iter()
                 .filter(|r| r.report_fiscal_year == Some(year))
                 .filter(|r| plan_id == Some(r.plan_id) || r.plan_name == plan)
+                .filter(|r| {
+                    code.is_none_or(|code| r.municipality.as_ref().map(|m| m.code) == Some(code))
+                })
                 .collect()
         }
     };
@@ -49,7 +61,18 @@ pub fn resolve<'a>(
         [] => bail!(
             "「{reference}」に当たる公開中の報告はありません（kaikaku list で一覧を表示できます）"
         ),
-        _ => bail!("「{reference}」に当たる報告が複数あります。id で指定してください"),
+        _ => bail!(
+            "「{reference}」に当たる報告が複数あります（{}）。id か 団体コード/計画/年度 で\
+             指定してください",
+            found
+                .iter()
+                .map(|r| match &r.municipality {
+                    Some(m) => format!("id {} {} {}", r.id, m.code, m.name),
+                    None => format!("id {} 団体未設定", r.id),
+                })
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
     }
 }
 
@@ -64,6 +87,7 @@ mod tests {
             id,
             plan_id,
             plan_name: plan.into(),
+            municipality: None,
             report_fiscal_year: FiscalYear::new(year),
             title: String::new(),
             items: 0,
@@ -103,5 +127,39 @@ mod tests {
         assert!(error.contains("年度として読めません"), "{error}");
         assert_eq!(resolve(&reports[2..], None).map(|r| r.id).ok(), Some(9));
         assert!(resolve(&[], None).is_err());
+    }
+
+    #[test]
+    fn a_municipality_code_tells_plans_of_the_same_name_apart() {
+        let town = |code: &str, name: &str| {
+            Some(kaikaku_model::Municipality {
+                code: LocalGovernmentCode::parse(code).expect("valid"),
+                name: name.into(),
+            })
+        };
+        let mut kaede = stored(3, 1, "行政改革大綱", 2021);
+        kaede.municipality = town("999997", "楓町");
+        let mut sakura = stored(4, 2, "行政改革大綱", 2021);
+        sakura.municipality = town("999989", "桜川市");
+        let reports = [kaede, sakura];
+        let id = |reference: &str| resolve(&reports, Some(reference)).map(|r| r.id).ok();
+        assert_eq!(id("999989/行政改革大綱/2021"), Some(4));
+        assert_eq!(id("999997/1/R3"), Some(3));
+        assert_eq!(id("999997/行政改革大綱/2022"), None);
+        let error = resolve(&reports, Some("行政改革大綱/2021"))
+            .expect_err("two towns")
+            .to_string();
+        assert_eq!(
+            error,
+            "「行政改革大綱/2021」に当たる報告が複数あります（id 3 999997 楓町、id 4 999989 桜川市）。\
+             id か 団体コード/計画/年度 で指定してください"
+        );
+        let error = resolve(&reports, Some("999998/行政改革大綱/2021"))
+            .expect_err("bad check digit")
+            .to_string();
+        assert!(
+            error.starts_with("--report 999998/行政改革大綱/2021: "),
+            "{error}"
+        );
     }
 }

@@ -212,6 +212,7 @@ pub fn stored_reports(out: &mut dyn Write, reports: &[StoredReport]) -> io::Resu
     }
     let header = [
         "id",
+        "団体",
         "計画",
         "報告年度",
         "項目",
@@ -220,11 +221,14 @@ pub fn stored_reports(out: &mut dyn Write, reports: &[StoredReport]) -> io::Resu
         "取込日時",
     ]
     .map(String::from);
-    let rows: Vec<[String; 7]> = reports
+    let rows: Vec<[String; 8]> = reports
         .iter()
         .map(|r| {
             [
                 r.id.to_string(),
+                r.municipality
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |m| format!("{} {}", m.code, m.name)),
                 r.plan_name.clone(),
                 year_or_unknown(r.report_fiscal_year),
                 r.items.to_string(),

@@ -1505,3 +1505,120 @@ fn import_manifest_names_every_wrong_line_and_imports_nothing() {
     );
     assert_eq!(both.code, 2, "{}", both.stderr);
 }
+
+/// Imports the real sample as `code name`: returns the run.
+fn import_as(dir: &Path, db: &Path, code: Option<(&str, &str)>) -> Run {
+    let mut args = vec![
+        OsStr::new("import").to_owned(),
+        OsStr::new("--db").to_owned(),
+        db.as_os_str().to_owned(),
+    ];
+    if let Some((code, name)) = code {
+        for arg in ["--municipality-code", code, "--municipality-name", name] {
+            args.push(arg.into());
+        }
+    }
+    args.push(real_sample().into_os_string());
+    kaikaku(dir, &args)
+}
+
+#[test]
+fn two_towns_with_a_plan_of_the_same_name_are_kept_apart() {
+    let dir = temp();
+    let db = dir.path().join("test.db");
+    for town in [("999997", "楓町"), ("999989", "桜川市")] {
+        let run = import_as(dir.path(), &db, Some(town));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    // Without a municipality, the plan name alone does not say which town's it is.
+    let anonymous = import_as(dir.path(), &db, None);
+    assert_eq!(anonymous.code, 2);
+    assert!(
+        anonymous.stderr.contains(
+            "計画「第5次集中改革プラン」は複数の団体にあります（999989 桜川市、999997 楓町）"
+        ),
+        "{}",
+        anonymous.stderr
+    );
+    let env = [("KAIKAKU_DB", db.as_os_str())];
+    let list = kaikaku_with_env(dir.path(), &env, &["list"]);
+    let towns: Vec<&str> = list
+        .stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(towns, ["団体", "999989", "999997"], "{}", list.stdout);
+
+    // A reference by plan and year needs the town; a CSV of one town has only its rows.
+    let ambiguous = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            "export",
+            "--format",
+            "text",
+            "--report",
+            "第5次集中改革プラン/R3",
+        ],
+    );
+    assert_eq!(ambiguous.code, 2);
+    assert!(
+        ambiguous.stderr.contains("複数あります"),
+        "{}",
+        ambiguous.stderr
+    );
+    let kaede = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            "export",
+            "--format",
+            "json",
+            "--report",
+            "999997/第5次集中改革プラン/R3",
+        ],
+    );
+    assert_eq!(kaede.code, 0, "{}", kaede.stderr);
+    assert!(
+        kaede.stdout.contains("\"name\": \"楓町\""),
+        "{}",
+        kaede.stdout
+    );
+    let one_town = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--table",
+            "items",
+            "--municipality",
+            "999989",
+        ],
+    );
+    assert_eq!(one_town.code, 0, "{}", one_town.stderr);
+    let rows: Vec<&str> = one_town.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 22);
+    assert!(rows.iter().all(|row| row.starts_with("999989,桜川市,")));
+    let both = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &["export", "--format", "csv", "--table", "items"],
+    );
+    assert_eq!(both.code, 0, "{}", both.stderr);
+    assert_eq!(both.stdout.lines().count(), 1 + 44);
+    let nobody = kaikaku_with_env(
+        dir.path(),
+        &env,
+        &["export", "--format", "csv", "--municipality", "010006"],
+    );
+    assert_eq!(nobody.code, 2);
+    assert!(
+        nobody
+            .stderr
+            .contains("団体コード 010006 の公開中の報告はありません"),
+        "{}",
+        nobody.stderr
+    );
+}

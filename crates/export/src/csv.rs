@@ -189,11 +189,34 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// [`ExportError::NoReportYear`] when the report's fiscal year is unknown: open data names both
 /// on every row.
 pub fn write(report: &Report, table: Table, options: CsvOptions) -> Result<Vec<u8>, ExportError> {
-    let municipality = report
-        .municipality
-        .as_ref()
-        .ok_or(ExportError::NoMunicipality)?;
-    let report_year = report.report_fiscal_year.ok_or(ExportError::NoReportYear)?;
+    write_all(std::slice::from_ref(report), table, options)
+}
+
+/// `table` of several reports as one CSV (one header, then each report's rows in the order
+/// given): a municipality's plans and years, or every municipality's, in one file. Every row
+/// names its municipality, plan and year, so the rows of different reports never mix up.
+///
+/// Fails as [`write`] does, for the first report that lacks its municipality or year, before
+/// anything is written.
+pub fn write_all(
+    reports: &[Report],
+    table: Table,
+    options: CsvOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let keyed = reports
+        .iter()
+        .map(|report| {
+            let municipality =
+                report
+                    .municipality
+                    .as_ref()
+                    .ok_or_else(|| ExportError::NoMunicipality {
+                        plan: report.plan_name.clone(),
+                    })?;
+            let year = report.report_fiscal_year.ok_or(ExportError::NoReportYear)?;
+            Ok((report, municipality, year))
+        })
+        .collect::<Result<Vec<_>, ExportError>>()?;
     let mut out = Vec::new();
     if options.bom {
         out.extend_from_slice(BOM);
@@ -203,14 +226,16 @@ pub fn write(report: &Report, table: Table, options: CsvOptions) -> Result<Vec<u
         .from_writer(out);
     let csv_error = |e: ::csv::Error| ExportError::Csv(e.to_string());
     writer.write_record(table.columns()).map_err(csv_error)?;
-    for item in &report.items {
-        let keys = Keys::new(municipality, report, report_year, item);
-        for row in rows(table, item, report_year) {
-            let record = keys
-                .cells()
-                .into_iter()
-                .chain(row.into_iter().map(one_line));
-            writer.write_record(record).map_err(csv_error)?;
+    for (report, municipality, report_year) in keyed {
+        for item in &report.items {
+            let keys = Keys::new(municipality, report, report_year, item);
+            for row in rows(table, item, report_year) {
+                let record = keys
+                    .cells()
+                    .into_iter()
+                    .chain(row.into_iter().map(one_line));
+                writer.write_record(record).map_err(csv_error)?;
+            }
         }
     }
     writer

@@ -15,10 +15,13 @@ pub mod xlsx;
 pub enum ExportError {
     /// Open data names its municipality; this edition's plan has none recorded.
     #[error(
-        "地方公共団体コードと団体名が登録されていません（kaikaku import --municipality-code … \
-         --municipality-name … で登録してください）"
+        "計画「{plan}」の地方公共団体コードと団体名が登録されていません（kaikaku import \
+         --municipality-code … --municipality-name … で登録してください）"
     )]
-    NoMunicipality,
+    NoMunicipality {
+        /// The plan without a municipality.
+        plan: String,
+    },
     /// Open data names the report's fiscal year on every row; this edition has none.
     #[error("報告年度が分かりません（文書の表題に「令和3年度実績」のように書かれていません）")]
     NoReportYear,

@@ -461,7 +461,7 @@ fn open_data_needs_a_municipality() {
     for table in Table::ALL {
         assert!(matches!(
             csv::write(&report, table, CsvOptions::default()),
-            Err(ExportError::NoMunicipality)
+            Err(ExportError::NoMunicipality { plan }) if plan == "第5次集中改革プラン"
         ));
     }
     let mut report = real();
@@ -470,4 +470,40 @@ fn open_data_needs_a_municipality() {
         csv::write(&report, Table::Items, CsvOptions::default()),
         Err(ExportError::NoReportYear)
     ));
+}
+
+#[test]
+fn several_reports_make_one_table_with_every_row_keyed() {
+    let mut sakura = read(&kaikaku_fixtures::bundled("sakuragawa_h30.txt"));
+    sakura.municipality = Some(Municipality {
+        code: LocalGovernmentCode::parse("999989").expect("valid"),
+        name: "桜川市".into(),
+    });
+    let reports = [real(), sakura];
+    for table in Table::ALL {
+        let combined = csv::write_all(&reports, table, CsvOptions { bom: true }).expect("written");
+        assert_eq!(
+            messages(&validate(&combined, CsvOptions { bom: true })),
+            [""; 0]
+        );
+        let rows = records(&combined);
+        let apart: Vec<_> = reports
+            .iter()
+            .flat_map(|report| records(&write(report, table)))
+            .collect();
+        assert_eq!(rows, apart, "{table:?}: the rows of each report, in order");
+        let towns: Vec<_> = rows.iter().map(|row| row[col::CODE].as_str()).collect();
+        let first_sakura = towns
+            .iter()
+            .position(|code| *code == "999989")
+            .expect("both");
+        assert!(towns[..first_sakura].iter().all(|code| *code == "999997"));
+        assert!(towns[first_sakura..].iter().all(|code| *code == "999989"));
+    }
+    // A report without its municipality stops the whole file, naming its plan.
+    let mut unknown = reports.clone();
+    unknown[1].municipality = None;
+    let error = csv::write_all(&unknown, Table::Figures, CsvOptions::default())
+        .expect_err("no municipality");
+    assert!(error.to_string().starts_with("計画「"), "{error}");
 }

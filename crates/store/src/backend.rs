@@ -11,9 +11,9 @@ use super::load::Parts;
 use super::{Backend, Db, editions, index, load, save, sheets, users};
 use crate::codec::{decode_edition_state, now_rfc3339};
 use crate::{
-    AuditEntry, Comment, Cycle, Edition, NewUser, Saved, Search, SearchQuery, SearchResults,
-    SearchScope, Session, Sheet, SheetSummary, Source, Store, StoreError, StoredReport, User,
-    Waiver, sql,
+    AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, Saved, Search,
+    SearchQuery, SearchResults, SearchScope, Session, Sheet, SheetSummary, Source, Store,
+    StoreError, StoredReport, User, Waiver, sql,
 };
 
 /// Commits when `result` is a success, rolls back otherwise, and returns `result`.
@@ -50,9 +50,14 @@ impl Store for Backend {
         Ok(())
     }
 
-    async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError> {
+    async fn list_published(&self, which: Listing<'_>) -> Result<Vec<StoredReport>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        load::list(&mut conn).await
+        load::list(&mut conn, which).await
+    }
+
+    async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        load::municipalities(&mut conn).await
     }
 
     async fn load_report(&self, id: i64) -> Result<Report, StoreError> {
@@ -81,7 +86,7 @@ impl Store for Backend {
 
     async fn load_all(&self) -> Result<Vec<Report>, StoreError> {
         let mut tx = self.begin_read().await?;
-        let listed = load::list(&mut tx).await?;
+        let listed = load::list(&mut tx, Listing::All).await?;
         // One query per table for everything, then keep what the listing shows, in its order
         // (drafts and superseded revisions are few: one per plan in its cycle).
         let mut reports: std::collections::HashMap<i64, Report> =

@@ -7,9 +7,9 @@ use kaikaku_model::workflow::{Field, FieldChange, SheetState};
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 
 use crate::{
-    AuditEntry, Comment, Cycle, Edition, NewUser, PgStore, Saved, Search, SearchQuery,
-    SearchResults, SearchScope, Session, Sheet, SheetSummary, Source, SqliteStore, Store,
-    StoreError, StoredReport, User, Waiver,
+    AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PgStore, Saved,
+    Search, SearchQuery, SearchResults, SearchScope, Session, Sheet, SheetSummary, Source,
+    SqliteStore, Store, StoreError, StoredReport, User, Waiver,
 };
 
 /// A store on SQLite (a file) or PostgreSQL (a server), chosen by [`Database::connect`];
@@ -96,7 +96,8 @@ macro_rules! delegate {
 delegate!(Store {
     async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
-    async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError>;
+    async fn list_published(&self, which: Listing<'_>) -> Result<Vec<StoredReport>, StoreError>;
+    async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError>;
     async fn load_report(&self, id: i64) -> Result<Report, StoreError>;
     async fn load_all(&self) -> Result<Vec<Report>, StoreError>;
 });

@@ -134,7 +134,7 @@ mod on_postgres {
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
-use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
+use kaikaku_model::{FiscalYear, Item, ItemNo, LocalGovernmentCode, Municipality, Report};
 
 pub use database::Database;
 pub use on_postgres::engine::PgStore;
@@ -188,6 +188,8 @@ pub struct StoredReport {
     pub plan_id: i64,
     /// The plan the report belongs to.
     pub plan_name: String,
+    /// The municipality of the plan, when known.
+    pub municipality: Option<Municipality>,
     /// The fiscal year whose results the report gives (always present for stored reports).
     pub report_fiscal_year: Option<FiscalYear>,
     /// The document title.
@@ -213,11 +215,46 @@ pub struct StoredReport {
     pub correction_note: Option<String>,
 }
 
+/// Which published editions [`Store::list_published`] lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing<'a> {
+    /// Every plan and year of every municipality.
+    All,
+    /// Those of one municipality.
+    Municipality(&'a LocalGovernmentCode),
+    /// The one of a plan and year (none or one).
+    Edition {
+        /// The plan.
+        plan_id: i64,
+        /// The report fiscal year.
+        fiscal_year: FiscalYear,
+    },
+}
+
+/// A municipality with published editions, as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MunicipalitySummary {
+    /// The municipality; `None` for the plans imported without one.
+    pub municipality: Option<Municipality>,
+    /// How many plans have published editions.
+    pub plans: i64,
+    /// How many plans and years are published (corrections not counted twice).
+    pub editions: i64,
+    /// The latest report fiscal year published.
+    pub latest_fiscal_year: FiscalYear,
+}
+
 /// Imports reports and reads published editions back: what the CLI and the public pages use.
+///
+/// A plan is named within its municipality: two towns may both have a plan called
+/// 「行政改革大綱」. An import with a municipality files the report under that municipality's
+/// plan of that name (adopting a plan of that name stored before its municipality was known);
+/// an import without one goes to the only plan of that name, and fails with
+/// [`StoreError::AmbiguousPlan`] when several municipalities have one.
 #[allow(async_fn_in_trait)]
 pub trait Store {
     /// Stores one imported report as a published edition in ONE transaction; an imported
-    /// report with the same plan name and report fiscal year is replaced (deleted and
+    /// report of the same plan (see above) and report fiscal year is replaced (deleted and
     /// re-inserted) inside that same transaction. On any error nothing changes.
     ///
     /// Fails with [`StoreError::EditionInCycle`] when the plan and year have an edition made
@@ -227,10 +264,36 @@ pub trait Store {
     /// Succeeds when the database answers a trivial query (for `GET /healthz`).
     async fn ping(&self) -> Result<(), StoreError>;
 
-    /// Every published plan and year, in its latest published revision, ordered by plan name,
-    /// then report fiscal year: what the public pages list. Editions in the cycle (open or
-    /// locked) and superseded revisions are in [`Cycle::list_editions`].
-    async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError>;
+    /// Every published plan and year, in its latest published revision, ordered by
+    /// municipality code (plans of no known municipality first), plan name, then report fiscal
+    /// year: what the public pages list. Editions in the cycle (open or locked) and superseded
+    /// revisions are in [`Cycle::list_editions`].
+    async fn list_reports(&self) -> Result<Vec<StoredReport>, StoreError> {
+        self.list_published(Listing::All).await
+    }
+
+    /// Those of [`Store::list_reports`] that `which` selects, in the same order; one query
+    /// whatever the size of the database.
+    async fn list_published(&self, which: Listing<'_>) -> Result<Vec<StoredReport>, StoreError>;
+
+    /// The latest published revision of a plan and year, if there is one.
+    async fn published(
+        &self,
+        plan_id: i64,
+        fiscal_year: FiscalYear,
+    ) -> Result<Option<StoredReport>, StoreError> {
+        let mut found = self
+            .list_published(Listing::Edition {
+                plan_id,
+                fiscal_year,
+            })
+            .await?;
+        Ok(found.pop())
+    }
+
+    /// The municipalities with published editions, ordered by code (plans of no known
+    /// municipality first).
+    async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError>;
 
     /// The full published edition stored under `id` (any revision), equal (`==`) to the one
     /// saved. Fails with [`StoreError::NotFound`] for an unknown id and for an edition that is
@@ -552,6 +615,16 @@ pub enum StoreError {
         year: FiscalYear,
         /// The latest revision.
         revision: i32,
+    },
+    /// An import without a municipality names a plan that several municipalities have.
+    #[error(
+        "計画「{plan}」は複数の団体にあります（{municipalities}）。どの団体の報告か、団体コードを指定してください"
+    )]
+    AmbiguousPlan {
+        /// The plan name.
+        plan: String,
+        /// The municipalities that have it (`999997 楓町、999989 桜川市`).
+        municipalities: String,
     },
     /// No plan has this id.
     #[error("ID {id} の計画はありません")]

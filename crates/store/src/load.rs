@@ -14,7 +14,7 @@ use crate::codec::{
     decode_actions, decode_date, decode_decimal, decode_narrative_kind, decode_phase,
     decode_status, fiscal_year_from_i32, item_no_from_i64, line_from_i64, unit_from_symbol,
 };
-use crate::{Origin, StoreError, StoredReport, sql};
+use crate::{Listing, MunicipalitySummary, Origin, StoreError, StoredReport, sql};
 
 /// Turns a decoding failure into [`StoreError::Corrupt`] for a row.
 pub(crate) fn corrupt(table: &'static str, id: i64) -> impl Fn(String) -> StoreError {
@@ -76,12 +76,17 @@ impl<T> Children<T> {
     }
 }
 
-/// The public listing (the latest published revision of each plan and year), ordered by plan
-/// name and report fiscal year.
-pub(crate) async fn list(conn: &mut Conn) -> Result<Vec<StoredReport>, StoreError> {
+/// The public listing (the latest published revision of each plan and year) of `which`,
+/// ordered by municipality code, plan name and report fiscal year.
+pub(crate) async fn list(
+    conn: &mut Conn,
+    which: Listing<'_>,
+) -> Result<Vec<StoredReport>, StoreError> {
     type Row = (
         i64,
         i64,
+        String,
+        String,
         String,
         i32,
         String,
@@ -95,15 +100,37 @@ pub(crate) async fn list(conn: &mut Conn) -> Result<Vec<StoredReport>, StoreErro
         Option<String>,
         Option<String>,
     );
-    let rows: Vec<Row> = sqlx::query_as(sql::LIST_REPORTS)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<Row> = match which {
+        Listing::All => {
+            sqlx::query_as(sql::LIST_REPORTS)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Listing::Municipality(code) => {
+            sqlx::query_as(sql::LIST_REPORTS_OF)
+                .bind(code.to_string())
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Listing::Edition {
+            plan_id,
+            fiscal_year,
+        } => {
+            sqlx::query_as(sql::SELECT_PUBLISHED)
+                .bind(plan_id)
+                .bind(fiscal_year.gregorian())
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
     rows.into_iter()
         .map(
             |(
                 id,
                 plan_id,
                 plan_name,
+                code,
+                municipality_name,
                 year,
                 title,
                 items,
@@ -121,6 +148,7 @@ pub(crate) async fn list(conn: &mut Conn) -> Result<Vec<StoredReport>, StoreErro
                     id,
                     plan_id,
                     plan_name,
+                    municipality: municipality(&code, municipality_name).map_err(&bad)?,
                     report_fiscal_year: Some(fiscal_year_from_i32(year).map_err(&bad)?),
                     title,
                     items,
@@ -140,6 +168,40 @@ pub(crate) async fn list(conn: &mut Conn) -> Result<Vec<StoredReport>, StoreErro
             },
         )
         .collect()
+}
+
+/// The municipalities with published editions, ordered by code (plans of no known
+/// municipality first).
+pub(crate) async fn municipalities(
+    conn: &mut Conn,
+) -> Result<Vec<MunicipalitySummary>, StoreError> {
+    let rows: Vec<(String, String, i64, i64, i32)> = sqlx::query_as(sql::LIST_MUNICIPALITIES)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.into_iter()
+        .map(|(code, name, plans, editions, latest)| {
+            let bad = |detail: String| StoreError::Corrupt {
+                table: "plans",
+                id: 0,
+                detail: format!("municipality {code}: {detail}"),
+            };
+            Ok(MunicipalitySummary {
+                municipality: municipality(&code, name).map_err(bad)?,
+                plans,
+                editions,
+                latest_fiscal_year: fiscal_year_from_i32(latest).map_err(bad)?,
+            })
+        })
+        .collect()
+}
+
+/// A plan's municipality from its stored columns ('' for "not known").
+fn municipality(code: &str, name: String) -> Result<Option<Municipality>, String> {
+    if code.is_empty() {
+        return Ok(None);
+    }
+    let code = LocalGovernmentCode::parse(code).map_err(|e| format!("its plan: {e}"))?;
+    Ok(Some(Municipality { code, name }))
 }
 
 /// Every report whose id lies in `first ..= last`, with its id, ordered by plan name and report
@@ -226,15 +288,8 @@ pub(crate) async fn load_parts(
         .into_iter()
         .map(|(id, plan_name, code, municipality_name, year, title)| {
             let items = items.take(id);
-            let municipality = if code.is_empty() {
-                None
-            } else {
-                Some(Municipality {
-                    code: LocalGovernmentCode::parse(&code)
-                        .map_err(|e| corrupt("reports", id)(format!("its plan: {e}")))?,
-                    name: municipality_name,
-                })
-            };
+            let municipality =
+                municipality(&code, municipality_name).map_err(corrupt("reports", id))?;
             let report = Report {
                 title,
                 plan_name,

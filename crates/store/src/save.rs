@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use kaikaku_model::workflow::{EditionState, SheetState};
-use kaikaku_model::{FiscalYear, Item, Report};
+use kaikaku_model::{FiscalYear, Item, Municipality, Report};
 use sqlx::Row as _;
 
 use super::{Conn, Db, Row, engine};
@@ -112,16 +112,7 @@ pub(crate) async fn write_report(
     source: &Source,
     imported_at: &str,
 ) -> Result<Saved, StoreError> {
-    let (code, name) = match &report.municipality {
-        Some(m) => (m.code.to_string(), m.name.as_str()),
-        None => (String::new(), ""),
-    };
-    let plan_id: i64 = sqlx::query_scalar(sql::UPSERT_PLAN)
-        .bind(key.plan)
-        .bind(code)
-        .bind(name)
-        .fetch_one(&mut *conn)
-        .await?;
+    let plan_id = resolve_plan(conn, key.plan, report.municipality.as_ref()).await?;
     let in_cycle: i64 = sqlx::query_scalar(sql::COUNT_CYCLE_EDITIONS)
         .bind(plan_id)
         .bind(key.fiscal_year.gregorian())
@@ -159,6 +150,83 @@ pub(crate) async fn write_report(
         Some(_) => Saved::Replaced { report_id },
         None => Saved::Inserted { report_id },
     })
+}
+
+/// The plan an import is filed under, row-locked until the transaction ends (so that an
+/// import and the opening of a cycle or a correction of the same plan go one at a time).
+///
+/// With a municipality: its plan of that name, else a plan of that name stored without a
+/// municipality (which is adopted), else a new plan. Without one: the only plan of that name
+/// (whatever its municipality), else a new plan of no known municipality; several plans of
+/// that name in different municipalities are [`StoreError::AmbiguousPlan`].
+async fn resolve_plan(
+    conn: &mut Conn,
+    name: &str,
+    municipality: Option<&Municipality>,
+) -> Result<i64, StoreError> {
+    let existing = match municipality {
+        Some(m) => {
+            let code = m.code.to_string();
+            let found: Option<i64> = sqlx::query_scalar(sql::FIND_PLAN_FOR_MUNICIPALITY)
+                .bind(name)
+                .bind(&code)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some(id) = found {
+                return Ok(sqlx::query_scalar(sql::SET_PLAN_MUNICIPALITY)
+                    .bind(id)
+                    .bind(code)
+                    .bind(&m.name)
+                    .fetch_one(&mut *conn)
+                    .await?);
+            }
+            None
+        }
+        None => {
+            let named: Vec<(i64, String, String)> = sqlx::query_as(sql::FIND_PLANS_NAMED)
+                .bind(name)
+                .fetch_all(&mut *conn)
+                .await?;
+            match named.as_slice() {
+                [] => None,
+                [(id, ..)] => Some(*id),
+                several => {
+                    return Err(StoreError::AmbiguousPlan {
+                        plan: name.to_owned(),
+                        municipalities: several
+                            .iter()
+                            .map(|(_, code, town)| match code.as_str() {
+                                "" => "団体未設定".to_owned(),
+                                _ => format!("{code} {town}"),
+                            })
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    });
+                }
+            }
+        }
+    };
+    match existing {
+        Some(id) => {
+            let _: String = sqlx::query_scalar(sql::LOCK_PLAN)
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(id)
+        }
+        None => {
+            let (code, town) = match municipality {
+                Some(m) => (m.code.to_string(), m.name.as_str()),
+                None => (String::new(), ""),
+            };
+            Ok(sqlx::query_scalar(sql::INSERT_PLAN)
+                .bind(name)
+                .bind(code)
+                .bind(town)
+                .fetch_one(&mut *conn)
+                .await?)
+        }
+    }
 }
 
 /// A statement being built by [`insert_rows`].

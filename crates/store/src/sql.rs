@@ -7,14 +7,28 @@
 //! (one number for one sheet), with one statement per table; children are joined through
 //! their parents and ordered by parent id and position, so that rows group in document order.
 
-/// Creates the plan if missing and returns its id. `$1` name.
-pub(crate) const UPSERT_PLAN: &str = "INSERT INTO plans (name, municipality_code, \
+/// The plan an import with a municipality goes to: the one of that municipality and name, or
+/// else one of that name stored before its municipality was known (code ''), which the import
+/// then adopts. `$1` name, `$2` municipality code.
+pub(crate) const FIND_PLAN_FOR_MUNICIPALITY: &str = "SELECT id FROM plans \
+     WHERE name = $1 AND municipality_code IN ('', $2) ORDER BY municipality_code DESC LIMIT 1";
+
+/// Every plan of a name, in any municipality. `$1` name.
+pub(crate) const FIND_PLANS_NAMED: &str = "SELECT id, municipality_code, municipality_name \
+     FROM plans WHERE name = $1 ORDER BY municipality_code";
+
+/// Files a plan under its municipality (adopting a plan whose municipality was not known, or
+/// taking a new spelling of the municipality's name) and row-locks it. `$1` plan id, `$2` code,
+/// `$3` municipality name ('' keeps the stored one).
+pub(crate) const SET_PLAN_MUNICIPALITY: &str = "UPDATE plans SET municipality_code = $2, \
+     municipality_name = CASE WHEN $3 = '' THEN municipality_name ELSE $3 END \
+     WHERE id = $1 RETURNING id";
+
+/// Creates a plan (or, when a concurrent import created it first, takes that one) and returns
+/// its id. `$1` name, `$2` municipality code ('' when unknown), `$3` municipality name.
+pub(crate) const INSERT_PLAN: &str = "INSERT INTO plans (name, municipality_code, \
      municipality_name) VALUES ($1, $2, $3) \
-     ON CONFLICT (name) DO UPDATE SET \
-     municipality_code = CASE WHEN excluded.municipality_code = '' \
-         THEN plans.municipality_code ELSE excluded.municipality_code END, \
-     municipality_name = CASE WHEN excluded.municipality_code = '' \
-         THEN plans.municipality_name ELSE excluded.municipality_name END \
+     ON CONFLICT (municipality_code, name) DO UPDATE SET name = excluded.name \
      RETURNING id";
 
 /// How many editions made in kaikaku a plan and fiscal year have (an import must not replace
@@ -173,17 +187,53 @@ pub(crate) const INSERT_REPOSTS: Insert = Insert {
 pub(crate) const PING: &str = "SELECT 1";
 
 /// The public listing, with item and warning counts: the latest published revision of each
-/// plan and year.
-pub(crate) const LIST_REPORTS: &str = "SELECT r.id, p.id, p.name, r.report_fiscal_year, r.title, \
-     (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id), \
-     (SELECT COUNT(*) FROM warnings w WHERE w.report_id = r.id), \
-     r.source_name, r.imported_at, r.revision, r.origin, r.published_at, r.base_date, \
-     r.correction_note \
+/// plan and year; `report_listing!()` followed by `AND …` conditions and an ORDER BY.
+macro_rules! report_listing {
+    () => {
+        "SELECT r.id, p.id, p.name, p.municipality_code, p.municipality_name, \
+         r.report_fiscal_year, r.title, \
+         (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id), \
+         (SELECT COUNT(*) FROM warnings w WHERE w.report_id = r.id), \
+         r.source_name, r.imported_at, r.revision, r.origin, r.published_at, r.base_date, \
+         r.correction_note \
+         FROM reports r JOIN plans p ON p.id = r.plan_id \
+         WHERE r.status = 'published' AND r.revision = (SELECT MAX(l.revision) FROM reports l \
+         WHERE l.plan_id = r.plan_id AND l.report_fiscal_year = r.report_fiscal_year \
+         AND l.status = 'published')"
+    };
+}
+
+/// The order of every listing of plans: by municipality (unknown first), plan name, year.
+macro_rules! listing_order {
+    () => {
+        " ORDER BY p.municipality_code, p.name, r.report_fiscal_year, r.id"
+    };
+}
+
+/// Every published plan and year.
+pub(crate) const LIST_REPORTS: &str = concat!(report_listing!(), listing_order!());
+
+/// Those of one municipality. `$1` municipality code.
+pub(crate) const LIST_REPORTS_OF: &str = concat!(
+    report_listing!(),
+    " AND p.municipality_code = $1",
+    listing_order!()
+);
+
+/// The one of a plan and year. `$1` plan id, `$2` report fiscal year.
+pub(crate) const SELECT_PUBLISHED: &str = concat!(
+    report_listing!(),
+    " AND r.plan_id = $1 AND r.report_fiscal_year = $2"
+);
+
+/// The municipalities with published editions: code, name, plans, plan-years, latest year.
+/// Revision 1 of a plan and year stays published when corrections follow, so counting those
+/// counts each published plan and year once.
+pub(crate) const LIST_MUNICIPALITIES: &str = "SELECT p.municipality_code, \
+     MAX(p.municipality_name), COUNT(DISTINCT p.id), COUNT(*), MAX(r.report_fiscal_year) \
      FROM reports r JOIN plans p ON p.id = r.plan_id \
-     WHERE r.status = 'published' AND r.revision = (SELECT MAX(l.revision) FROM reports l \
-     WHERE l.plan_id = r.plan_id AND l.report_fiscal_year = r.report_fiscal_year \
-     AND l.status = 'published') \
-     ORDER BY p.name, r.report_fiscal_year, r.id";
+     WHERE r.status = 'published' AND r.revision = 1 \
+     GROUP BY p.municipality_code ORDER BY p.municipality_code";
 
 /// The state of one report. `$1` report id.
 pub(crate) const SELECT_REPORT_STATUS: &str = "SELECT status FROM reports WHERE id = $1";
@@ -192,7 +242,7 @@ pub(crate) const SELECT_REPORTS: &str = "SELECT r.id, p.name, p.municipality_cod
      p.municipality_name, r.report_fiscal_year, r.title \
      FROM reports r JOIN plans p ON p.id = r.plan_id \
      WHERE r.id BETWEEN $1 AND $2 \
-     ORDER BY p.name, r.report_fiscal_year, r.id";
+     ORDER BY p.municipality_code, p.name, r.report_fiscal_year, r.id";
 
 pub(crate) const SELECT_REPORT_FISCAL_YEARS: &str = "SELECT id, report_id, fiscal_year \
      FROM report_fiscal_years WHERE report_id BETWEEN $1 AND $2 \
@@ -308,7 +358,7 @@ macro_rules! edition_select {
 
 pub(crate) const LIST_EDITIONS: &str = concat!(
     edition_select!(),
-    " ORDER BY p.name, r.report_fiscal_year, r.revision, r.id"
+    " ORDER BY p.municipality_code, p.name, r.report_fiscal_year, r.revision, r.id"
 );
 
 /// `$1` report id.

@@ -6,6 +6,8 @@
 
 #[path = "store/cycle.rs"]
 mod cycle;
+#[path = "store/municipalities.rs"]
+mod municipalities;
 #[path = "store/search.rs"]
 mod search;
 

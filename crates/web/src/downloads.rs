@@ -303,7 +303,7 @@ pub(crate) async fn file(
 /// An export that failed: the edition lacks what the format needs (409, saying what), or the
 /// writer failed (500, the cause logged).
 fn export_error(download: Download, report: &Report, error: ExportError) -> Error {
-    if matches!(error, ExportError::NoMunicipality) {
+    if matches!(error, ExportError::NoMunicipality { .. }) {
         return Error::Unavailable {
             status: StatusCode::CONFLICT,
             message: format!(

@@ -134,6 +134,7 @@ fn store_class(error: &StoreError) -> StoreClass {
         E::MissingPlanName { .. }
         | E::MissingFiscalYear { .. }
         | E::DuplicateItem { .. }
+        | E::AmbiguousPlan { .. }
         | E::UnstorableUnit { .. }
         | E::OutOfRange { .. }
         | E::FixedField { .. } => StoreClass::Unprocessable,

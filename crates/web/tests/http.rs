@@ -4863,7 +4863,8 @@ mod downloads {
             &page.body,
             &[
                 "ファイルを作成できません",
-                "この報告のCSVは作成できません。地方公共団体コードと団体名が登録されていません",
+                "この報告のCSVは作成できません。計画「",
+                "」の地方公共団体コードと団体名が登録されていません",
             ],
         );
         // The formats that need no municipality are still there.
