@@ -72,7 +72,65 @@ impl LocalGovernmentCode {
     pub fn prefecture(self) -> u8 {
         self.0[0] * 10 + self.0[1]
     }
+
+    /// The prefecture's name (JIS X 0401), or `None` for a code outside 01–47 (the demo
+    /// towns' 99).
+    pub fn prefecture_name(self) -> Option<&'static str> {
+        let index = usize::from(self.prefecture()).checked_sub(1)?;
+        PREFECTURES.get(index).copied()
+    }
 }
+
+/// The prefectures in the order of their codes (JIS X 0401: 01 北海道 … 47 沖縄県).
+const PREFECTURES: [&str; 47] = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+];
 
 /// The check digit of the first five digits of a code.
 fn check_digit(first_five: &[u8]) -> u8 {
@@ -116,6 +174,20 @@ mod tests {
             LocalGovernmentCode::parse("１３０００１").map(|c| c.prefecture()),
             Ok(13)
         );
+    }
+
+    #[test]
+    fn prefectures_are_named_by_their_code() {
+        let name = |code: &str| {
+            LocalGovernmentCode::parse(code)
+                .expect(code)
+                .prefecture_name()
+        };
+        assert_eq!(name("010006"), Some("北海道"));
+        assert_eq!(name("131016"), Some("東京都"));
+        assert_eq!(name("271004"), Some("大阪府"));
+        assert_eq!(name("472018"), Some("沖縄県"));
+        assert_eq!(name("999997"), None);
     }
 
     #[test]

@@ -222,6 +222,10 @@ pub enum Listing<'a> {
     All,
     /// Those of one municipality.
     Municipality(&'a LocalGovernmentCode),
+    /// Those of the plans imported without a municipality.
+    WithoutMunicipality,
+    /// Those of one plan.
+    Plan(i64),
     /// The one of a plan and year (none or one).
     Edition {
         /// The plan.

@@ -112,6 +112,18 @@ pub(crate) async fn list(
                 .fetch_all(&mut *conn)
                 .await?
         }
+        Listing::Plan(plan_id) => {
+            sqlx::query_as(sql::LIST_REPORTS_OF_PLAN)
+                .bind(plan_id)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Listing::WithoutMunicipality => {
+            sqlx::query_as(sql::LIST_REPORTS_OF)
+                .bind("")
+                .fetch_all(&mut *conn)
+                .await?
+        }
         Listing::Edition {
             plan_id,
             fiscal_year,

@@ -213,12 +213,16 @@ macro_rules! listing_order {
 /// Every published plan and year.
 pub(crate) const LIST_REPORTS: &str = concat!(report_listing!(), listing_order!());
 
-/// Those of one municipality. `$1` municipality code.
+/// Those of one municipality. `$1` municipality code ('' for plans of no known municipality).
 pub(crate) const LIST_REPORTS_OF: &str = concat!(
     report_listing!(),
     " AND p.municipality_code = $1",
     listing_order!()
 );
+
+/// Those of one plan. `$1` plan id.
+pub(crate) const LIST_REPORTS_OF_PLAN: &str =
+    concat!(report_listing!(), " AND r.plan_id = $1", listing_order!());
 
 /// The one of a plan and year. `$1` plan id, `$2` report fiscal year.
 pub(crate) const SELECT_PUBLISHED: &str = concat!(

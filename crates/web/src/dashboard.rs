@@ -21,7 +21,7 @@ use kaikaku_analysis::{
 use kaikaku_check::Finding;
 use kaikaku_model::quantity::format_decimal;
 use kaikaku_model::{Decimal, FiscalYear, ItemNo, Report, Unit};
-use kaikaku_store::{Store, StoredReport};
+use kaikaku_store::{Listing, Store, StoredReport};
 
 use crate::auth::CurrentUser;
 use crate::chart::{Arrangement, Chart, Group, LegendEntry, Segment};
@@ -98,11 +98,10 @@ pub(crate) async fn plan_editions(
 ) -> Result<Vec<(EditionKey, StoredReport)>, Error> {
     let mut editions: Vec<(EditionKey, StoredReport)> = state
         .store()
-        .list_reports()
+        .list_published(Listing::Plan(plan_id))
         .await?
         .into_iter()
         .filter_map(|stored| EditionKey::of(&stored).map(|key| (key, stored)))
-        .filter(|(key, _)| key.plan_id == plan_id)
         .collect();
     if editions.is_empty() {
         return Err(Error::NotFound);
@@ -484,17 +483,13 @@ pub(crate) async fn edition_dashboard(
     Ok(EditionDashboardPage {
         layout: Layout {
             title: format!("集計｜{}", report.title),
-            crumbs: vec![
-                Crumb::home(),
-                Crumb {
-                    label: format!("{} {}", head.plan_name, head.year_label),
-                    href: Some(head.href.clone()),
-                },
-                Crumb {
+            crumbs: head.crumbs(
+                false,
+                [Crumb {
                     label: "集計".to_owned(),
                     href: None,
-                },
-            ],
+                }],
+            ),
             paper_a3: false,
             session: user.bar(),
         },

@@ -323,7 +323,7 @@ fn export_error(download: Download, report: &Report, error: ExportError) -> Erro
 }
 
 /// True when `If-None-Match` names `etag` (or `*`).
-fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+pub(crate) fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
     let Ok(etag) = etag.to_str() else {
         return false;
     };
@@ -353,7 +353,7 @@ const ATTR_CHAR_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
 
 /// `Content-Disposition` (RFC 6266) of an attachment saved as `name`, with the ASCII
 /// `fallback` for clients that do not read `filename*`.
-fn content_disposition(fallback: &str, name: &str) -> String {
+pub(crate) fn content_disposition(fallback: &str, name: &str) -> String {
     format!(
         "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
         utf8_percent_encode(name, ATTR_CHAR_ESCAPES)

@@ -54,6 +54,7 @@ mod downloads;
 mod error;
 mod forms;
 mod health;
+mod municipalities;
 mod paths;
 pub mod pdf;
 mod public;

@@ -16,6 +16,7 @@ use kaikaku_store::{Cycle, Store, StoredReport};
 use crate::auth::CurrentUser;
 use crate::cycle::views::ChangeView;
 use crate::downloads::{self, DownloadView};
+use crate::municipalities::{self, Directory};
 use crate::paths::{param, params};
 use crate::views::{
     self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView, SummaryRowView,
@@ -27,6 +28,8 @@ use crate::{AppState, Error};
 #[template(path = "index.html")]
 pub(crate) struct IndexPage {
     layout: Layout,
+    /// The municipalities, when there are several.
+    directory: Option<Directory>,
     plans: Vec<PlanGroup>,
 }
 
@@ -130,12 +133,21 @@ struct ItemLink {
     label: String,
 }
 
-/// `GET /`.
+/// `GET /`: the plans and their editions, or, when the site publishes the reports of more
+/// than one municipality, the directory of municipalities (and the plans of none).
 pub(crate) async fn index(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<IndexPage, Error> {
-    let reports = state.store().list_reports().await?;
+    let summaries = state.store().list_municipalities().await?;
+    let (directory, plans) = if municipalities::needs_directory(&summaries) {
+        let mut directory = municipalities::directory(&state, &summaries).await?;
+        let unassigned = std::mem::take(&mut directory.unassigned);
+        (Some(directory), unassigned)
+    } else {
+        let reports = state.store().list_reports().await?;
+        (None, views::plan_groups(&reports))
+    };
     Ok(IndexPage {
         layout: Layout {
             title: "公開中の報告".to_owned(),
@@ -146,7 +158,8 @@ pub(crate) async fn index(
             paper_a3: false,
             session: user.bar(),
         },
-        plans: views::plan_groups(&reports),
+        directory,
+        plans,
     })
 }
 
@@ -170,13 +183,7 @@ pub(crate) async fn edition(
         downloads: downloads::views(key),
         layout: Layout {
             title: report.title.clone(),
-            crumbs: vec![
-                Crumb::home(),
-                Crumb {
-                    label: format!("{} {}", head.plan_name, head.year_label),
-                    href: None,
-                },
-            ],
+            crumbs: head.crumbs(true, []),
             paper_a3: wants_a3(query.as_deref()),
             session: user.bar(),
         },
@@ -211,17 +218,13 @@ pub(crate) async fn item(
     Ok(ItemPage {
         layout: Layout {
             title: format!("{} {}｜{}", item.no, item.title, report.title),
-            crumbs: vec![
-                Crumb::home(),
-                Crumb {
-                    label: format!("{} {}", head.plan_name, head.year_label),
-                    href: Some(head.href.clone()),
-                },
-                Crumb {
+            crumbs: head.crumbs(
+                false,
+                [Crumb {
                     label: item.no.to_string(),
                     href: None,
-                },
-            ],
+                }],
+            ),
             paper_a3: wants_a3(query.as_deref()),
             session: user.bar(),
         },
@@ -243,10 +246,10 @@ pub(crate) async fn load_edition(
     state: &AppState,
     key: EditionKey,
 ) -> Result<(StoredReport, Report), Error> {
-    let reports = state.store().list_reports().await?;
-    let stored = reports
-        .into_iter()
-        .find(|stored| EditionKey::of(stored) == Some(key))
+    let stored = state
+        .store()
+        .published(key.plan_id, key.fiscal_year)
+        .await?
         .ok_or(Error::NotFound)?;
     let report = state.store().load_report(stored.id).await?;
     Ok((stored, report))

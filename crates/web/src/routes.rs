@@ -31,7 +31,8 @@ use kaikaku_model::workflow::Role;
 
 use crate::auth::{self, CurrentUser};
 use crate::{
-    AppState, Error, account, admin, api, assets, cycle, dashboard, downloads, health, public,
+    AppState, Error, account, admin, api, assets, cycle, dashboard, downloads, health,
+    municipalities, public,
 };
 
 /// Who may use a route.
@@ -159,6 +160,12 @@ pub fn table() -> Vec<Route> {
     vec![
         // Published editions (public.rs).
         Route::get("/", Public, public::index),
+        Route::get("/municipalities/{code}", Public, municipalities::page),
+        Route::get(
+            "/municipalities/{code}/files/{file}",
+            Public,
+            municipalities::file,
+        ),
         Route::get("/plans/{plan_id}/{fiscal_year}", Public, public::edition),
         Route::get(
             "/plans/{plan_id}/{fiscal_year}/items/{no}",

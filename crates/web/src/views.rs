@@ -7,7 +7,7 @@
 use kaikaku_check::Finding;
 use kaikaku_model::text::circled;
 use kaikaku_model::{
-    ContentRow, EffectRow, FiscalYear, Item, ItemNo, Narrative, Report, ScheduleCell,
+    ContentRow, EffectRow, FiscalYear, Item, ItemNo, Municipality, Narrative, Report, ScheduleCell,
 };
 use kaikaku_store::StoredReport;
 
@@ -174,10 +174,57 @@ pub struct EditionHead {
     pub title: String,
     /// The plan name.
     pub plan_name: String,
+    /// The plan's municipality, when known.
+    pub town: Option<TownLink>,
     /// `令和3年度（2021年度）`, or `（不明）`.
     pub year_label: String,
     /// `令和2年度（2020年度）～令和4年度（2022年度）`, empty when unknown.
     pub period_label: String,
+}
+
+impl EditionHead {
+    /// The crumbs down to this edition: the top page, the municipality when known, then the
+    /// plan and year (a link unless `here`, the edition page itself), then `tail`.
+    pub fn crumbs(&self, here: bool, tail: impl IntoIterator<Item = Crumb>) -> Vec<Crumb> {
+        let mut crumbs = vec![Crumb::home()];
+        crumbs.extend(self.town.as_ref().map(TownLink::crumb));
+        crumbs.push(Crumb {
+            label: format!("{} {}", self.plan_name, self.year_label),
+            href: (!here).then(|| self.href.clone()),
+        });
+        crumbs.extend(tail);
+        crumbs
+    }
+}
+
+/// A municipality with the address of its page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TownLink {
+    /// `/municipalities/999997`.
+    pub href: String,
+    /// `楓町`.
+    pub name: String,
+    /// `999997`.
+    pub code: String,
+}
+
+impl TownLink {
+    /// The link to `municipality`'s page.
+    pub fn new(municipality: &Municipality) -> TownLink {
+        TownLink {
+            href: format!("/municipalities/{}", municipality.code),
+            name: municipality.name.clone(),
+            code: municipality.code.to_string(),
+        }
+    }
+
+    /// The crumb of the municipality's page.
+    pub fn crumb(&self) -> Crumb {
+        Crumb {
+            label: self.name.clone(),
+            href: Some(self.href.clone()),
+        }
+    }
 }
 
 impl EditionHead {
@@ -191,6 +238,7 @@ impl EditionHead {
             href: key.href(),
             title: report.title.clone(),
             plan_name: report.plan_name.clone(),
+            town: report.municipality.as_ref().map(TownLink::new),
             year_label: report
                 .report_fiscal_year
                 .map_or_else(|| "（不明）".to_owned(), FiscalYear::label),

@@ -169,6 +169,11 @@ async fn a_plan_stored_without_a_municipality_is_adopted_by_the_first_that_names
         .expect("save");
     let before = store.list_reports().await.expect("list");
     assert_eq!(before[0].municipality, None);
+    let unassigned = store
+        .list_published(Listing::WithoutMunicipality)
+        .await
+        .expect("list");
+    assert_eq!(unassigned, before);
 
     store
         .save_report(&in_town(2022, town("999997", "楓町")), &source("new.txt"))
@@ -177,6 +182,13 @@ async fn a_plan_stored_without_a_municipality_is_adopted_by_the_first_that_names
     let after = store.list_reports().await.expect("list");
     assert_eq!(after.len(), 2);
     assert!(after.iter().all(|r| r.plan_id == before[0].plan_id));
+    assert_eq!(
+        store
+            .list_published(Listing::WithoutMunicipality)
+            .await
+            .expect("list"),
+        []
+    );
     assert!(
         after
             .iter()
