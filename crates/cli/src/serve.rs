@@ -122,9 +122,12 @@ async fn serve(
         }
         out.flush()?;
     }
-    kaikaku_web::serve(listener, AppState::new(store))
-        .await
-        .context("サーバーがエラーで停止しました")?;
+    kaikaku_web::serve(
+        listener,
+        AppState::new(store).with_page_max_age(std::time::Duration::from_secs(1)),
+    )
+    .await
+    .context("サーバーがエラーで停止しました")?;
     Ok(Outcome::Success)
 }
 

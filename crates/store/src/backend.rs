@@ -11,9 +11,9 @@ use super::load::Parts;
 use super::{Backend, Db, editions, index, load, save, sheets, users};
 use crate::codec::{decode_edition_state, now_rfc3339};
 use crate::{
-    AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, Saved, Search,
-    SearchQuery, SearchResults, SearchScope, Session, Sheet, SheetSummary, Source, Store,
-    StoreError, StoredReport, User, Waiver, sql,
+    AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PublicationStamp,
+    Saved, Search, SearchQuery, SearchResults, SearchScope, Session, Sheet, SheetSummary, Source,
+    Store, StoreError, StoredReport, User, Waiver, sql,
 };
 
 /// Commits when `result` is a success, rolls back otherwise, and returns `result`.
@@ -58,6 +58,17 @@ impl Store for Backend {
     async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         load::municipalities(&mut conn).await
+    }
+
+    async fn publication_stamp(&self) -> Result<PublicationStamp, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let (published, latest_id): (i64, i64) = sqlx::query_as(sql::PUBLICATION_STAMP)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(PublicationStamp {
+            published,
+            latest_id,
+        })
     }
 
     async fn load_report(&self, id: i64) -> Result<Report, StoreError> {

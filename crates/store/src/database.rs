@@ -7,9 +7,9 @@ use kaikaku_model::workflow::{Field, FieldChange, SheetState};
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 
 use crate::{
-    AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PgStore, Saved,
-    Search, SearchQuery, SearchResults, SearchScope, Session, Sheet, SheetSummary, Source,
-    SqliteStore, Store, StoreError, StoredReport, User, Waiver,
+    AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PgStore,
+    PublicationStamp, Saved, Search, SearchQuery, SearchResults, SearchScope, Session, Sheet,
+    SheetSummary, Source, SqliteStore, Store, StoreError, StoredReport, User, Waiver,
 };
 
 /// A store on SQLite (a file) or PostgreSQL (a server), chosen by [`Database::connect`];
@@ -98,6 +98,7 @@ delegate!(Store {
     async fn ping(&self) -> Result<(), StoreError>;
     async fn list_published(&self, which: Listing<'_>) -> Result<Vec<StoredReport>, StoreError>;
     async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError>;
+    async fn publication_stamp(&self) -> Result<PublicationStamp, StoreError>;
     async fn load_report(&self, id: i64) -> Result<Report, StoreError>;
     async fn load_all(&self) -> Result<Vec<Report>, StoreError>;
 });

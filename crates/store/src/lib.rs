@@ -235,6 +235,15 @@ pub enum Listing<'a> {
     },
 }
 
+/// See [`Store::publication_stamp`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PublicationStamp {
+    /// How many editions are published (all revisions).
+    pub published: i64,
+    /// The largest id among them.
+    pub latest_id: i64,
+}
+
 /// A municipality with published editions, as listed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MunicipalitySummary {
@@ -298,6 +307,13 @@ pub trait Store {
     /// The municipalities with published editions, ordered by code (plans of no known
     /// municipality first).
     async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError>;
+
+    /// A stamp of everything published: it differs whenever an edition is imported, replaced
+    /// or published (by this process or any other), so a cache of public pages is fresh
+    /// while the stamp it was made under is current. Published editions never change, and
+    /// each of those writes adds a published row (a new id) or publishes one (the count
+    /// grows), so (count, largest id) of the published rows covers them all.
+    async fn publication_stamp(&self) -> Result<PublicationStamp, StoreError>;
 
     /// The full published edition stored under `id` (any revision), equal (`==`) to the one
     /// saved. Fails with [`StoreError::NotFound`] for an unknown id and for an edition that is

@@ -55,6 +55,7 @@ mod error;
 mod forms;
 mod health;
 mod municipalities;
+pub mod page_cache;
 mod paths;
 pub mod pdf;
 mod public;
@@ -83,6 +84,7 @@ pub struct AppState {
     store: Arc<Database>,
     throttles: Arc<auth::Throttles>,
     pdfs: Arc<pdf::PdfCache>,
+    pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -93,7 +95,20 @@ impl AppState {
             store: Arc::new(store.into()),
             throttles: Arc::new(auth::Throttles::default()),
             pdfs: Arc::new(pdf::PdfCache::default()),
+            pages: Arc::new(page_cache::PageCache::default()),
         }
+    }
+
+    /// The same state with a page cache that trusts the store's publication stamp for
+    /// `max_age` ([`page_cache::PageCache::new`]).
+    pub fn with_page_max_age(mut self, max_age: std::time::Duration) -> AppState {
+        self.pages = Arc::new(page_cache::PageCache::new(max_age));
+        self
+    }
+
+    /// The public pages kept for anonymous visitors.
+    pub fn pages(&self) -> &page_cache::PageCache {
+        &self.pages
     }
 
     /// The store.
@@ -133,6 +148,10 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::load_session,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::keep_pages,
         ))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)

@@ -269,7 +269,7 @@ pub(crate) fn client_address(parts: &axum::http::Extensions) -> String {
 }
 
 /// The session secret from the `Cookie` headers, when it looks like one (64 hex digits).
-fn session_secret(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_secret(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
