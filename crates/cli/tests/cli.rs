@@ -934,10 +934,23 @@ fn serve_demo_listens_on_the_port_chosen_and_answers_healthz() {
     assert!(!server.addr.ends_with(":0"), "{}", server.addr);
 
     assert_eq!(server.get("/healthz"), (200, "ok".to_owned()));
+    // Two towns: the top page is their directory, each town's page lists its plan.
     let (status, top) = server.get("/");
     assert_eq!(status, 200);
-    assert!(top.contains("第3次楓町行政改革実施計画"), "{top}");
-    assert!(top.contains("令和元年度（2019年度）"), "{top}");
+    assert!(
+        top.contains("<a href=\"/municipalities/999997\">楓町</a>"),
+        "{top}"
+    );
+    assert!(
+        top.contains("<a href=\"/municipalities/999989\">桜川市</a>"),
+        "{top}"
+    );
+    let (status, kaede) = server.get("/municipalities/999997");
+    assert_eq!(status, 200);
+    assert!(kaede.contains("第3次楓町行政改革実施計画"), "{kaede}");
+    let (status, sakura) = server.get("/municipalities/999989");
+    assert_eq!(status, 200);
+    assert!(sakura.contains("令和元年度（2019年度）"), "{sakura}");
 
     // SIGTERM stops the server gracefully and the temporary demo database goes with it.
     let status = server.terminate();
