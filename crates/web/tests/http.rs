@@ -5503,7 +5503,6 @@ mod municipalities {
                 // FY2021 実績, summed by hand in crates/analysis/tests/sample.rs.
                 "<td class=\"number\">159,133,138円</td>",
                 "<td class=\"number\">2件</td>",
-                "name=\"municipality\" value=\"999989\"",
                 "/municipalities/999989/files/figures.csv?bom=1",
             ],
         );
