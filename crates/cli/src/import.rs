@@ -13,6 +13,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kaikaku_model::{LocalGovernmentCode, Municipality};
 use kaikaku_reader::Encoding;
+use kaikaku_store::Search as _;
 
 use crate::commands::{Outcome, dry_run, open_store, save_read};
 use crate::input::{ReadFile, read_report};
@@ -254,12 +255,25 @@ pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyho
     }
     bar.finish_and_clear();
     written?;
+    if stats.reports >= BULK_IMPORT {
+        // Many reports leave the search index in many pieces (FTS5 segments, GIN's pending
+        // list): merged once here, every later search is faster (BENCHMARKS.md).
+        let merging = Instant::now();
+        store
+            .optimize_search_index()
+            .await
+            .context("検索索引を整理できません（取り込んだ報告は保存済みです）")?;
+        stats.storing += merging.elapsed();
+    }
     if total > 1 {
         eprintln!("{}", stats.summary(start.elapsed()));
         eprintln!("{}", stats.breakdown(workers.min(total)));
     }
     Ok(outcome)
 }
+
+/// From how many reports an import merges the search index at its end.
+const BULK_IMPORT: usize = 100;
 
 /// What has been imported so far.
 #[derive(Debug, Default)]

@@ -9,7 +9,7 @@
 use std::sync::LazyLock;
 
 use kaikaku_model::Report;
-use kaikaku_store::{Search, SearchQuery, SearchScope, Source, SqliteStore, Store};
+use kaikaku_store::{Search, SearchFilter, SearchQuery, SearchScope, Source, SqliteStore, Store};
 use tokio::runtime::Runtime;
 
 /// How many editions the corpus has.
@@ -80,11 +80,12 @@ fn search(bencher: divan::Bencher<'_, '_>, query: &str) {
     bencher.bench(|| {
         corpus
             .runtime
-            .block_on(
-                corpus
-                    .store
-                    .search(divan::black_box(&query), SearchScope::Published, LIMIT),
-            )
+            .block_on(corpus.store.search(
+                divan::black_box(&query),
+                SearchScope::Published,
+                &SearchFilter::default(),
+                LIMIT,
+            ))
             .expect("search")
     });
 }

@@ -12,8 +12,8 @@ use super::{Backend, Db, editions, index, load, save, sheets, users};
 use crate::codec::{decode_edition_state, now_rfc3339};
 use crate::{
     AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PublicationStamp,
-    Saved, Search, SearchQuery, SearchResults, SearchScope, Session, Sheet, SheetSummary, Source,
-    Store, StoreError, StoredReport, User, Waiver, sql,
+    Saved, Search, SearchFilter, SearchQuery, SearchResults, SearchScope, Session, Sheet,
+    SheetSummary, Source, Store, StoreError, StoredReport, User, Waiver, sql,
 };
 
 /// Commits when `result` is a success, rolls back otherwise, and returns `result`.
@@ -367,10 +367,17 @@ impl Search for Backend {
         &self,
         query: &SearchQuery,
         scope: SearchScope,
+        filter: &SearchFilter,
         limit: u32,
     ) -> Result<SearchResults, StoreError> {
         let mut tx = self.begin_read().await?;
-        let result = index::search(&mut tx, query, scope, limit).await;
+        let result = index::search(&mut tx, query, scope, filter, limit).await;
+        finish(tx, result).await
+    }
+
+    async fn optimize_search_index(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let result = index::optimize(&mut tx).await;
         finish(tx, result).await
     }
 }

@@ -8,8 +8,9 @@ use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 
 use crate::{
     AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PgStore,
-    PublicationStamp, Saved, Search, SearchQuery, SearchResults, SearchScope, Session, Sheet,
-    SheetSummary, Source, SqliteStore, Store, StoreError, StoredReport, User, Waiver,
+    PublicationStamp, Saved, Search, SearchFilter, SearchQuery, SearchResults, SearchScope,
+    Session, Sheet, SheetSummary, Source, SqliteStore, Store, StoreError, StoredReport, User,
+    Waiver,
 };
 
 /// A store on SQLite (a file) or PostgreSQL (a server), chosen by [`Database::connect`];
@@ -193,8 +194,10 @@ delegate!(Search {
         &self,
         query: &SearchQuery,
         scope: SearchScope,
+        filter: &SearchFilter,
         limit: u32,
     ) -> Result<SearchResults, StoreError>;
+    async fn optimize_search_index(&self) -> Result<(), StoreError>;
 });
 
 #[cfg(test)]

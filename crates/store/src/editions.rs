@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::Conn;
+use super::{Conn, index};
 use chrono::NaiveDate;
 use kaikaku_model::workflow::{
     EditionState, Field, FieldChange, SheetState, carry_over, diff_items,
@@ -512,6 +512,7 @@ pub(crate) async fn publish_edition(
             action: "公開",
         });
     }
+    index::refresh_latest_published(conn, report_id).await?;
     journal_edition_state(
         conn,
         report_id,

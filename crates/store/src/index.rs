@@ -2,19 +2,34 @@
 //! [`crate::search`]). The statements that differ between SQLite's FTS5 and PostgreSQL's
 //! `tsvector` are the engine's (`engine::DELETE_SEARCH_INDEX`, `INSERT_SEARCH_INDEX` (a multi-row
 //! [`sql::Insert`]),
-//! `SEARCH_ITEMS`, `index_rows`, `search_argument`); everything else is shared.
+//! `SEARCH_ITEMS`, `SEARCH_WALK`, `COUNT_MATCHES`, `SELECT_BEST_DOCUMENTS`, `index_rows` and
+//! the arguments); everything else is shared.
+//!
+//! Two ways to the same hits. Joining every match to its edition and ordering them
+//! (`SEARCH_ITEMS`) costs in proportion to the matches: cheap for a rare word, tens of
+//! milliseconds for a word in most items of the national corpus. So a public search whose
+//! word is that frequent (counted first, up to what is enough, see [`frequent`]) walks the
+//! published editions in the order of the hits instead, a few at a time ([`WALK`]), each
+//! edition's items looked up in the index (`SEARCH_WALK`), and stops with a page of hits; a
+//! search within one municipality walks that municipality's few editions. Visibility is the
+//! column `reports.latest_published`, kept by [`refresh_latest_published`]; the text a hit is
+//! shown by is chosen by the database from the folded texts stored at indexing
+//! (`SELECT_BEST_DOCUMENTS`), so that only that text is folded again, for its snippet.
 
 use kaikaku_model::text::{fold_search, snippet};
 use kaikaku_model::workflow::Field;
 use kaikaku_model::{Item, ItemNo};
 
+use super::backend::finish;
 use super::load::{Scope, corrupt, load_items};
 use super::save::insert_rows;
-use super::{Conn, engine};
+use super::{Backend, Conn, engine};
 use crate::codec::{
     decode_edition_state, decode_field, fiscal_year_from_i32, item_no_from_i64, to_i32,
 };
-use crate::search::{SNIPPET_WIDTH, SearchHit, SearchQuery, SearchResults, SearchScope, documents};
+use crate::search::{
+    SNIPPET_WIDTH, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope, documents,
+};
 use crate::{StoreError, sql};
 
 /// (Re)indexes one item inside the caller's transaction: replaces its search documents and
@@ -46,11 +61,12 @@ pub(crate) async fn index_new_items(
     let mut index_rows = Vec::new();
     let mut rows = Vec::new();
     for &(item_id, item) in items {
-        texts.clear();
+        let first = rows.len();
         for (position, (field, text)) in documents(item).into_iter().enumerate() {
-            rows.push((item_id, position, field, item, text));
-            texts.push(fold_search(text).text);
+            rows.push((item_id, position, field, item, text, fold_search(text).text));
         }
+        texts.clear();
+        texts.extend(rows[first..].iter().map(|row| row.5.clone()));
         index_rows.extend(
             engine::index_rows(&texts)
                 .into_iter()
@@ -61,12 +77,13 @@ pub(crate) async fn index_new_items(
         conn,
         &sql::INSERT_SEARCH_DOCUMENTS,
         &rows,
-        |q, &(item_id, position, field, item, text)| {
-            Ok(q.bind(item_id)
-                .bind(to_i32(position, "position")?)
+        |q, (item_id, position, field, item, text, folded)| {
+            Ok(q.bind(*item_id)
+                .bind(to_i32(*position, "position")?)
                 .bind(field.path())
                 .bind(field.label_in(item))
-                .bind(text))
+                .bind(*text)
+                .bind(folded.clone()))
         },
     )
     .await?;
@@ -98,39 +115,212 @@ pub(crate) async fn index_backlog(conn: &mut Conn) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Sets which edition of the plan and year of edition `report_id` is the latest published
+/// (`reports.latest_published`, what a public search looks in), inside the caller's
+/// transaction. Called by every write that changes it: an import, a publication.
+pub(crate) async fn refresh_latest_published(
+    conn: &mut Conn,
+    report_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(sql::REFRESH_LATEST_PUBLISHED)
+        .bind(report_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How many documents [`fold_backlog`] folds per statement.
+const FOLD_BATCH: i64 = 2_000;
+
+/// Folds up to `batch` documents stored without their folded text (before the
+/// `0005_search_speed` migration) with ids above `after`, inside the caller's transaction;
+/// returns the highest id folded, or `None` when none was left.
+pub(crate) async fn fold_backlog(
+    conn: &mut Conn,
+    after: i64,
+    batch: i64,
+) -> Result<Option<i64>, StoreError> {
+    let unfolded: Vec<(i64, String)> = sqlx::query_as(sql::SELECT_UNFOLDED_DOCUMENTS)
+        .bind(after)
+        .bind(batch)
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(&(last, _)) = unfolded.last() else {
+        return Ok(None);
+    };
+    let folded: Vec<(i64, String)> = unfolded
+        .into_iter()
+        .map(|(id, text)| (id, fold_search(&text).text))
+        .collect();
+    insert_rows(
+        conn,
+        &sql::UPDATE_FOLDED_DOCUMENTS,
+        &folded,
+        |q, (id, folded)| Ok(q.bind(*id).bind(folded.clone())),
+    )
+    .await?;
+    Ok(Some(last))
+}
+
+/// Folds every document stored without its folded text, [`FOLD_BATCH`] per transaction (so
+/// that an interrupted run keeps what it did). Run when the store opens.
+pub(crate) async fn fold_all(store: &Backend) -> Result<(), StoreError> {
+    let mut after = 0;
+    loop {
+        let mut tx = store.begin_write().await?;
+        let result = fold_backlog(&mut tx, after, FOLD_BATCH).await;
+        match finish(tx, result).await? {
+            Some(last) => after = last,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// Merges the engine's index into as few pieces as it keeps (`engine::OPTIMIZE_SEARCH_INDEX`),
+/// inside the caller's transaction.
+pub(crate) async fn optimize(conn: &mut Conn) -> Result<(), StoreError> {
+    sqlx::query(engine::OPTIMIZE_SEARCH_INDEX)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How many published editions a public search walks (`SEARCH_WALK`), chunk after chunk,
+/// before it joins every match instead (`SEARCH_ITEMS`): enough for a word in one item in
+/// six or so to fill a page of 50 (editions have about 20 items), few enough that a rarer
+/// word loses little time on the walk.
+const WALK: [i64; 2] = [4, 12];
+
+/// One row of `SEARCH_ITEMS`/`SEARCH_WALK` (see `sql::search_columns`).
+type HitRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i32,
+    i32,
+    String,
+    i64,
+    String,
+);
+
+/// Whether `query` may match so many items that the editions a walk covers ([`WALK`]) hold
+/// `wanted` hits on average: then walking finds a page of hits sooner than joining every
+/// match. Only a word of one or two characters (one index term, or a prefix) can match most
+/// items, and counting its matches (up to what is enough) is one cheap pass over the index;
+/// longer words are phrases of several terms, rarely that frequent and dearer to count. The
+/// other words of the query are not counted: when they make the matches rare, the walk finds
+/// too few and the search joins every match after all.
+async fn frequent(conn: &mut Conn, query: &SearchQuery, wanted: i64) -> Result<bool, StoreError> {
+    let Some(word) = query.short_word() else {
+        return Ok(false);
+    };
+    let editions: i64 = sqlx::query_scalar(sql::COUNT_LATEST_PUBLISHED)
+        .fetch_one(&mut *conn)
+        .await?;
+    let walked: i64 = WALK.iter().sum();
+    let enough = wanted
+        .saturating_mul(editions.max(1))
+        .saturating_add(walked - 1)
+        / walked;
+    let matches: i64 = sqlx::query_scalar(engine::COUNT_MATCHES)
+        .bind(engine::search_argument(&word))
+        .bind(enough)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(matches >= enough)
+}
+
 pub(crate) async fn search(
     conn: &mut Conn,
     query: &SearchQuery,
     scope: SearchScope,
+    filter: &SearchFilter,
     limit: u32,
 ) -> Result<SearchResults, StoreError> {
-    type Row = (i64, i64, i64, String, i32, i32, String, i64, String);
-    let rows: Vec<Row> = sqlx::query_as(engine::SEARCH_ITEMS)
-        .bind(engine::search_argument(query))
-        .bind(scope == SearchScope::WithDrafts)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&mut *conn)
-        .await?;
-    let more = rows.len() > limit as usize;
-    let words: Vec<&str> = query.words().collect();
-    let mut hits = Vec::with_capacity(rows.len().min(limit as usize));
-    for (item_id, report_id, plan_id, plan_name, year, revision, status, no, title) in
-        rows.into_iter().take(limit as usize)
+    let argument = engine::search_argument(query);
+    let municipality = filter
+        .municipality
+        .map(|code| code.to_string())
+        .unwrap_or_default();
+    let wanted = i64::from(limit) + 1;
+    // Published editions only: there each plan and year is one edition, so that a chunk of
+    // editions holds whole runs of hits. One municipality's editions are few: one chunk.
+    let mut rows: Vec<HitRow> = Vec::new();
+    let mut complete = false;
+    if scope == SearchScope::Published
+        && (filter.municipality.is_some() || frequent(conn, query, wanted).await?)
     {
-        let documents: Vec<(String, String, String)> = sqlx::query_as(sql::SELECT_SEARCH_DOCUMENTS)
-            .bind(item_id)
+        let chunks: &[i64] = if filter.municipality.is_some() {
+            &[i64::MAX]
+        } else {
+            &WALK
+        };
+        let mut walked: i64 = 0;
+        for &editions in chunks {
+            let found: Vec<HitRow> = sqlx::query_as(engine::SEARCH_WALK)
+                .bind(argument.clone())
+                .bind(wanted - rows.len() as i64)
+                .bind(municipality.as_str())
+                .bind(editions)
+                .bind(walked)
+                .fetch_all(&mut *conn)
+                .await?;
+            rows.extend(found);
+            walked = walked.saturating_add(editions);
+            if rows.len() as i64 >= wanted {
+                break;
+            }
+        }
+        complete = rows.len() as i64 >= wanted || filter.municipality.is_some();
+    }
+    if !complete {
+        rows = sqlx::query_as(engine::SEARCH_ITEMS)
+            .bind(argument)
+            .bind(scope == SearchScope::WithDrafts)
+            .bind(wanted)
+            .bind(municipality.as_str())
             .fetch_all(&mut *conn)
             .await?;
-        // The text holding the most words; the first in sheet order among equals.
-        let best = documents
-            .into_iter()
-            .map(|document| {
-                let folded = fold_search(&document.2).text;
-                let held = words.iter().filter(|w| folded.contains(**w)).count();
-                (held, document)
-            })
-            .reduce(|best, next| if next.0 > best.0 { next } else { best })
-            .map(|(_, document)| document);
+    }
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+
+    // The text each hit is shown by, chosen by the database from the stored folded texts.
+    let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
+    let best: Vec<(i64, String, String, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(engine::SELECT_BEST_DOCUMENTS)
+            .bind(engine::item_ids_argument(&ids))
+            .bind(engine::words_argument(query))
+            .fetch_all(&mut *conn)
+            .await?
+    };
+    let mut best: std::collections::HashMap<i64, (String, String, String)> = best
+        .into_iter()
+        .map(|(item_id, path, label, text)| (item_id, (path, label, text)))
+        .collect();
+
+    let words: Vec<&str> = query.words().collect();
+    let mut hits = Vec::with_capacity(rows.len());
+    for (
+        item_id,
+        report_id,
+        plan_id,
+        plan_name,
+        municipality_code,
+        municipality_name,
+        year,
+        revision,
+        status,
+        no,
+        title,
+    ) in rows
+    {
+        let best = best.remove(&item_id);
         let bad = corrupt("search_documents", item_id);
         let (field, field_label, text) = match best {
             Some((path, label, text)) => (decode_field(&path).map_err(&bad)?, label, text),
@@ -141,6 +331,8 @@ pub(crate) async fn search(
             report_id,
             plan_id,
             plan_name,
+            municipality_code,
+            municipality_name,
             fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
             revision,
             edition_status: decode_edition_state(&status).map_err(&bad)?,

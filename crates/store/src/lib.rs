@@ -142,7 +142,7 @@ pub use on_sqlite::engine::SqliteStore;
 pub use records::{
     AuditEntry, Comment, Edition, NewUser, Origin, Session, Sheet, SheetSummary, User, Waiver,
 };
-pub use search::{QueryError, SearchHit, SearchQuery, SearchResults, SearchScope};
+pub use search::{QueryError, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope};
 
 /// Where a stored report came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -532,16 +532,24 @@ pub trait Cycle {
 /// narratives, effects, evaluations): see [`search`].
 #[allow(async_fn_in_trait)]
 pub trait Search {
-    /// The items in `scope` whose texts hold every word of `query` (each word within one
-    /// text, after folding width, kana and case), newest fiscal year first, then by plan
-    /// name and item number; at most `limit`, with [`SearchResults::more`] telling whether
-    /// there were more.
+    /// The items in `scope` and `filter` whose texts hold every word of `query` (each word
+    /// within one text, after folding width, kana and case), newest fiscal year first, then
+    /// by plan name and item number; at most `limit`, with [`SearchResults::more`] telling
+    /// whether there were more.
     async fn search(
         &self,
         query: &SearchQuery,
         scope: SearchScope,
+        filter: &SearchFilter,
         limit: u32,
     ) -> Result<SearchResults, StoreError>;
+
+    /// Merges the full-text index into as few pieces as the engine keeps (SQLite: FTS5's
+    /// `optimize`; a bulk import leaves the index in many segments, each of which a query
+    /// consults; PostgreSQL: the GIN index's pending entries). Seconds for the national
+    /// corpus, after which searches are faster (BENCHMARKS.md); meant for the end of a bulk
+    /// import. One write transaction.
+    async fn optimize_search_index(&self) -> Result<(), StoreError>;
 }
 
 /// Why the store could not do what was asked.

@@ -50,6 +50,7 @@ impl PgStore {
         let mut tx = store.begin_write().await?;
         let result = index::index_backlog(&mut tx).await;
         finish(tx, result).await?;
+        index::fold_all(&store).await?;
         Ok(store)
     }
 
@@ -102,23 +103,29 @@ pub(crate) const INSERT_SEARCH_INDEX: Insert = Insert {
     tail: "",
 };
 
+/// Moves the entries that GIN keeps in its pending list (written fast, searched slowly) into
+/// the index proper.
+pub(crate) const OPTIMIZE_SEARCH_INDEX: &str =
+    "SELECT gin_clean_pending_list('search_index_tokens'::regclass)";
+
 /// The rows of an item: `tsvector` literals with every position within the cap.
 pub(crate) fn index_rows(folded_texts: &[String]) -> Vec<String> {
     tsvector_rows(folded_texts)
 }
 
-/// What `$1` of [`SEARCH_ITEMS`] is bound to: one `tsquery` literal per word.
+/// What `$1` of [`SEARCH_ITEMS`], [`SEARCH_WALK`] and [`COUNT_MATCHES`] is bound to: one
+/// `tsquery` literal per word of a query.
 pub(crate) fn search_argument(query: &SearchQuery) -> Vec<String> {
     query.tsquery_words()
 }
 
 /// The items of which every word of `$1` (an array of `tsquery` literals, one per word)
-/// matches some index row, in the editions of `$2` (drafts too when true), ordered as on
-/// SQLite; at most `$3`. Each word is one GIN lookup; an item counts when all its words did.
+/// matches some index row, in the editions in scope (see `sql::search_scope`), in the order of
+/// the hits; at most `$3`. Each word is one GIN lookup; an item counts when all its words did.
+/// Every match is joined to its edition before the order is known.
 pub(crate) const SEARCH_ITEMS: &str = concat!(
-    "SELECT i.id, r.id, p.id, p.name, \
-     r.report_fiscal_year, r.revision, r.status, i.item_no, i.title \
-     FROM (SELECT s.item_id FROM unnest($1::text[]) WITH ORDINALITY AS q (query, n) \
+    search_columns!(),
+    " FROM (SELECT s.item_id FROM unnest($1::text[]) WITH ORDINALITY AS q (query, n) \
          JOIN search_index s ON s.tokens @@ q.query::tsquery \
          GROUP BY s.item_id HAVING COUNT(DISTINCT q.n) = cardinality($1::text[])) m \
      JOIN items i ON i.id = m.item_id \
@@ -126,8 +133,53 @@ pub(crate) const SEARCH_ITEMS: &str = concat!(
      JOIN plans p ON p.id = r.plan_id \
      WHERE ",
     search_scope!(),
-    " ORDER BY r.report_fiscal_year DESC, p.name, i.item_no, r.revision DESC LIMIT $3"
+    search_order!(),
+    " LIMIT $3"
 );
+
+/// The items matching `$1` in the published editions of `sql::search_walk_editions` (`$3`
+/// municipality, `$4` editions after the first `$5`), in the order of the hits; at most `$2`.
+/// Each of their items is looked up in the index by its id, every word in its rows, so the
+/// cost grows with the editions walked, not with the matches.
+pub(crate) const SEARCH_WALK: &str = concat!(
+    search_walk_editions!(),
+    search_columns!(),
+    " FROM e JOIN reports r ON r.id = e.id \
+     JOIN plans p ON p.id = r.plan_id \
+     JOIN items i ON i.report_id = r.id \
+     WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS q (query) \
+         WHERE NOT EXISTS (SELECT 1 FROM search_index s \
+             WHERE s.item_id = i.id AND s.tokens @@ q.query::tsquery))",
+    search_order!(),
+    " LIMIT $2"
+);
+
+/// About how many items match `$1` (as for [`SEARCH_ITEMS`]), counting no further than `$2`:
+/// the index rows that hold every word (an item whose words are in two of its rows is not
+/// counted; this is an estimate).
+pub(crate) const COUNT_MATCHES: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM search_index s \
+     WHERE s.tokens @@ (SELECT string_agg('(' || w || ')', ' & ') \
+         FROM unnest($1::text[]) AS w)::tsquery LIMIT $2) c";
+
+/// The text each item of `$1` ([`item_ids_argument`]) is shown by: the one that holds the
+/// most of the words `$2` ([`words_argument`]) in its folded form, the first in sheet order
+/// among equals. Item id, field path, label, text; one row per item that has texts.
+pub(crate) const SELECT_BEST_DOCUMENTS: &str = "SELECT item_id, field, label, text FROM \
+     (SELECT d.item_id, d.field, d.label, d.text, ROW_NUMBER() OVER (PARTITION BY d.item_id \
+         ORDER BY (SELECT COUNT(*) FROM unnest($2::text[]) AS w (word) \
+             WHERE strpos(COALESCE(d.folded, d.text), w.word) > 0) DESC, d.position) AS n \
+     FROM search_documents d WHERE d.item_id = ANY($1::bigint[])) best \
+     WHERE n = 1";
+
+/// What `$1` of [`SELECT_BEST_DOCUMENTS`] is bound to: the item ids.
+pub(crate) fn item_ids_argument(ids: &[i64]) -> Vec<i64> {
+    ids.to_vec()
+}
+
+/// What `$2` of [`SELECT_BEST_DOCUMENTS`] is bound to: the folded words.
+pub(crate) fn words_argument(query: &SearchQuery) -> Vec<String> {
+    query.words().map(str::to_owned).collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -144,6 +144,7 @@ pub(crate) async fn write_report(
         correction_note: None,
     };
     let report_id = insert_edition(conn, &row).await?;
+    index::refresh_latest_published(conn, report_id).await?;
     write_body(conn, report_id, report, SheetState::Confirmed).await?;
 
     Ok(match replaced {

@@ -16,6 +16,7 @@
 
 use std::fmt::Write as _;
 
+use kaikaku_model::municipality::LocalGovernmentCode;
 use kaikaku_model::text::{Snippet, fold_search, is_nothing, is_space};
 use kaikaku_model::workflow::{EditionState, Field};
 use kaikaku_model::{FiscalYear, Item, ItemNo};
@@ -86,6 +87,17 @@ impl SearchQuery {
         self.words.iter().map(String::as_str)
     }
 
+    /// The first word of one or two characters, as a query of its own: one index term (or the
+    /// prefix of one), the kind of word that may match most items.
+    pub(crate) fn short_word(&self) -> Option<SearchQuery> {
+        self.words
+            .iter()
+            .find(|word| word.chars().count() <= 2)
+            .map(|word| SearchQuery {
+                words: vec![word.clone()],
+            })
+    }
+
     /// The FTS5 query: each word a quoted phrase of its bigram tokens (a one-character word
     /// the prefix of its own token), ANDed.
     pub(crate) fn fts_expression(&self) -> String {
@@ -123,6 +135,22 @@ pub enum SearchScope {
     WithDrafts,
 }
 
+/// What a search is restricted to, beyond its [`SearchScope`]; the default restricts nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    /// Only the plans of this municipality (plans imported without one are left out).
+    pub municipality: Option<LocalGovernmentCode>,
+}
+
+impl SearchFilter {
+    /// The plans of one municipality only.
+    pub fn municipality(code: LocalGovernmentCode) -> SearchFilter {
+        SearchFilter {
+            municipality: Some(code),
+        }
+    }
+}
+
 /// One item that matches a query.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchHit {
@@ -132,6 +160,10 @@ pub struct SearchHit {
     pub plan_id: i64,
     /// The plan's name.
     pub plan_name: String,
+    /// The 全国地方公共団体コード of the plan's municipality; empty when it is not known.
+    pub municipality_code: String,
+    /// The municipality's name; empty when it is not known.
+    pub municipality_name: String,
     /// The report fiscal year of the edition.
     pub fiscal_year: FiscalYear,
     /// The edition's revision.
@@ -155,7 +187,8 @@ pub struct SearchHit {
 /// What a search found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchResults {
-    /// The hits, newest fiscal year first, then by plan name and item number.
+    /// The hits, newest fiscal year first, then by plan name (then municipality code, for
+    /// plans of the same name) and item number, newest revision first.
     pub hits: Vec<SearchHit>,
     /// True when more items match than the limit allowed.
     pub more: bool,

@@ -535,16 +535,39 @@ pub(crate) const SELECT_WAIVERS: &str = "SELECT w.id, w.finding_key, w.reason, u
 /// `$1` item id.
 pub(crate) const DELETE_SEARCH_DOCUMENTS: &str = "DELETE FROM search_documents WHERE item_id = $1";
 
-/// Item id, position, field path, field label, text.
+/// Item id, position, field path, field label, text, folded text.
 pub(crate) const INSERT_SEARCH_DOCUMENTS: Insert = Insert {
-    head: "INSERT INTO search_documents (item_id, position, field, label, text) VALUES",
-    casts: &[""; 5],
+    head: "INSERT INTO search_documents (item_id, position, field, label, text, folded) VALUES",
+    casts: &[""; 6],
     tail: "",
 };
 
-/// `$1` item id: its documents in sheet order.
-pub(crate) const SELECT_SEARCH_DOCUMENTS: &str = "SELECT field, label, text \
-     FROM search_documents WHERE item_id = $1 ORDER BY position";
+/// Documents stored before their folded text was (`0005_search_speed`): `$1` after this id,
+/// at most `$2`, by id.
+pub(crate) const SELECT_UNFOLDED_DOCUMENTS: &str = "SELECT id, text FROM search_documents \
+     WHERE folded IS NULL AND id > $1 ORDER BY id LIMIT $2";
+
+/// Document id, folded text: sets the folded texts of those documents.
+pub(crate) const UPDATE_FOLDED_DOCUMENTS: Insert = Insert {
+    head: "WITH v (id, folded) AS (VALUES",
+    casts: &[""; 2],
+    tail: ") UPDATE search_documents SET folded = v.folded FROM v \
+     WHERE search_documents.id = v.id",
+};
+
+/// Sets `latest_published` on every edition of the plan and year of edition `$1`: true on
+/// its latest published revision, false on the others.
+pub(crate) const REFRESH_LATEST_PUBLISHED: &str = "UPDATE reports \
+     SET latest_published = COALESCE(reports.status = 'published' AND reports.revision = \
+         (SELECT MAX(l.revision) FROM reports l WHERE l.plan_id = reports.plan_id \
+         AND l.report_fiscal_year = reports.report_fiscal_year AND l.status = 'published'), \
+         FALSE) \
+     WHERE (plan_id, report_fiscal_year) = \
+         (SELECT e.plan_id, e.report_fiscal_year FROM reports e WHERE e.id = $1)";
+
+/// How many editions are the latest published of their plan and year.
+pub(crate) const COUNT_LATEST_PUBLISHED: &str =
+    "SELECT COUNT(*) FROM reports WHERE latest_published";
 
 /// Editions waiting to be indexed.
 pub(crate) const SELECT_SEARCH_BACKLOG: &str =
@@ -553,13 +576,50 @@ pub(crate) const SELECT_SEARCH_BACKLOG: &str =
 /// `$1` report id.
 pub(crate) const DELETE_SEARCH_BACKLOG: &str = "DELETE FROM search_backlog WHERE report_id = $1";
 
-/// The editions a search looks in (`$2` true: drafts too), for the engines' `SEARCH_ITEMS`:
-/// the latest published revision of each plan and year, and every edition not published yet.
+// The engines' search statements (`SEARCH_ITEMS`, `SEARCH_WALK`) are put together from the
+// pieces below, so that both engines select, filter and order alike.
+
+/// What a search statement returns per item: item id, report id, plan id, plan name,
+/// municipality code and name, report fiscal year, revision, status, item number, title.
+macro_rules! search_columns {
+    () => {
+        "SELECT i.id, r.id, p.id, p.name, p.municipality_code, p.municipality_name, \
+         r.report_fiscal_year, r.revision, r.status, i.item_no, i.title"
+    };
+}
+
+/// For `SEARCH_ITEMS`: the editions a search looks in (`$2` true: drafts too) and the
+/// municipality (`$4`, '' for all): the latest published revision of each plan and year, and
+/// every edition not published yet.
 macro_rules! search_scope {
     () => {
-        "((r.status = 'published' AND r.revision = (SELECT MAX(l.revision) FROM reports l \
-         WHERE l.plan_id = r.plan_id AND l.report_fiscal_year = r.report_fiscal_year \
-         AND l.status = 'published')) OR ($2 AND r.status <> 'published'))"
+        "(r.latest_published OR ($2 AND r.status <> 'published')) \
+         AND ($4 = '' OR p.municipality_code = $4)"
+    };
+}
+
+/// The order of the hits: newest year first, then plan name (and municipality and plan, for
+/// plans of the same name), item number and newest revision.
+macro_rules! search_order {
+    () => {
+        " ORDER BY r.report_fiscal_year DESC, p.name, p.municipality_code, p.id, i.item_no, \
+         r.revision DESC"
+    };
+}
+
+/// For `SEARCH_WALK`, `e`: published editions (the latest revision of each plan and year) of
+/// the municipality `$3` ('' for all), in the order of the hits, `$4` of them after the first
+/// `$5`, with the range of their item ids (`lo`, `hi`). The hits of these editions are the
+/// ones that come after those of the `$5` before them and before any other.
+macro_rules! search_walk_editions {
+    () => {
+        "WITH e AS (SELECT w.id, \
+         (SELECT MIN(x.id) FROM items x WHERE x.report_id = w.id) AS lo, \
+         (SELECT MAX(x.id) FROM items x WHERE x.report_id = w.id) AS hi \
+         FROM (SELECT r.id FROM reports r JOIN plans p ON p.id = r.plan_id \
+         WHERE r.latest_published AND ($3 = '' OR p.municipality_code = $3) \
+         ORDER BY r.report_fiscal_year DESC, p.name, p.municipality_code, r.plan_id \
+         LIMIT $4 OFFSET $5) w) "
     };
 }
 

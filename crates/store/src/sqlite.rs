@@ -2,6 +2,7 @@
 //! write transactions begin IMMEDIATE; search is an FTS5 table. Compiled as `engine` inside
 //! `on_sqlite` (see the crate root): everything else over `SqliteConnection` is shared.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -21,6 +22,12 @@ use crate::sql::Insert;
 /// for a statement of 30,000); anonymous `?` are bound in order without a lookup.
 pub(crate) const NUMBERED_PLACEHOLDERS: bool = false;
 
+/// How much of the database file each connection reads through a memory map rather than
+/// `read` calls (SQLite's `mmap_size`): the pages are the kernel's page cache, shared by every
+/// connection, instead of copies in each connection's small page cache. Searches read pages
+/// all over the index and the items (see BENCHMARKS.md, "Full-text search").
+const MMAP_SIZE: u64 = 1 << 30;
+
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -38,7 +45,8 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            .pragma("mmap_size", MMAP_SIZE.to_string());
         let pool = SqlitePoolOptions::new()
             .connect_with(options)
             .await
@@ -76,6 +84,7 @@ impl SqliteStore {
         let mut tx = store.begin_write().await?;
         let result = index::index_backlog(&mut tx).await;
         finish(tx, result).await?;
+        index::fold_all(&store).await?;
         Ok(store)
     }
 
@@ -121,27 +130,104 @@ pub(crate) const INSERT_SEARCH_INDEX: Insert = Insert {
     tail: "",
 };
 
+/// Merges every segment of the FTS5 index into one (see `0005_search_speed`).
+pub(crate) const OPTIMIZE_SEARCH_INDEX: &str =
+    "INSERT INTO search_index (search_index) VALUES ('optimize')";
+
 /// The rows of an item: one, its tokens space-separated.
 pub(crate) fn index_rows(folded_texts: &[String]) -> Vec<String> {
     vec![fts_tokens(folded_texts)]
 }
 
-/// What `$1` of [`SEARCH_ITEMS`] is bound to: the FTS5 expression.
+/// What `$1` of [`SEARCH_ITEMS`], [`SEARCH_WALK`] and [`COUNT_MATCHES`] is bound to: the FTS5
+/// expression of a query.
 pub(crate) fn search_argument(query: &SearchQuery) -> String {
     query.fts_expression()
 }
 
-/// The items matching `$1` (an FTS5 expression) in the latest published revision of each plan
-/// and year, and when `$2` is true in every edition not published yet; newest year first, then
-/// plan name, item number and newest revision; at most `$3`.
+/// The items matching `$1` (an FTS5 expression) in the editions in scope (see
+/// `sql::search_scope`), in the order of the hits; at most `$3`. Every match is joined to its
+/// edition before the order is known, so the cost grows with the number of matches.
 pub(crate) const SEARCH_ITEMS: &str = concat!(
-    "SELECT i.id, r.id, p.id, p.name, \
-     r.report_fiscal_year, r.revision, r.status, i.item_no, i.title \
-     FROM search_index s \
+    search_columns!(),
+    " FROM search_index s \
      JOIN items i ON i.id = s.rowid \
      JOIN reports r ON r.id = i.report_id \
      JOIN plans p ON p.id = r.plan_id \
      WHERE search_index MATCH $1 AND ",
     search_scope!(),
-    " ORDER BY r.report_fiscal_year DESC, p.name, i.item_no, r.revision DESC LIMIT $3"
+    search_order!(),
+    " LIMIT $3"
 );
+
+/// The items matching `$1` in the published editions of `sql::search_walk_editions` (`$3`
+/// municipality, `$4` editions after the first `$5`), in the order of the hits; at most `$2`.
+/// One FTS5 lookup per edition, limited to the rowids of its items (CROSS JOIN keeps that
+/// order of the loops), so the cost grows with the editions walked, not with the matches.
+pub(crate) const SEARCH_WALK: &str = concat!(
+    search_walk_editions!(),
+    search_columns!(),
+    " FROM e CROSS JOIN search_index s \
+     CROSS JOIN items i CROSS JOIN reports r CROSS JOIN plans p \
+     WHERE s.rowid BETWEEN e.lo AND e.hi AND search_index MATCH $1 \
+     AND i.id = s.rowid AND i.report_id = e.id AND r.id = e.id AND p.id = r.plan_id",
+    search_order!(),
+    " LIMIT $2"
+);
+
+/// How many items match `$1` (an FTS5 expression), counting no further than `$2`: one pass
+/// over the index, without joins.
+pub(crate) const COUNT_MATCHES: &str = "SELECT COUNT(*) FROM \
+     (SELECT 1 FROM search_index WHERE search_index MATCH $1 LIMIT $2)";
+
+/// The text each item of `$1` ([`item_ids_argument`]) is shown by: the one that holds the
+/// most of the words `$2` ([`words_argument`]) in its folded form, the first in sheet order
+/// among equals. Item id, field path, label, text; one row per item that has texts.
+pub(crate) const SELECT_BEST_DOCUMENTS: &str = "SELECT item_id, field, label, text FROM \
+     (SELECT d.item_id, d.field, d.label, d.text, ROW_NUMBER() OVER (PARTITION BY d.item_id \
+         ORDER BY (SELECT COUNT(*) FROM json_each($2) AS w \
+             WHERE instr(COALESCE(d.folded, d.text), w.value) > 0) DESC, d.position) AS n \
+     FROM search_documents d WHERE d.item_id IN (SELECT value FROM json_each($1))) \
+     WHERE n = 1";
+
+/// What `$1` of [`SELECT_BEST_DOCUMENTS`] is bound to: a JSON array of the item ids.
+pub(crate) fn item_ids_argument(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", ids.join(","))
+}
+
+/// What `$2` of [`SELECT_BEST_DOCUMENTS`] is bound to: a JSON array of the folded words.
+pub(crate) fn words_argument(query: &SearchQuery) -> String {
+    let mut json = String::from("[");
+    for (i, word) in query.words().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push('"');
+        for c in word.chars() {
+            match c {
+                '"' => json.push_str("\\\""),
+                '\\' => json.push_str("\\\\"),
+                c if u32::from(c) < 0x20 => {
+                    let _ = write!(json, "\\u{:04x}", u32::from(c));
+                }
+                c => json.push(c),
+            }
+        }
+        json.push('"');
+    }
+    json.push(']');
+    json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_a_json_array() {
+        let query = SearchQuery::parse("職員 a\"b\\c").expect("valid");
+        assert_eq!(words_argument(&query), r#"["職員","a\"b\\c"]"#);
+        assert_eq!(item_ids_argument(&[3, 14]), "[3,14]");
+    }
+}

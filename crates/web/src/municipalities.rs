@@ -3,7 +3,7 @@
 //! When the site publishes the plans of more than one municipality (a prefecture's or a
 //! national service), the top page is a directory of them by prefecture ([`directory`]); each
 //! has its page at `/municipalities/{code}` (全国地方公共団体コード) with its plans, a summary of
-//! each plan's latest edition, and its open data: each CSV table
+//! each plan's latest edition, a search restricted to it, and its open data: each CSV table
 //! for all its published plans and years in one file
 //! (`/municipalities/{code}/files/figures.csv`). A site of one municipality keeps the plan
 //! list on its top page.

@@ -5503,6 +5503,7 @@ mod municipalities {
                 // FY2021 実績, summed by hand in crates/analysis/tests/sample.rs.
                 "<td class=\"number\">159,133,138円</td>",
                 "<td class=\"number\">2件</td>",
+                "name=\"municipality\" value=\"999989\"",
                 "/municipalities/999989/files/figures.csv?bom=1",
             ],
         );
@@ -5584,4 +5585,96 @@ mod page_cache {
         assert!(!anonymous.body.contains("ログアウト"));
         assert_eq!(anonymous.body, first.body);
     }
+}
+
+/// `?municipality=CODE` keeps a search to one municipality's plans, on the page and in the
+/// API; the hits name their municipality; a code that is not one is refused in Japanese.
+#[tokio::test]
+async fn search_keeps_to_one_municipality_when_asked() {
+    let mut chiyoda = osaki();
+    chiyoda.municipality = town("131016", "千代田区");
+    let mut sakura = osaki();
+    sakura.municipality = town("999989", "桜川市");
+    let app = TestApp::with_reports(&[("chiyoda.txt", chiyoda), ("sakura.txt", sakura)]).await;
+    // 研修: No.1, 10 and 21 of the real sample, here under two towns with the same plan name.
+    let kenshu: String = form_urlencoded::byte_serialize("研修".as_bytes()).collect();
+
+    let everywhere = app.page(&format!("/search?q={kenshu}")).await;
+    assert_contains(
+        &everywhere,
+        &[
+            "「研修」を含む項目：6件",
+            "<span class=\"search-hit-town\">千代田区</span> 第5次集中改革プラン",
+            "<span class=\"search-hit-town\">桜川市</span> 第5次集中改革プラン",
+            "name=\"municipality\" value=\"\"",
+        ],
+    );
+    // The empty field of the form restricts nothing.
+    let blank = app.page(&format!("/search?q={kenshu}&municipality=")).await;
+    assert_contains(&blank, &["「研修」を含む項目：6件"]);
+
+    let chiyoda_only = app
+        .page(&format!("/search?q={kenshu}&municipality=131016"))
+        .await;
+    assert_contains(
+        &chiyoda_only,
+        &[
+            "「研修」を含む項目（千代田区（131016））：3件",
+            "<span class=\"search-hit-town\">千代田区</span> 第5次集中改革プラン",
+            "<input id=\"search-municipality\" type=\"text\" name=\"municipality\" value=\"131016\"",
+        ],
+    );
+    assert!(!chiyoda_only.contains("桜川市"), "{chiyoda_only}");
+    let nowhere = app
+        .page(&format!("/search?q={kenshu}&municipality=011002"))
+        .await;
+    assert_contains(
+        &nowhere,
+        &["「研修」を含む項目は団体コード 011002の計画に見つかりませんでした。"],
+    );
+
+    // A wrong check digit or not six digits: a message, no search; the value is kept.
+    let wrong = app
+        .page(&format!("/search?q={kenshu}&municipality=131017"))
+        .await;
+    assert_contains(
+        &wrong,
+        &[
+            "地方公共団体コード「131017」の検査数字が合いません（正しくは末尾が 6）。",
+            "name=\"municipality\" value=\"131017\"",
+        ],
+    );
+    assert!(!wrong.contains("search-results"), "{wrong}");
+
+    let json: serde_json::Value = serde_json::from_str(
+        &app.page(&format!("/api/v1/search?q={kenshu}&municipality=999989"))
+            .await,
+    )
+    .expect("JSON");
+    assert_eq!(json["municipality"], "999989");
+    let hits = json["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 3);
+    for hit in hits {
+        assert_eq!(
+            (&hit["municipality_code"], &hit["municipality_name"]),
+            (
+                &serde_json::Value::from("999989"),
+                &serde_json::Value::from("桜川市")
+            )
+        );
+    }
+    let all: serde_json::Value =
+        serde_json::from_str(&app.page(&format!("/api/v1/search?q={kenshu}")).await).expect("JSON");
+    assert_eq!(all["municipality"], serde_json::Value::Null);
+    assert_eq!(all["hits"].as_array().map(Vec::len), Some(6));
+
+    let refused = app
+        .get(&format!("/api/v1/search?q={kenshu}&municipality=12345"))
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let json: serde_json::Value = serde_json::from_str(&refused.body).expect("JSON");
+    assert_eq!(
+        json["error"],
+        "地方公共団体コード「12345」は6桁の数字ではありません。団体コードは6桁で入力してください（例: 131016）。"
+    );
 }

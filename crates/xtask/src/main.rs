@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use kaikaku_model::municipality::LocalGovernmentCode;
 use xtask::corpus::{CorpusSpec, generate};
 use xtask::measure::{load, measure_all};
+use xtask::search::measure as measure_search;
 
 /// Developer tasks of kaikaku (not part of the product).
 #[derive(Debug, Parser)]
@@ -56,6 +58,29 @@ enum Task {
         /// Threads for the parallel runs; default: every core.
         #[arg(long)]
         threads: Option<usize>,
+    },
+    /// Run a fixed list of public searches against a stored corpus, each RUNS times after a
+    /// warm-up, and print p50/p95 per query.
+    MeasureSearch {
+        /// The database: an SQLite file or a postgres:// URL (migrated when behind).
+        #[arg(long, value_name = "URL")]
+        database_url: String,
+        /// Measured runs per query.
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// Unmeasured runs per query first.
+        #[arg(long, default_value_t = 3)]
+        warmup: usize,
+        /// Hits per search (the search page shows 50).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// A 全国地方公共団体コード for the query restricted to one municipality (left out
+        /// without it).
+        #[arg(long, value_name = "CODE")]
+        municipality: Option<String>,
+        /// Optimise the search index first (what a bulk import should do at its end).
+        #[arg(long)]
+        optimize: bool,
     },
 }
 
@@ -118,6 +143,45 @@ fn main() -> anyhow::Result<()> {
                     m.files_per_s(),
                     m.mb_per_s(),
                     m.elapsed.as_secs_f64()
+                );
+            }
+        }
+        Task::MeasureSearch {
+            database_url,
+            runs,
+            warmup,
+            limit,
+            municipality,
+            optimize,
+        } => {
+            let municipality = municipality
+                .map(|code| LocalGovernmentCode::parse(&code))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let measured = runtime.block_on(measure_search(
+                &database_url,
+                optimize,
+                municipality,
+                runs,
+                warmup,
+                limit,
+            ))?;
+            println!("| query | words | hits | p50 | p95 | max |");
+            println!("|---|---|---|---|---|---|");
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+            for m in &measured {
+                println!(
+                    "| {} | {} | {}{} | {:.1} ms | {:.1} ms | {:.1} ms |",
+                    m.case.name,
+                    m.case.query,
+                    m.hits,
+                    if m.more { "+" } else { "" },
+                    ms(m.percentile(50)),
+                    ms(m.percentile(95)),
+                    ms(m.times.last().copied().unwrap_or_default()),
                 );
             }
         }

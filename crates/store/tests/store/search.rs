@@ -1,6 +1,7 @@
 //! Full-text search: width, kana and case variants, two-character and one-character words,
-//! AND, no match across two texts, the scope of published editions and drafts, and an index
-//! that follows every write (sheet saves, re-imports, corrections) and no failed one.
+//! AND, no match across two texts, the scope of published editions and drafts, a search
+//! restricted to one municipality, and an index that follows every write (sheet saves,
+//! re-imports, corrections) and no failed one.
 //!
 //! Expected items in the real sample were counted independently of the reader, with awk over
 //! the sample text: the item number of the last `No.N` heading line for every line from the
@@ -10,9 +11,10 @@
 //! | sort -nu`.
 
 use kaikaku_model::workflow::{EditionState, Field, Role, SheetState};
-use kaikaku_model::{ItemNo, Report};
+use kaikaku_model::{ItemNo, LocalGovernmentCode, Municipality, Report};
 use kaikaku_store::{
-    Cycle, Database, Search, SearchHit, SearchQuery, SearchResults, SearchScope, Store, StoreError,
+    Cycle, Database, Search, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope,
+    Store, StoreError,
 };
 
 use super::cycle::{confirm_all, date, new_user};
@@ -28,7 +30,10 @@ fn real_sample() -> Report {
 
 async fn search(store: &Database, query: &str, scope: SearchScope) -> SearchResults {
     let query = SearchQuery::parse(query).expect("a valid query");
-    store.search(&query, scope, 100).await.expect("search")
+    store
+        .search(&query, scope, &SearchFilter::default(), 100)
+        .await
+        .expect("search")
 }
 
 /// The item numbers found in published editions.
@@ -344,13 +349,13 @@ async fn results_stop_at_the_limit_and_say_there_are_more() {
     let query = SearchQuery::parse("職員").expect("valid");
     let results = db
         .store
-        .search(&query, SearchScope::Published, 3)
+        .search(&query, SearchScope::Published, &SearchFilter::default(), 3)
         .await
         .expect("search");
     assert_eq!((nos(&results.hits), results.more), (vec![1, 2, 3], true));
     let all = db
         .store
-        .search(&query, SearchScope::Published, 9)
+        .search(&query, SearchScope::Published, &SearchFilter::default(), 9)
         .await
         .expect("search");
     assert!(!all.more);
@@ -372,4 +377,280 @@ async fn editions_stored_before_search_are_indexed_on_open() {
     let reopened = Database::connect(db.raw.target()).await.expect("reopen");
     assert_eq!(published_nos(&reopened, "研修").await, [1, 10, 21]);
     assert_eq!(row_counts(&db.raw).await["search_index"], 22);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Municipalities
+
+fn code(code: &str) -> LocalGovernmentCode {
+    LocalGovernmentCode::parse(code).expect("a valid code")
+}
+
+/// The real sample as the report of a town: same plan name, same year, whatever the town.
+fn sample_of(code_text: &str, name: &str) -> Report {
+    Report {
+        municipality: Some(Municipality {
+            code: code(code_text),
+            name: name.to_owned(),
+        }),
+        ..real_sample()
+    }
+}
+
+#[tokio::test]
+async fn a_search_restricted_to_a_municipality_finds_only_its_plans() {
+    let db = temp_store().await;
+    let store = &db.store;
+    let mut sakura = sample_of("999989", "桜川市");
+    sakura.items[1].title = "桜川市だけの取組".to_owned();
+    for report in [sample_of("999997", "楓町"), sakura] {
+        store
+            .save_report(&report, &source("town.txt"))
+            .await
+            .expect("import");
+    }
+    let query = SearchQuery::parse("職員").expect("valid");
+    let towns = |hits: &[SearchHit]| -> Vec<(String, String, u32)> {
+        hits.iter()
+            .map(|hit| {
+                (
+                    hit.municipality_code.clone(),
+                    hit.municipality_name.clone(),
+                    hit.no.0,
+                )
+            })
+            .collect()
+    };
+    let expected = |code: &str, name: &str| -> Vec<(String, String, u32)> {
+        // awk: 職員 on lines of No.1, 2, 3, 5, 9, 10, 12, 13, 21 (see above).
+        [1, 2, 3, 5, 9, 10, 12, 13, 21]
+            .into_iter()
+            .map(|no| (code.to_owned(), name.to_owned(), no))
+            .collect()
+    };
+
+    // Everywhere: both towns' plans of the same name, ordered by municipality code.
+    let all = store
+        .search(
+            &query,
+            SearchScope::Published,
+            &SearchFilter::default(),
+            100,
+        )
+        .await
+        .expect("search");
+    let mut both = expected("999989", "桜川市");
+    both.extend(expected("999997", "楓町"));
+    assert_eq!(towns(&all.hits), both);
+    assert_eq!(all.hits[0].plan_name, all.hits[9].plan_name);
+
+    // One town: only its items, the same whether drafts are searched or not (two ways of
+    // finding them) and whatever the limit.
+    for scope in [SearchScope::Published, SearchScope::WithDrafts] {
+        let kaede = store
+            .search(
+                &query,
+                scope,
+                &SearchFilter::municipality(code("999997")),
+                100,
+            )
+            .await
+            .expect("search");
+        assert_eq!(
+            (towns(&kaede.hits), kaede.more),
+            (expected("999997", "楓町"), false),
+            "{scope:?}"
+        );
+        let first = store
+            .search(
+                &query,
+                scope,
+                &SearchFilter::municipality(code("999989")),
+                2,
+            )
+            .await
+            .expect("search");
+        assert_eq!(
+            (nos(&first.hits), first.more),
+            (vec![1, 2], true),
+            "{scope:?}"
+        );
+    }
+    let only_sakura = SearchQuery::parse("桜川市だけ").expect("valid");
+    let in_kaede = store
+        .search(
+            &only_sakura,
+            SearchScope::Published,
+            &SearchFilter::municipality(code("999997")),
+            100,
+        )
+        .await
+        .expect("search");
+    assert!(in_kaede.hits.is_empty());
+    // A town with no plan: nothing.
+    let nowhere = store
+        .search(
+            &query,
+            SearchScope::Published,
+            &SearchFilter::municipality(code("011002")),
+            100,
+        )
+        .await
+        .expect("search");
+    assert!(nowhere.hits.is_empty());
+}
+
+/// Editions enough for a public search to walk them in chunks (see `index::search`): the walk
+/// and the join of every match give the same hits in the same order, at any limit.
+#[tokio::test]
+async fn walking_the_editions_finds_what_joining_every_match_finds() {
+    let db = temp_store().await;
+    let store = &db.store;
+    // Twenty plans of two years, named so that names and ids run in opposite orders.
+    for n in (0..20u32).rev() {
+        for year in [2020, 2021] {
+            let mut report = real_sample();
+            report.plan_name = format!("計画{n:02}");
+            report.report_fiscal_year = Some(fy(year));
+            report.items.truncate(3 + n as usize % 5);
+            store
+                .save_report(&report, &source("plan.txt"))
+                .await
+                .expect("import");
+        }
+    }
+    let cases = [
+        ("職員", 50),
+        ("職員", 7),
+        ("営", 10),
+        ("営 職員", 30),
+        ("ＤＸ", 100),
+    ];
+    let mut before = Vec::new();
+    for (word, limit) in cases {
+        let query = SearchQuery::parse(word).expect("valid");
+        // Published: the walk first; with drafts (there are none here): every match joined.
+        let walked = store
+            .search(
+                &query,
+                SearchScope::Published,
+                &SearchFilter::default(),
+                limit,
+            )
+            .await
+            .expect("search");
+        let joined = store
+            .search(
+                &query,
+                SearchScope::WithDrafts,
+                &SearchFilter::default(),
+                limit,
+            )
+            .await
+            .expect("search");
+        assert_eq!(walked, joined, "{word} {limit}");
+        assert!(!walked.hits.is_empty(), "{word}");
+        let keys: Vec<(i32, String, u32)> = walked
+            .hits
+            .iter()
+            .map(|hit| {
+                (
+                    -hit.fiscal_year.gregorian(),
+                    hit.plan_name.clone(),
+                    hit.no.0,
+                )
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "{word} {limit}");
+        before.push(walked);
+    }
+    // Optimising the index (the end of a bulk import) changes no answer.
+    store.optimize_search_index().await.expect("optimize");
+    for ((word, limit), before) in cases.into_iter().zip(before) {
+        let query = SearchQuery::parse(word).expect("valid");
+        let after = store
+            .search(
+                &query,
+                SearchScope::Published,
+                &SearchFilter::default(),
+                limit,
+            )
+            .await
+            .expect("search");
+        assert_eq!(after, before, "{word} {limit}");
+    }
+}
+
+/// A database stored before `0005_search_speed` (PostgreSQL: `0003`): the migration marks the
+/// latest published revision of each plan and year, and the store folds the stored texts when
+/// it opens, so that searches find and show what they did before.
+#[tokio::test]
+async fn the_search_speed_migration_fills_in_what_it_adds() {
+    let db = imported_sample().await;
+    let store = &db.store;
+    let admin = store
+        .create_user(&new_user("seisaku", Role::Admin, None))
+        .await
+        .expect("admin");
+    let plan_id = store.list_reports().await.expect("list")[0].plan_id;
+    let fy2022 = store
+        .open_cycle(plan_id, fy(2022), None, admin)
+        .await
+        .expect("open FY2022");
+    confirm_all(store, fy2022, admin).await;
+    store
+        .lock_edition(fy2022, date("2023-03-31"), admin)
+        .await
+        .expect("lock");
+    store.publish_edition(fy2022, admin).await.expect("publish");
+    store
+        .open_correction(fy2022, "題名の誤り", admin)
+        .await
+        .expect("open a correction");
+    let published = search(store, "譲与", SearchScope::Published).await;
+    let with_drafts = search(store, "譲与", SearchScope::WithDrafts).await;
+    assert_eq!(
+        everywhere(store, "譲与").await,
+        [(2022, 2, 16), (2022, 1, 16), (2021, 1, 16)]
+    );
+
+    // Back to the schema before the migration, data kept.
+    let version = if kaikaku_testdb::on_postgres() { 3 } else { 5 };
+    for statement in [
+        "DROP INDEX reports_latest_published_by_year".to_owned(),
+        "DROP INDEX search_documents_unfolded".to_owned(),
+        "ALTER TABLE reports DROP COLUMN latest_published".to_owned(),
+        "ALTER TABLE search_documents DROP COLUMN folded".to_owned(),
+        format!("DELETE FROM _sqlx_migrations WHERE version = {version}"),
+    ] {
+        db.raw.execute(&statement).await.expect(&statement);
+    }
+    store.close().await;
+
+    let reopened = Database::connect(db.raw.target())
+        .await
+        .expect("migrates again");
+    assert_eq!(
+        db.raw
+            .count("SELECT COUNT(*) FROM search_documents WHERE folded IS NULL")
+            .await,
+        0
+    );
+    // FY2021 revision 1 and FY2022 revision 1; not the open correction.
+    assert_eq!(
+        db.raw
+            .count("SELECT COUNT(*) FROM reports WHERE latest_published")
+            .await,
+        2
+    );
+    assert_eq!(
+        search(&reopened, "譲与", SearchScope::Published).await,
+        published
+    );
+    assert_eq!(
+        search(&reopened, "譲与", SearchScope::WithDrafts).await,
+        with_drafts
+    );
 }
