@@ -252,6 +252,12 @@ pub(crate) const SELECT_REPORTS: &str = "SELECT r.id, p.name, p.municipality_cod
      WHERE r.id BETWEEN $1 AND $2 \
      ORDER BY p.municipality_code, p.name, r.report_fiscal_year, r.id";
 
+// The two tables two joins below `items` (schedule cells, quantities) are ordered by `+column`:
+// the unary plus keeps SQLite from reading the whole table in the order of its (parent,
+// position) index to avoid a sort — without statistics it prefers that to starting from the
+// report's few items, which made loading one edition of the national corpus take 170 ms
+// instead of 4 (`EXPLAIN QUERY PLAN`: `SCAN q USING INDEX`). PostgreSQL reads `+x` as `x`.
+
 pub(crate) const SELECT_REPORT_FISCAL_YEARS: &str = "SELECT id, report_id, fiscal_year \
      FROM report_fiscal_years WHERE report_id BETWEEN $1 AND $2 \
      ORDER BY report_id, position";
@@ -282,7 +288,7 @@ pub(crate) const SELECT_SCHEDULE_CELLS: &str = "SELECT s.id, s.content_row_id, \
      FROM schedule_cells s JOIN content_rows c ON c.id = s.content_row_id \
      JOIN items i ON i.id = c.item_id \
      WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
-     ORDER BY s.content_row_id, s.position";
+     ORDER BY +s.content_row_id, s.position";
 
 pub(crate) const SELECT_ACTIONS: &str = "SELECT a.id, a.item_id, a.action_no, a.text \
      FROM actions a JOIN items i ON i.id = a.item_id \
@@ -303,7 +309,7 @@ pub(crate) const SELECT_QUANTITIES: &str = "SELECT q.id, q.effect_row_id, q.labe
      q.unit, q.status FROM quantities q JOIN effect_rows e ON e.id = q.effect_row_id \
      JOIN items i ON i.id = e.item_id \
      WHERE i.report_id BETWEEN $1 AND $2 AND i.item_no BETWEEN $3 AND $4 \
-     ORDER BY q.effect_row_id, q.position";
+     ORDER BY +q.effect_row_id, q.position";
 
 pub(crate) const SELECT_EVALUATIONS: &str = "SELECT v.id, v.item_id, v.fiscal_year, v.text, \
      v.line FROM evaluations v JOIN items i ON i.id = v.item_id \

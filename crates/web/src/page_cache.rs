@@ -86,13 +86,20 @@ impl PageCache {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The stamp read within `max_age`, if any.
+    /// The stamp read within `max_age`; `None` when the caller must read it. One caller reads
+    /// it when it has aged: the others go on with the last stamp meanwhile (a few ms more of
+    /// the staleness already allowed), so that a burst of requests does not read it at once.
     fn recent_stamp(&self, now: Instant) -> Option<PublicationStamp> {
-        let inner = self.lock();
-        inner
-            .checked
-            .filter(|(at, _)| now.duration_since(*at) <= self.max_age && !self.max_age.is_zero())
-            .map(|(_, stamp)| stamp)
+        if self.max_age.is_zero() {
+            return None;
+        }
+        let mut inner = self.lock();
+        let (at, stamp) = inner.checked?;
+        if now.duration_since(at) <= self.max_age {
+            return Some(stamp);
+        }
+        inner.checked = Some((now, stamp));
+        None
     }
 
     fn note_stamp(&self, now: Instant, stamp: PublicationStamp) {
@@ -272,6 +279,27 @@ mod tests {
         assert!(cache.get("/", after).is_none());
         cache.clear();
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn one_caller_reads_an_aged_stamp_while_the_others_keep_the_last() {
+        let cache = PageCache::new(Duration::from_secs(1));
+        let start = Instant::now();
+        assert_eq!(cache.recent_stamp(start), None, "nothing read yet");
+        let stamp = PublicationStamp {
+            published: 1,
+            latest_id: 1,
+        };
+        cache.note_stamp(start, stamp);
+        assert_eq!(cache.recent_stamp(start), Some(stamp));
+        let later = start + Duration::from_secs(2);
+        assert_eq!(cache.recent_stamp(later), None, "the first caller reads it");
+        assert_eq!(cache.recent_stamp(later), Some(stamp), "the others do not");
+        assert_eq!(
+            PageCache::default().recent_stamp(start),
+            None,
+            "max_age 0: always read"
+        );
     }
 
     #[test]
