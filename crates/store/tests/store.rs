@@ -8,6 +8,8 @@
 mod cycle;
 #[path = "store/municipalities.rs"]
 mod municipalities;
+#[path = "store/schema.rs"]
+mod schema;
 #[path = "store/search.rs"]
 mod search;
 
