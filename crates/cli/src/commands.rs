@@ -204,43 +204,19 @@ fn cause_after_file(error: &anyhow::Error) -> String {
 /// plan and fiscal year, item by item and field by field.
 pub async fn dry_run(store: &Database, read: &ReadFile) -> anyhow::Result<Vec<String>> {
     let report = &read.report;
-    let stored = store
-        .list_reports()
+    // The report the import would replace, found as the store files reports (an ambiguous
+    // plan name fails here as the import would).
+    let same = store
+        .import_target(report)
         .await
-        .context("保存された報告の一覧を読めません")?;
-    // The report the import would replace, found as the store files reports: by plan name
-    // within the municipality (see kaikaku_store::Store).
-    let code = report.municipality.as_ref().map(|m| m.code);
-    let candidates: Vec<_> = stored
-        .iter()
-        .filter(|r| {
-            r.plan_name == report.plan_name && r.report_fiscal_year == report.report_fiscal_year
-        })
-        .filter(|r| code.is_none() || r.municipality.as_ref().is_none_or(|m| Some(m.code) == code))
-        .collect();
-    let same = match candidates.as_slice() {
-        [] => None,
-        [one] => Some(*one),
-        several => match candidates
-            .iter()
-            .find(|r| r.municipality.as_ref().map(|m| m.code) == code)
-        {
-            Some(exact) if code.is_some() => Some(*exact),
-            _ => anyhow::bail!(
-                "計画「{}」の報告は複数の団体にあります（{}件）。--municipality-code で団体を\
-                 指定してください",
-                report.plan_name,
-                several.len()
-            ),
-        },
-    };
+        .context("取込先の報告を調べられません")?;
     let mut lines = vec![format!(
         "確認のみ（保存しません）: {} 項目, 警告 {} 件, {}",
         report.items.len(),
         report.warnings.len(),
         read.encoding
     )];
-    let Some(same) = same else {
+    let Some(same) = same.as_ref() else {
         lines.push("新しい報告として取り込まれます".to_owned());
         return Ok(lines);
     };

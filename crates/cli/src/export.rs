@@ -61,7 +61,7 @@ pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
     if many && request.report.is_none() {
         // Every stored report (of the municipality): a JSON array in the interchange format,
         // or one open-data table.
-        let reports = load_listed(&store, &stored).await?;
+        let reports = load_listed(&store, &stored, listing == Listing::All).await?;
         let bytes = if request.format == ExportFormat::Json {
             let json: Vec<ReportJson> = reports.iter().map(ReportJson::from).collect();
             let mut bytes = serde_json::to_vec_pretty(&json)?;
@@ -110,14 +110,14 @@ pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The reports `stored` lists, in its order: the whole database in one read when it lists
-/// everything, else one report at a time.
-async fn load_listed(store: &Database, stored: &[StoredReport]) -> anyhow::Result<Vec<Report>> {
-    let all = store
-        .list_reports()
-        .await
-        .context("保存された報告の一覧を読めません")?;
-    if all.len() == stored.len() {
+/// The reports `stored` lists, in its order: the whole database in one read when it is the
+/// listing of everything (`all`), else one report at a time.
+async fn load_listed(
+    store: &Database,
+    stored: &[StoredReport],
+    all: bool,
+) -> anyhow::Result<Vec<Report>> {
+    if all {
         return store.load_all().await.context("保存された報告を読めません");
     }
     let mut reports = Vec::with_capacity(stored.len());

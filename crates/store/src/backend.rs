@@ -60,6 +60,27 @@ impl Store for Backend {
         load::municipalities(&mut conn).await
     }
 
+    async fn import_target(&self, report: &Report) -> Result<Option<StoredReport>, StoreError> {
+        let Some(fiscal_year) = report.report_fiscal_year else {
+            return Ok(None);
+        };
+        let mut tx = self.begin_read().await?;
+        let Some(plan_id) =
+            save::find_plan(&mut tx, &report.plan_name, report.municipality.as_ref()).await?
+        else {
+            return Ok(None);
+        };
+        let mut found = load::list(
+            &mut tx,
+            Listing::Edition {
+                plan_id,
+                fiscal_year,
+            },
+        )
+        .await?;
+        Ok(found.pop())
+    }
+
     async fn publication_stamp(&self) -> Result<PublicationStamp, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let (published, latest_id): (i64, i64) = sqlx::query_as(sql::PUBLICATION_STAMP)

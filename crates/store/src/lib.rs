@@ -308,6 +308,11 @@ pub trait Store {
     /// municipality first).
     async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError>;
 
+    /// The published edition an import of `report` would replace (its plan, found as
+    /// [`Store::save_report`] finds it, and its fiscal year), without writing anything: what
+    /// a dry run compares with. Fails with [`StoreError::AmbiguousPlan`] as the import would.
+    async fn import_target(&self, report: &Report) -> Result<Option<StoredReport>, StoreError>;
+
     /// A stamp of everything published: it differs whenever an edition is imported, replaced
     /// or published (by this process or any other), so a cache of public pages is fresh
     /// while the stamp it was made under is current. Published editions never change, and

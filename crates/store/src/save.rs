@@ -153,81 +153,84 @@ pub(crate) async fn write_report(
     })
 }
 
-/// The plan an import is filed under, row-locked until the transaction ends (so that an
-/// import and the opening of a cycle or a correction of the same plan go one at a time).
-///
-/// With a municipality: its plan of that name, else a plan of that name stored without a
-/// municipality (which is adopted), else a new plan. Without one: the only plan of that name
-/// (whatever its municipality), else a new plan of no known municipality; several plans of
-/// that name in different municipalities are [`StoreError::AmbiguousPlan`].
+/// The existing plan an import of a report of plan `name` goes to, without writing: with a
+/// municipality, its plan of that name, else a plan of that name stored without a
+/// municipality (which the import adopts); without one, the only plan of that name (whatever
+/// its municipality). `None`: the import makes a new plan. Several plans of that name in
+/// different municipalities and no municipality given are [`StoreError::AmbiguousPlan`].
+pub(crate) async fn find_plan(
+    conn: &mut Conn,
+    name: &str,
+    municipality: Option<&Municipality>,
+) -> Result<Option<i64>, StoreError> {
+    if let Some(m) = municipality {
+        return Ok(sqlx::query_scalar(sql::FIND_PLAN_FOR_MUNICIPALITY)
+            .bind(name)
+            .bind(m.code.to_string())
+            .fetch_optional(&mut *conn)
+            .await?);
+    }
+    let named: Vec<(i64, String, String)> = sqlx::query_as(sql::FIND_PLANS_NAMED)
+        .bind(name)
+        .fetch_all(&mut *conn)
+        .await?;
+    match named.as_slice() {
+        [] => Ok(None),
+        [(id, ..)] => Ok(Some(*id)),
+        several => Err(StoreError::AmbiguousPlan {
+            plan: name.to_owned(),
+            municipalities: several
+                .iter()
+                .map(|(_, code, town)| match code.as_str() {
+                    "" => "団体未設定".to_owned(),
+                    _ => format!("{code} {town}"),
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
+        }),
+    }
+}
+
+/// The plan an import is filed under ([`find_plan`], else a new one), row-locked until the
+/// transaction ends (so that an import and the opening of a cycle or a correction of the same
+/// plan go one at a time). With a municipality, the plan is filed under it (adopted, or the
+/// town's new spelling of its name taken).
 async fn resolve_plan(
     conn: &mut Conn,
     name: &str,
     municipality: Option<&Municipality>,
 ) -> Result<i64, StoreError> {
-    let existing = match municipality {
-        Some(m) => {
-            let code = m.code.to_string();
-            let found: Option<i64> = sqlx::query_scalar(sql::FIND_PLAN_FOR_MUNICIPALITY)
-                .bind(name)
-                .bind(&code)
-                .fetch_optional(&mut *conn)
-                .await?;
-            if let Some(id) = found {
-                return Ok(sqlx::query_scalar(sql::SET_PLAN_MUNICIPALITY)
-                    .bind(id)
-                    .bind(code)
-                    .bind(&m.name)
-                    .fetch_one(&mut *conn)
-                    .await?);
-            }
-            None
+    let existing = find_plan(conn, name, municipality).await?;
+    let id = match (existing, municipality) {
+        (Some(id), Some(m)) => {
+            sqlx::query_scalar(sql::SET_PLAN_MUNICIPALITY)
+                .bind(id)
+                .bind(m.code.to_string())
+                .bind(&m.name)
+                .fetch_one(&mut *conn)
+                .await?
         }
-        None => {
-            let named: Vec<(i64, String, String)> = sqlx::query_as(sql::FIND_PLANS_NAMED)
-                .bind(name)
-                .fetch_all(&mut *conn)
-                .await?;
-            match named.as_slice() {
-                [] => None,
-                [(id, ..)] => Some(*id),
-                several => {
-                    return Err(StoreError::AmbiguousPlan {
-                        plan: name.to_owned(),
-                        municipalities: several
-                            .iter()
-                            .map(|(_, code, town)| match code.as_str() {
-                                "" => "団体未設定".to_owned(),
-                                _ => format!("{code} {town}"),
-                            })
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                    });
-                }
-            }
-        }
-    };
-    match existing {
-        Some(id) => {
+        (Some(id), None) => {
             let _: String = sqlx::query_scalar(sql::LOCK_PLAN)
                 .bind(id)
                 .fetch_one(&mut *conn)
                 .await?;
-            Ok(id)
+            id
         }
-        None => {
+        (None, _) => {
             let (code, town) = match municipality {
                 Some(m) => (m.code.to_string(), m.name.as_str()),
                 None => (String::new(), ""),
             };
-            Ok(sqlx::query_scalar(sql::INSERT_PLAN)
+            sqlx::query_scalar(sql::INSERT_PLAN)
                 .bind(name)
                 .bind(code)
                 .bind(town)
                 .fetch_one(&mut *conn)
-                .await?)
+                .await?
         }
-    }
+    };
+    Ok(id)
 }
 
 /// A statement being built by [`insert_rows`].

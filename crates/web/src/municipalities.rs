@@ -28,13 +28,10 @@ use crate::public::has_pair;
 use crate::views::{self, Crumb, EditionKey, Layout, PlanGroup, TownLink};
 use crate::{AppState, Error};
 
-/// The top page's directory: the municipalities by prefecture, then the plans of no known
-/// municipality.
+/// The top page's directory: the municipalities by prefecture.
 #[derive(Debug, Default)]
 pub(crate) struct Directory {
     pub prefectures: Vec<PrefectureGroup>,
-    /// The plans of no known municipality (the page lists them after the municipalities).
-    pub unassigned: Vec<PlanGroup>,
     /// How many municipalities are listed.
     pub towns: usize,
 }
@@ -63,20 +60,21 @@ pub(crate) fn needs_directory(summaries: &[MunicipalitySummary]) -> bool {
     summaries.len() > 1
 }
 
-/// The directory of `summaries` (ordered by code, so prefectures come in code order) and the
-/// plans of no known municipality.
+/// The directory of `summaries` (ordered by code, so prefectures come in code order), and the
+/// plans of no known municipality (the page lists them after the municipalities).
 pub(crate) async fn directory(
     state: &AppState,
     summaries: &[MunicipalitySummary],
-) -> Result<Directory, Error> {
+) -> Result<(Directory, Vec<PlanGroup>), Error> {
     let mut directory = Directory::default();
+    let mut unassigned = Vec::new();
     for summary in summaries {
         let Some(town) = &summary.municipality else {
-            let unassigned = state
+            let reports = state
                 .store()
                 .list_published(Listing::WithoutMunicipality)
                 .await?;
-            directory.unassigned = views::plan_groups(&unassigned);
+            unassigned = views::plan_groups(&reports);
             continue;
         };
         let name = town.code.prefecture_name().unwrap_or("その他");
@@ -95,7 +93,7 @@ pub(crate) async fn directory(
         }
         directory.towns += 1;
     }
-    Ok(directory)
+    Ok((directory, unassigned))
 }
 
 /// `GET /municipalities/{code}`.
@@ -145,6 +143,7 @@ impl<S: Send + Sync> FromRequestParts<S> for TownCode {
         params
             .iter()
             .find(|(name, _)| name == "code")
+            // One address per town: the parser also reads full-width digits, the path does not.
             .filter(|(_, code)| code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|(_, code)| LocalGovernmentCode::parse(code).ok())
             .map(TownCode)

@@ -141,8 +141,7 @@ pub(crate) async fn index(
 ) -> Result<IndexPage, Error> {
     let summaries = state.store().list_municipalities().await?;
     let (directory, plans) = if municipalities::needs_directory(&summaries) {
-        let mut directory = municipalities::directory(&state, &summaries).await?;
-        let unassigned = std::mem::take(&mut directory.unassigned);
+        let (directory, unassigned) = municipalities::directory(&state, &summaries).await?;
         (Some(directory), unassigned)
     } else {
         let reports = state.store().list_reports().await?;
