@@ -69,6 +69,15 @@ pub mod search;
 #[macro_use]
 mod sql;
 
+/// How long a statement runs before sqlx logs it as slow, and at what level: `info`, not
+/// sqlx's default `warn`, because the log carries the whole statement — a migration that
+/// rewrites a national-size table or a multi-row insert of thousands of rows is expected to
+/// take seconds and would fill the terminal of every `kaikaku` command that opens the store
+/// (`RUST_LOG=sqlx=info` shows them).
+fn log_slow_statements<O: sqlx::ConnectOptions>(options: O) -> O {
+    options.log_slow_statements(log::LevelFilter::Info, std::time::Duration::from_secs(1))
+}
+
 /// The store on SQLite: the shared operations (`editions`, `load`, `save`, `sheets`, `users`,
 /// `index`, and the trait impls in `backend`) compiled over `SqliteConnection`, with the
 /// SQLite `engine`.

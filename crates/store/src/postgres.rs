@@ -38,7 +38,8 @@ impl PgStore {
             path: redact(url),
             source,
         };
-        let options = PgConnectOptions::from_str(url).map_err(open_error)?;
+        let options =
+            crate::log_slow_statements(PgConnectOptions::from_str(url).map_err(open_error)?);
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(ACQUIRE_TIMEOUT)

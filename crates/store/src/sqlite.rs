@@ -47,6 +47,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
             .pragma("mmap_size", MMAP_SIZE.to_string());
+        let options = crate::log_slow_statements(options);
         let pool = SqlitePoolOptions::new()
             .connect_with(options)
             .await
@@ -64,6 +65,7 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str("sqlite::memory:")?
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
+        let options = crate::log_slow_statements(options);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
