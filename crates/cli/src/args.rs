@@ -65,7 +65,7 @@ pub enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
-    /// Read reports and save them in the database, one transaction per file.
+    /// Read reports and save them in the database, each report whole or not at all.
     ///
     /// Takes progress reports (text or HTML, any encoding) and XLSX workbooks written by
     /// `kaikaku export --format xlsx` (a workbook is refused whole, with every cell that is

@@ -243,24 +243,33 @@ pub async fn dry_run(store: &Database, read: &ReadFile) -> anyhow::Result<Vec<St
 /// Saves a report read from the file `name`; returns the line that says what happened:
 /// `imported (id 1, 9 items, 0 warnings, UTF-8)`.
 pub async fn save_read(store: &Database, name: &str, read: &ReadFile) -> anyhow::Result<String> {
-    let source = Source {
-        name: name.to_owned(),
-        encoding: read.encoding.to_owned(),
-    };
     let saved = store
-        .save_report(&read.report, &source)
+        .save_report(&read.report, &source_of(name, read))
         .await
         .context("データベースに保存できません")?;
+    Ok(saved_line(saved, read))
+}
+
+/// Where a file's report came from, as the store records it.
+pub fn source_of(name: &str, read: &ReadFile) -> Source {
+    Source {
+        name: name.to_owned(),
+        encoding: read.encoding.to_owned(),
+    }
+}
+
+/// What an import prints for a stored file: `imported (id 3, 22 items, 0 warnings, UTF-8)`.
+pub fn saved_line(saved: Saved, read: &ReadFile) -> String {
     let (verb, id) = match saved {
         Saved::Inserted { report_id } => ("imported", report_id),
         Saved::Replaced { report_id } => ("replaced", report_id),
     };
-    Ok(format!(
+    format!(
         "{verb} (id {id}, {} items, {} warnings, {})",
         read.report.items.len(),
         read.report.warnings.len(),
         read.encoding
-    ))
+    )
 }
 
 async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {

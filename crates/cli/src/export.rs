@@ -9,7 +9,7 @@ use kaikaku_export::csv::CsvOptions;
 use kaikaku_interchange::ReportJson;
 use kaikaku_model::{LocalGovernmentCode, Report};
 use kaikaku_reader::Encoding;
-use kaikaku_store::{Database, Listing, Store, StoredReport};
+use kaikaku_store::{Listing, Store};
 use kaikaku_web::Paper;
 use kaikaku_web::views::EditionKey;
 
@@ -61,7 +61,13 @@ pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
     if many && request.report.is_none() {
         // Every stored report (of the municipality): a JSON array in the interchange format,
         // or one open-data table.
-        let reports = load_listed(&store, &stored, listing == Listing::All).await?;
+        let reports: Vec<Report> = store
+            .load_listed(listing)
+            .await
+            .context("保存された報告を読めません")?
+            .into_iter()
+            .map(|(_, report)| report)
+            .collect();
         let bytes = if request.format == ExportFormat::Json {
             let json: Vec<ReportJson> = reports.iter().map(ReportJson::from).collect();
             let mut bytes = serde_json::to_vec_pretty(&json)?;
@@ -108,28 +114,6 @@ pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
     let binary = matches!(request.format, ExportFormat::Xlsx | ExportFormat::Pdf);
     write_output(request.out.as_deref(), &bytes, binary)?;
     Ok(Outcome::Success)
-}
-
-/// The reports `stored` lists, in its order: the whole database in one read when it is the
-/// listing of everything (`all`), else one report at a time.
-async fn load_listed(
-    store: &Database,
-    stored: &[StoredReport],
-    all: bool,
-) -> anyhow::Result<Vec<Report>> {
-    if all {
-        return store.load_all().await.context("保存された報告を読めません");
-    }
-    let mut reports = Vec::with_capacity(stored.len());
-    for listed in stored {
-        reports.push(
-            store
-                .load_report(listed.id)
-                .await
-                .with_context(|| format!("報告 id {} を読めません", listed.id))?,
-        );
-    }
-    Ok(reports)
 }
 
 /// `kaikaku render`.

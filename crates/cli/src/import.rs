@@ -1,5 +1,6 @@
 //! `kaikaku import`: files read, decoded and checked on worker threads while one writer
-//! stores them in order, one transaction per report; the files come from the command line or
+//! stores them in order, several whole reports per transaction ([`kaikaku_store::Store::save_reports`], a
+//! batch sized to take about [`BATCH_TIME`]); the files come from the command line or
 //! from a manifest (`--manifest corpus/manifest.csv`) that gives each file's municipality.
 
 use std::collections::BTreeMap;
@@ -11,11 +12,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kaikaku_model::Report;
 use kaikaku_model::{LocalGovernmentCode, Municipality};
 use kaikaku_reader::Encoding;
-use kaikaku_store::Search as _;
+use kaikaku_store::{Database, Search as _, Source, Store as _};
 
-use crate::commands::{Outcome, dry_run, open_store, save_read};
+use crate::commands::{Outcome, dry_run, open_store, saved_line, source_of};
 use crate::input::{ReadFile, read_report};
 
 /// One file to import.
@@ -147,9 +149,10 @@ fn read_job(
 }
 
 /// Imports `jobs` into the database at `db`: worker threads (one per core) read, decode and
-/// check the files while this thread stores them in the order given, one transaction per
-/// report, so a report that fails leaves the others whole. Prints one line per file on
-/// stdout, errors on stderr, a progress bar on stderr when it is a terminal, and a summary
+/// check the files while this thread stores them in the order given, in batches of one
+/// transaction; a report that fails leaves the others whole (the store saves a batch with a
+/// failing report again report by report). Prints one line per file on stdout once its batch
+/// is committed, errors on stderr, a progress bar on stderr when it is a terminal, and a summary
 /// line on stderr when there is more than one file.
 pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyhow::Result<Outcome> {
     let store = open_store(db).await?;
@@ -157,7 +160,7 @@ pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyho
     let jobs = Arc::new(jobs);
     let next = Arc::new(AtomicUsize::new(0));
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    let (sender, receiver) = mpsc::sync_channel::<Done>(workers * 4);
+    let (sender, receiver) = mpsc::sync_channel::<Done>(MAX_BATCH);
     let handles: Vec<_> = (0..workers.min(total))
         .map(|_| {
             let (jobs, next, sender) = (Arc::clone(&jobs), Arc::clone(&next), sender.clone());
@@ -190,64 +193,80 @@ pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyho
     let start = Instant::now();
     let mut stats = Stats::default();
     let mut pending = BTreeMap::new();
-    let mut outcome = Outcome::Success;
+    let mut batch = Batch::default();
+    let mut writer = Writer {
+        store: &store,
+        jobs: &jobs,
+        bar: &bar,
+        outcome: Outcome::Success,
+        batch_size: 1,
+    };
+    let mut next_file = 0;
     let mut written: anyhow::Result<()> = Ok(());
-    // Blocking on the channel is fine here: nothing else runs on this runtime meanwhile.
     let mut waited = Instant::now();
-    'receive: for done in receiver.iter() {
-        stats.waiting += waited.elapsed();
-        pending.insert(done.index, done);
-        while let Some(done) = pending.remove(&stats.files) {
-            let job = &jobs[done.index];
-            // Stores (or, on a dry run, compares) the file; the lines say what happened.
-            let stored = async {
-                let (read, findings) = done.result?;
-                let file = &job.path;
-                if options.dry_run {
-                    return dry_run(&store, &read)
-                        .await
-                        .with_context(|| file.display().to_string());
+    'receive: loop {
+        // Blocking on the channel is fine here: nothing else runs on this runtime meanwhile.
+        // Before blocking, the reports ready are stored: a batch never waits for a reader.
+        let done = match receiver.try_recv() {
+            Ok(done) => done,
+            Err(mpsc::TryRecvError::Empty) => {
+                if let Err(error) = writer.store_batch(&mut batch, &mut stats, start).await {
+                    written = Err(error);
+                    break 'receive;
                 }
-                let name = file.file_name().map_or_else(
-                    || file.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-                save_read(&store, &name, &read)
-                    .await
-                    .map(|line| vec![format!("{line}, {findings} findings")])
-                    .with_context(|| file.display().to_string())
-            };
-            let storing = Instant::now();
-            let stored = stored.await;
-            stats.storing += storing.elapsed();
-            stats.reading += done.reading;
-            match stored {
-                Ok(lines) => {
-                    stats.reports += 1;
-                    let name = job.path.display().to_string();
-                    let printed = bar.suspend(|| {
-                        let mut out = io::stdout().lock();
-                        lines
-                            .iter()
-                            .try_for_each(|line| writeln!(out, "{name}: {line}"))
-                    });
-                    if let Err(error) = printed {
-                        written = Err(error.into());
-                        break 'receive;
-                    }
-                }
-                Err(error) => {
-                    bar.suspend(|| eprintln!("error: {error:#}"));
-                    outcome = Outcome::Unreadable;
+                waited = Instant::now();
+                match receiver.recv() {
+                    Ok(done) => done,
+                    Err(mpsc::RecvError) => break 'receive,
                 }
             }
-            stats.files += 1;
-            stats.bytes += done.bytes;
-            bar.set_position(stats.files as u64);
-            bar.set_message(stats.rates(start.elapsed()));
+            Err(mpsc::TryRecvError::Disconnected) => break 'receive,
+        };
+        stats.waiting += waited.elapsed();
+        pending.insert(done.index, done);
+        while let Some(done) = pending.remove(&next_file) {
+            next_file += 1;
+            stats.reading += done.reading;
+            let job = &jobs[done.index];
+            match done.result {
+                Err(error) => {
+                    let error = error.context(job.path.display().to_string());
+                    writer.failed(&error, done.bytes, &mut stats, start);
+                }
+                Ok((read, _)) if options.dry_run => {
+                    let job_path = job.path.display().to_string();
+                    match dry_run(&store, &read).await.context(job_path) {
+                        Ok(lines) => {
+                            stats.reports += 1;
+                            if let Err(error) = writer.print(job, &lines) {
+                                written = Err(error);
+                                break 'receive;
+                            }
+                            writer.advance(done.bytes, &mut stats, start);
+                        }
+                        Err(error) => writer.failed(&error, done.bytes, &mut stats, start),
+                    }
+                }
+                Ok((read, findings)) => batch.files.push(Ready {
+                    index: done.index,
+                    bytes: done.bytes,
+                    read,
+                    findings,
+                }),
+            }
+            if batch.files.len() >= writer.batch_size {
+                if let Err(error) = writer.store_batch(&mut batch, &mut stats, start).await {
+                    written = Err(error);
+                    break 'receive;
+                }
+            }
         }
         waited = Instant::now();
     }
+    if written.is_ok() {
+        written = writer.store_batch(&mut batch, &mut stats, start).await;
+    }
+    let outcome = writer.outcome;
     drop(receiver);
     for handle in handles {
         // A worker that panicked has already printed why (the panic hook exits the process).
@@ -270,6 +289,141 @@ pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyho
         eprintln!("{}", stats.breakdown(workers.min(total)));
     }
     Ok(outcome)
+}
+
+/// A file read and checked, waiting in a [`Batch`] to be stored.
+struct Ready {
+    index: usize,
+    bytes: u64,
+    read: ReadFile,
+    findings: usize,
+}
+
+/// The files the writer stores in its next transaction, in the order given.
+#[derive(Default)]
+struct Batch {
+    files: Vec<Ready>,
+}
+
+/// How long the writer aims to keep one batch's transaction: long enough that the engine's
+/// per-commit work is shared by many reports, short enough that a killed import loses little
+/// and other writers (a server on the same database) wait little.
+const BATCH_TIME: Duration = Duration::from_millis(250);
+
+/// The most reports in one batch.
+const MAX_BATCH: usize = 64;
+
+/// The writer's side of an import: stores batches, prints what happened to each file.
+struct Writer<'a> {
+    store: &'a Database,
+    jobs: &'a [Job],
+    bar: &'a ProgressBar,
+    outcome: Outcome,
+    /// How many reports the next batch holds: sized from the last batch's time per report to
+    /// take about [`BATCH_TIME`]; the first batch is one report.
+    batch_size: usize,
+}
+
+impl Writer<'_> {
+    /// Stores the batch's reports in one transaction (`Store::save_reports`), then prints a
+    /// line per file: only after the commit, so that a line printed is a report stored.
+    async fn store_batch(
+        &mut self,
+        batch: &mut Batch,
+        stats: &mut Stats,
+        start: Instant,
+    ) -> anyhow::Result<()> {
+        if batch.files.is_empty() {
+            return Ok(());
+        }
+        let files = std::mem::take(&mut batch.files);
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|file| source_of(&file_name(&self.jobs[file.index].path), &file.read))
+            .collect();
+        let reports: Vec<(&Report, &Source)> = files
+            .iter()
+            .zip(&sources)
+            .map(|(file, source)| (&file.read.report, source))
+            .collect();
+        let storing = Instant::now();
+        let saved = self.store.save_reports(&reports).await;
+        let elapsed = storing.elapsed();
+        stats.storing += elapsed;
+        let per_report = elapsed / u32::try_from(files.len()).unwrap_or(u32::MAX);
+        self.batch_size = usize::try_from(BATCH_TIME.as_nanos() / per_report.as_nanos().max(1))
+            .unwrap_or(MAX_BATCH)
+            .clamp(1, MAX_BATCH);
+        match saved {
+            Ok(results) => {
+                for (file, result) in files.iter().zip(results) {
+                    match result {
+                        Ok(saved) => {
+                            stats.reports += 1;
+                            let line = format!(
+                                "{}, {} findings",
+                                saved_line(saved, &file.read),
+                                file.findings
+                            );
+                            self.print(&self.jobs[file.index], &[line])?;
+                            self.advance(file.bytes, stats, start);
+                        }
+                        Err(error) => {
+                            let error = anyhow::Error::new(error)
+                                .context("データベースに保存できません")
+                                .context(self.jobs[file.index].path.display().to_string());
+                            self.failed(&error, file.bytes, stats, start);
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                // The commit failed: none of the batch is stored.
+                let error = anyhow::Error::new(error).context("データベースに保存できません");
+                for file in &files {
+                    let error = anyhow::anyhow!("{error:#}")
+                        .context(self.jobs[file.index].path.display().to_string());
+                    self.failed(&error, file.bytes, stats, start);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Prints `FILE: LINE` for each line on stdout (above the progress bar).
+    fn print(&self, job: &Job, lines: &[String]) -> anyhow::Result<()> {
+        let name = job.path.display().to_string();
+        self.bar.suspend(|| {
+            let mut out = io::stdout().lock();
+            lines
+                .iter()
+                .try_for_each(|line| writeln!(out, "{name}: {line}"))
+        })?;
+        Ok(())
+    }
+
+    /// A file that could not be stored: its error on stderr, the import's outcome marked.
+    fn failed(&mut self, error: &anyhow::Error, bytes: u64, stats: &mut Stats, start: Instant) {
+        self.bar.suspend(|| eprintln!("error: {error:#}"));
+        self.outcome = Outcome::Unreadable;
+        self.advance(bytes, stats, start);
+    }
+
+    /// One more file handled.
+    fn advance(&self, bytes: u64, stats: &mut Stats, start: Instant) {
+        stats.files += 1;
+        stats.bytes += bytes;
+        self.bar.set_position(stats.files as u64);
+        self.bar.set_message(stats.rates(start.elapsed()));
+    }
+}
+
+/// The file's name without its folder, as the store records the source.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// From how many reports an import merges the search index at its end.

@@ -44,6 +44,42 @@ impl Store for Backend {
         finish(tx, result).await
     }
 
+    async fn save_reports(
+        &self,
+        reports: &[(&Report, &Source)],
+    ) -> Result<Vec<Result<Saved, StoreError>>, StoreError> {
+        let imported_at = now_rfc3339();
+        let mut tx = self.begin_write().await?;
+        let mut results = Vec::with_capacity(reports.len());
+        for &(report, source) in reports {
+            let key = match save::validate(report) {
+                Ok(key) => key,
+                // Refused before writing anything: the batch goes on.
+                Err(refused) => {
+                    results.push(Err(refused));
+                    continue;
+                }
+            };
+            match save::write_report(&mut tx, &key, report, source, &imported_at).await {
+                Ok(saved) => results.push(Ok(saved)),
+                Err(_) => {
+                    // It may have written part of itself. No savepoint (SQLite rolls a whole
+                    // transaction back on some errors, and a savepoint then left behind
+                    // breaks the connection): the batch goes, and each report is saved again
+                    // in its own transaction, so that only the failing ones fail.
+                    let _ = tx.rollback().await;
+                    let mut results = Vec::with_capacity(reports.len());
+                    for &(report, source) in reports {
+                        results.push(self.save_report(report, source).await);
+                    }
+                    return Ok(results);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         sqlx::query(sql::PING).execute(&mut *conn).await?;
@@ -116,20 +152,22 @@ impl Store for Backend {
         }
     }
 
-    async fn load_all(&self) -> Result<Vec<Report>, StoreError> {
+    async fn load_listed(
+        &self,
+        which: Listing<'_>,
+    ) -> Result<Vec<(StoredReport, Report)>, StoreError> {
         let mut tx = self.begin_read().await?;
-        let listed = load::list(&mut tx, Listing::All).await?;
-        // One query per table for everything, then keep what the listing shows, in its order
-        // (drafts and superseded revisions are few: one per plan in its cycle).
-        let mut reports: std::collections::HashMap<i64, Report> =
-            load::load_range(&mut tx, i64::MIN, i64::MAX)
-                .await?
-                .into_iter()
-                .collect();
+        let listed = load::list(&mut tx, which).await?;
+        let mut reports = std::collections::HashMap::with_capacity(listed.len());
+        for (first, last) in load::id_runs(listed.iter().map(|stored| stored.id)) {
+            reports.extend(load::load_range(&mut tx, first, last).await?);
+        }
         tx.commit().await?;
+        // A run may hold editions the listing does not show (superseded revisions, drafts):
+        // only the listed ones are kept, in the listing's order.
         Ok(listed
-            .iter()
-            .filter_map(|stored| reports.remove(&stored.id))
+            .into_iter()
+            .filter_map(|stored| reports.remove(&stored.id).map(|report| (stored, report)))
             .collect())
     }
 }

@@ -96,13 +96,20 @@ macro_rules! delegate {
 
 delegate!(Store {
     async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError>;
+    async fn save_reports(
+        &self,
+        reports: &[(&Report, &Source)],
+    ) -> Result<Vec<Result<Saved, StoreError>>, StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
     async fn list_published(&self, which: Listing<'_>) -> Result<Vec<StoredReport>, StoreError>;
     async fn list_municipalities(&self) -> Result<Vec<MunicipalitySummary>, StoreError>;
     async fn import_target(&self, report: &Report) -> Result<Option<StoredReport>, StoreError>;
     async fn publication_stamp(&self) -> Result<PublicationStamp, StoreError>;
     async fn load_report(&self, id: i64) -> Result<Report, StoreError>;
-    async fn load_all(&self) -> Result<Vec<Report>, StoreError>;
+    async fn load_listed(
+        &self,
+        which: Listing<'_>,
+    ) -> Result<Vec<(StoredReport, Report)>, StoreError>;
 });
 
 delegate!(Cycle {

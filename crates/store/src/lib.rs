@@ -78,6 +78,16 @@ fn log_slow_statements<O: sqlx::ConnectOptions>(options: O) -> O {
     options.log_slow_statements(log::LevelFilter::Info, std::time::Duration::from_secs(1))
 }
 
+/// Whether a connection given back to the pool may be lent again: not when it is still inside
+/// a transaction. That happens when a rollback failed — e.g. SQLite had already rolled the
+/// transaction back itself after a full disk — and sqlx then keeps counting the transaction
+/// as open: every later `BEGIN` on that connection would fail. The ping first runs the
+/// rollback sqlx queues for a transaction dropped unfinished.
+async fn reusable<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::Error> {
+    conn.ping().await?;
+    Ok(!conn.is_in_transaction())
+}
+
 /// The store on SQLite: the shared operations (`editions`, `load`, `save`, `sheets`, `users`,
 /// `index`, and the trait impls in `backend`) compiled over `SqliteConnection`, with the
 /// SQLite `engine`.
@@ -283,6 +293,20 @@ pub trait Store {
     /// in kaikaku (an open cycle or a correction): its history is not overwritten by a file.
     async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError>;
 
+    /// Stores several imported reports in ONE transaction, each as [`Store::save_report`]
+    /// would; the results are in the order of `reports`. A report refused before anything is
+    /// written (no plan name, no year, a unit) gets its error in its place; when one fails
+    /// after writing, the whole transaction is rolled back and every report of the batch is
+    /// saved again in a transaction of its own, so that exactly the failing ones fail. Either
+    /// every report given `Ok` is committed, or — when the outer result is an error (the
+    /// commit failed) — none is. A bulk import writes in such batches: the engine's per-commit work
+    /// (FTS5 writes each commit's index terms as a new segment and merges segments again and
+    /// again; PostgreSQL flushes its WAL) is paid once per batch instead of once per report.
+    async fn save_reports(
+        &self,
+        reports: &[(&Report, &Source)],
+    ) -> Result<Vec<Result<Saved, StoreError>>, StoreError>;
+
     /// Succeeds when the database answers a trivial query (for `GET /healthz`).
     async fn ping(&self) -> Result<(), StoreError>;
 
@@ -335,8 +359,13 @@ pub trait Store {
     /// [`Cycle::load_edition`].
     async fn load_report(&self, id: i64) -> Result<Report, StoreError>;
 
-    /// Every report of [`Store::list_reports`] in full, in that order.
-    async fn load_all(&self) -> Result<Vec<Report>, StoreError>;
+    /// The editions of [`Store::list_published`]`(which)` in full, in that order, with their
+    /// listing; one query per table for each run of neighbouring ids (a municipality's or a
+    /// prefecture's editions imported together are one run), not one load per edition.
+    async fn load_listed(
+        &self,
+        which: Listing<'_>,
+    ) -> Result<Vec<(StoredReport, Report)>, StoreError>;
 }
 
 /// Users, sessions and the yearly reporting cycle.

@@ -43,6 +43,7 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_release(|conn, _| Box::pin(crate::reusable(conn)))
             .connect_with(options)
             .await
             .map_err(open_error)?;

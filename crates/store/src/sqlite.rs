@@ -49,6 +49,7 @@ impl SqliteStore {
             .pragma("mmap_size", MMAP_SIZE.to_string());
         let options = crate::log_slow_statements(options);
         let pool = SqlitePoolOptions::new()
+            .after_release(|conn, _| Box::pin(crate::reusable(conn)))
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {

@@ -21,7 +21,7 @@ use kaikaku_model::{
     LocalGovernmentCode, Municipality, Narrative, NarrativeKind, Phase, Quantity, Report, Repost,
     ScheduleCell, Status, SummaryRow, Unit, Warning,
 };
-use kaikaku_store::{Database, Saved, Source, SqliteStore, Store, StoreError};
+use kaikaku_store::{Database, Listing, Saved, Source, SqliteStore, Store, StoreError};
 use kaikaku_testdb::TestDb;
 
 // ---------------------------------------------------------------------------------------------
@@ -394,7 +394,16 @@ async fn rich_report_round_trips_exactly() {
     assert!(scales(&loaded).contains(&("80.0".to_owned(), 1)));
     assert!(scales(&loaded).contains(&("1205.56".to_owned(), 2)));
 
-    assert_eq!(db.store.load_all().await.expect("load all"), vec![original]);
+    assert_eq!(
+        db.store
+            .load_listed(Listing::All)
+            .await
+            .expect("load all")
+            .into_iter()
+            .map(|(_, report)| report)
+            .collect::<Vec<_>>(),
+        vec![original]
+    );
 
     let list = db.store.list_reports().await.expect("list");
     assert_eq!(list.len(), 1);
@@ -587,7 +596,13 @@ async fn reimport_of_the_same_plan_and_year_replaces_it() {
     let years: Vec<_> = list.iter().map(|r| r.report_fiscal_year).collect();
     assert_eq!(years, vec![Some(fy(2021)), Some(fy(2022))]);
     assert_eq!(
-        db.store.load_all().await.expect("load all"),
+        db.store
+            .load_listed(Listing::All)
+            .await
+            .expect("load all")
+            .into_iter()
+            .map(|(_, report)| report)
+            .collect::<Vec<_>>(),
         vec![second, next_year]
     );
     assert_eq!(row_counts(&db.raw).await["plans"], 1);
@@ -629,7 +644,13 @@ async fn reports_are_listed_by_plan_name_then_year() {
         ]
     );
     assert_eq!(
-        store.load_all().await.expect("load all"),
+        store
+            .load_listed(Listing::All)
+            .await
+            .expect("load all")
+            .into_iter()
+            .map(|(_, report)| report)
+            .collect::<Vec<_>>(),
         vec![a_2019, a_2021, a_2022, b_2021]
     );
     // Each listed id loads the report the listing describes.
@@ -768,7 +789,16 @@ async fn unknown_report_id_is_not_found() {
     let store = &db.store;
     let err = store.load_report(42).await.expect_err("nothing stored");
     assert!(matches!(err, StoreError::NotFound { id: 42 }), "{err:?}");
-    assert!(store.load_all().await.expect("load all").is_empty());
+    assert!(
+        store
+            .load_listed(Listing::All)
+            .await
+            .expect("load all")
+            .into_iter()
+            .map(|(_, report)| report)
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -825,7 +855,16 @@ async fn concurrent_saves_to_one_file_all_succeed() {
     assert_eq!(list.len(), 8);
     assert!(list.iter().all(|r| r.source == "b.txt"));
     let expected: Vec<Report> = (2015..2023).map(rich_report_for).collect();
-    assert_eq!(store.load_all().await.expect("load all"), expected);
+    assert_eq!(
+        store
+            .load_listed(Listing::All)
+            .await
+            .expect("load all")
+            .into_iter()
+            .map(|(_, report)| report)
+            .collect::<Vec<_>>(),
+        expected
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

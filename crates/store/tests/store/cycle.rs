@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kaikaku_model::workflow::{EditionState, Field, FieldChange, Role, SheetState};
 use kaikaku_model::{Item, ItemNo, Narrative, NarrativeKind, Phase, Report, Unit};
-use kaikaku_store::{Cycle, Database, NewUser, Origin, Session, Store, StoreError};
+use kaikaku_store::{Cycle, Database, Listing, NewUser, Origin, Session, Store, StoreError};
 
 use super::{
     TempStore, cell, fy, quantity, rich_report, rich_report_for, row_counts, source, temp_store,
@@ -1484,7 +1484,14 @@ async fn sessions_expire() {
 async fn store_reads_show_only_published_editions() {
     let f = fixture().await;
     // The draft is not public through any `Store` method.
-    let public: Vec<Report> = f.db.store.load_all().await.expect("load all");
+    let public: Vec<Report> =
+        f.db.store
+            .load_listed(Listing::All)
+            .await
+            .expect("load all")
+            .into_iter()
+            .map(|(_, report)| report)
+            .collect::<Vec<_>>();
     assert_eq!(public, vec![rich_report()]);
     assert!(matches!(
         f.db.store.load_report(f.report_id).await,

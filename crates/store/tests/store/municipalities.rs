@@ -273,3 +273,68 @@ async fn plans_are_rekeyed_without_losing_reports() {
         0
     );
 }
+
+/// A batch (`save_reports`, what a bulk import writes) keeps every report that would be saved
+/// alone and gives each refused one its own error: one refused before writing (no report
+/// year), one refused after its plan lookup (ambiguous); the others are stored whole.
+#[tokio::test]
+async fn a_batch_stores_the_good_reports_and_names_each_refused_one() {
+    let db = temp_store().await;
+    let store = &db.store;
+    for (report, file) in [
+        (in_town(2021, town("999997", "楓町")), "k.txt"),
+        (in_town(2021, town("999989", "桜川市")), "s.txt"),
+    ] {
+        store
+            .save_report(&report, &source(file))
+            .await
+            .expect("save");
+    }
+    let no_year = Report {
+        report_fiscal_year: None,
+        ..in_town(2022, town("999997", "楓町"))
+    };
+    let batch = [
+        in_town(2022, town("999997", "楓町")),
+        no_year,
+        in_town(2023, town("999989", "桜川市")),
+        in_town(2024, None),
+        in_town(2024, town("999997", "楓町")),
+    ];
+    let sources: Vec<_> = (0..batch.len())
+        .map(|i| source(&format!("{i}.txt")))
+        .collect();
+    let pairs: Vec<_> = batch.iter().zip(&sources).collect();
+    let results = store.save_reports(&pairs).await.expect("the batch commits");
+    assert_eq!(results.len(), 5);
+    assert!(results[0].is_ok(), "{:?}", results[0]);
+    assert!(
+        matches!(results[1], Err(StoreError::MissingFiscalYear { .. })),
+        "{:?}",
+        results[1]
+    );
+    assert!(results[2].is_ok(), "{:?}", results[2]);
+    assert!(
+        matches!(results[3], Err(StoreError::AmbiguousPlan { .. })),
+        "{:?}",
+        results[3]
+    );
+    assert!(results[4].is_ok(), "{:?}", results[4]);
+    let plan = rich_report_for(2021).plan_name;
+    let key = |town: &str, year| (town.to_owned(), plan.clone(), year);
+    assert_eq!(
+        keys(&store.list_published(Listing::All).await.expect("list")),
+        [
+            key("999989 桜川市", 2021),
+            key("999989 桜川市", 2023),
+            key("999997 楓町", 2021),
+            key("999997 楓町", 2022),
+            key("999997 楓町", 2024),
+        ]
+    );
+    for stored in store.list_published(Listing::All).await.expect("list") {
+        let report = store.load_report(stored.id).await.expect("load");
+        let year = stored.report_fiscal_year.expect("stored").gregorian();
+        assert_eq!(report, in_town(year, report.municipality.clone()), "{year}");
+    }
+}
