@@ -1,5 +1,6 @@
-//! Dashboard and comparison figures of the real sample (Osaki City, FY2021) and the bundled
-//! towns, pinned against values computed by hand from the documents' text.
+//! Dashboard, comparison and across-municipality figures of the real sample (Osaki City,
+//! FY2021) and the bundled towns, pinned against values computed by hand from the documents'
+//! text.
 
 use kaikaku_analysis::{Basis, EffectStatus, ItemState, Presence, compare, edition, plan};
 use kaikaku_model::{Decimal, FiscalYear, ItemNo, Phase, Report, ScheduleCell};
@@ -406,4 +407,174 @@ fn forecast_last_year_against_actual_this_year() {
     let states = dashboards.states();
     let labels: Vec<&str> = states.iter().map(|row| row.label.as_str()).collect();
     assert_eq!(labels, ["検討", "試行", "実施", "段階の記載なし"]);
+}
+
+/// The real sample with its municipality set and only the items up to `last` kept.
+fn osaki_as(municipality: Option<(&str, &str)>, plan: &str, last: u32) -> Report {
+    let mut report = osaki();
+    report.municipality = municipality.map(|(code, name)| kaikaku_model::Municipality {
+        code: kaikaku_model::LocalGovernmentCode::parse(code).expect("a valid code"),
+        name: name.to_owned(),
+    });
+    report.plan_name = plan.to_owned();
+    report.items.retain(|item| item.no.0 <= last);
+    report
+}
+
+#[test]
+fn one_report_year_summed_per_municipality_prefecture_and_nation() {
+    use kaikaku_analysis::{Area, Reporter, Totals, across, report_years};
+    const PLAN5: &str = "第5次集中改革プラン";
+    let chiyoda = Some(("131016", "千代田区"));
+    let mut sakuragawa = bundled("sakuragawa_h30.txt");
+    sakuragawa.municipality = osaki_as(Some(("011002", "札幌市")), PLAN5, 0).municipality;
+    let reports = [
+        // Superseded by the next one (same municipality, plan and year): the last one counts.
+        osaki_as(chiyoda, PLAN5, 1),
+        osaki_as(chiyoda, PLAN5, 22),
+        osaki_as(chiyoda, "第6次行政改革大綱", 18),
+        osaki_as(Some(("011002", "札幌市")), PLAN5, 20),
+        osaki_as(Some(("999989", "桜川市")), PLAN5, 22),
+        osaki_as(None, PLAN5, 22),
+        // Other report years: FY2019 and FY2024.
+        sakuragawa,
+        bundled("kaedemachi_r6.txt"),
+    ];
+    assert_eq!(
+        report_years(&reports),
+        [fy(2019), fy(2021), fy(2024)],
+        "each year once, oldest first"
+    );
+    let fy2021 = across(&reports, fy(2021));
+    // The whole sample, FY2021 (osaki_yen_per_fiscal_year_and_class above): 実績 159,133,138
+    // (No.17, 18, 20, 21, 22), 見込み 568,051,833 (No.19), two findings (No.20, No.21).
+    let whole = Totals {
+        municipalities: 1,
+        plans: 1,
+        items: 22,
+        actual: yen(159_133_138),
+        plan: Decimal::ZERO,
+        forecast: yen(568_051_833),
+        findings: 2,
+        items_with_findings: 2,
+    };
+    // Items No.1–18: 実績 of No.17 and No.18 only, 38,353,000 + 49,443,860 = 87,796,860.
+    let to18 = Totals {
+        items: 18,
+        actual: yen(87_796_860),
+        forecast: Decimal::ZERO,
+        findings: 0,
+        items_with_findings: 0,
+        ..whole.clone()
+    };
+    // Items No.1–20: 38,353,000 + 49,443,860 + 58,181,150 (No.20) = 145,978,010; No.19's
+    // 見込み; No.20's finding.
+    let to20 = Totals {
+        items: 20,
+        actual: yen(145_978_010),
+        findings: 1,
+        items_with_findings: 1,
+        ..whole.clone()
+    };
+    let areas: Vec<(Area, &str, Option<String>)> = fy2021
+        .areas
+        .iter()
+        .map(|a| (a.area, a.area.name(), a.area.code()))
+        .collect();
+    assert_eq!(
+        areas,
+        [
+            (Area::Prefecture(1), "北海道", Some("01".to_owned())),
+            (Area::Prefecture(13), "東京都", Some("13".to_owned())),
+            (Area::OtherCodes, "その他", None),
+            (Area::NoMunicipality, "団体不明", None),
+        ]
+    );
+    let hokkaido = fy2021.area(Area::Prefecture(1)).expect("北海道");
+    assert_eq!(hokkaido.totals, to20);
+    // 東京都: 千代田区 with two plans, 22 + 18 items, 159,133,138 + 87,796,860 = 246,929,998.
+    let tokyo = fy2021.area(Area::Prefecture(13)).expect("東京都");
+    let chiyoda_totals = Totals {
+        municipalities: 1,
+        plans: 2,
+        items: 40,
+        actual: yen(246_929_998),
+        plan: Decimal::ZERO,
+        forecast: yen(568_051_833),
+        findings: 2,
+        items_with_findings: 2,
+    };
+    assert_eq!(tokyo.totals, chiyoda_totals);
+    assert_eq!(
+        (chiyoda_totals.items, chiyoda_totals.actual),
+        (whole.items + to18.items, whole.actual + to18.actual)
+    );
+    assert_eq!(tokyo.rows.len(), 1, "one row per municipality");
+    assert!(
+        matches!(&tokyo.rows[0].reporter, Reporter::Municipality(town) if town.name == "千代田区")
+    );
+    assert_eq!(tokyo.rows[0].totals, chiyoda_totals);
+    assert_eq!(fy2021.area(Area::OtherCodes).expect("その他").totals, whole);
+    // A plan of no municipality: a row of its own, not a municipality.
+    let unknown = fy2021.area(Area::NoMunicipality).expect("団体不明");
+    assert_eq!(
+        unknown.totals,
+        Totals {
+            municipalities: 0,
+            ..whole.clone()
+        }
+    );
+    assert_eq!(unknown.rows[0].reporter, Reporter::Plan(PLAN5.to_owned()));
+    // The nation: 3 municipalities, 5 plans, 20 + 40 + 22 + 22 = 104 items;
+    // 実績 145,978,010 + 246,929,998 + 159,133,138 × 2 = 711,174,284;
+    // 見込み 568,051,833 × 4 = 2,272,207,332; findings 1 + 2 + 2 + 2 = 7.
+    assert_eq!(
+        fy2021.total,
+        Totals {
+            municipalities: 3,
+            plans: 5,
+            items: 104,
+            actual: yen(711_174_284),
+            plan: Decimal::ZERO,
+            forecast: yen(2_272_207_332),
+            findings: 7,
+            items_with_findings: 7,
+        }
+    );
+    assert_eq!(fy2021.total.yen(EffectStatus::Actual), yen(711_174_284));
+
+    // FY2019: 桜川市's report filed under 札幌市. samples/README.md: FY2019 実績 21,063,000
+    // (No.2, 千円) + 19,604,300 (No.3) = 40,667,300; the 目標 of No.2 are for later years;
+    // findings at No.2 and No.3.
+    let fy2019 = across(&reports, fy(2019));
+    assert_eq!(fy2019.areas.len(), 1);
+    assert_eq!(fy2019.areas[0].area, Area::Prefecture(1));
+    assert_eq!(fy2019.total.actual, yen(40_667_300));
+    assert_eq!(fy2019.total.plan, Decimal::ZERO);
+    assert_eq!(
+        (fy2019.total.findings, fy2019.total.items_with_findings),
+        (2, 2)
+    );
+    // FY2024: 楓町 without a municipality; 実績 −350,000 + 71,390,500 + 11,402,600 = 82,443,100.
+    let fy2024 = across(&reports, fy(2024));
+    assert_eq!(fy2024.total.actual, yen(82_443_100));
+    assert_eq!(
+        (
+            fy2024.total.municipalities,
+            fy2024.total.plans,
+            fy2024.total.items
+        ),
+        (0, 1, 9)
+    );
+    // A year without editions is empty, not an error.
+    assert_eq!(across(&reports, fy(2030)).total, Totals::default());
+
+    // Added one at a time (as a national corpus is loaded, town by town), every year at once:
+    // the same figures.
+    let mut tally = kaikaku_analysis::Tally::default();
+    for report in &reports {
+        tally.add(report);
+    }
+    assert_eq!(tally.years(), [fy(2019), fy(2021), fy(2024)]);
+    assert_eq!(tally.all_years(), [fy2019, fy2021, fy2024]);
 }

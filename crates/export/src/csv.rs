@@ -217,14 +217,7 @@ pub fn write_all(
             Ok((report, municipality, year))
         })
         .collect::<Result<Vec<_>, ExportError>>()?;
-    let mut out = Vec::new();
-    if options.bom {
-        out.extend_from_slice(BOM);
-    }
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(out);
-    let csv_error = |e: ::csv::Error| ExportError::Csv(e.to_string());
+    let mut writer = writer(options);
     writer.write_record(table.columns()).map_err(csv_error)?;
     for (report, municipality, report_year) in keyed {
         for item in &report.items {
@@ -241,6 +234,45 @@ pub fn write_all(
     writer
         .into_inner()
         .map_err(|e| ExportError::Csv(e.error().to_string()))
+}
+
+/// A table computed elsewhere (the web's totals per prefecture and municipality) as CSV under
+/// the same rules: UTF-8 (a BOM when asked), CRLF, one header row of `columns`, then each
+/// record, line breaks inside cells turned into spaces. The caller writes numbers plain (no
+/// separators) and keys on every row.
+pub fn write_records<R>(
+    columns: &[&str],
+    records: impl IntoIterator<Item = R>,
+    options: CsvOptions,
+) -> Result<Vec<u8>, ExportError>
+where
+    R: IntoIterator<Item = String>,
+{
+    let mut writer = writer(options);
+    writer.write_record(columns).map_err(csv_error)?;
+    for record in records {
+        writer
+            .write_record(record.into_iter().map(one_line))
+            .map_err(csv_error)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| ExportError::Csv(e.error().to_string()))
+}
+
+/// A CSV writer by the rules above, over a buffer that starts with the BOM when asked.
+fn writer(options: CsvOptions) -> ::csv::Writer<Vec<u8>> {
+    let mut out = Vec::new();
+    if options.bom {
+        out.extend_from_slice(BOM);
+    }
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+fn csv_error(error: ::csv::Error) -> ExportError {
+    ExportError::Csv(error.to_string())
 }
 
 /// The key cells of one item's rows.

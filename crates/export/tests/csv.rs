@@ -507,3 +507,26 @@ fn several_reports_make_one_table_with_every_row_keyed() {
         .expect_err("no municipality");
     assert!(error.to_string().starts_with("計画「"), "{error}");
 }
+
+#[test]
+fn records_computed_elsewhere_follow_the_same_rules() {
+    let columns = ["都道府県コード", "都道府県名", "実績額（円）"];
+    let rows = vec![
+        vec!["01".to_owned(), "北海道".to_owned(), "145978010".to_owned()],
+        vec![
+            String::new(),
+            "団体\n不明, \"仮\"".to_owned(),
+            "-350000".to_owned(),
+        ],
+    ];
+    for bom in [false, true] {
+        let options = CsvOptions { bom };
+        let bytes = csv::write_records(&columns, rows.clone(), options).expect("writes");
+        assert_eq!(bytes.starts_with(b"\xEF\xBB\xBF"), bom);
+        assert_eq!(messages(&validate(&bytes, options)), Vec::<String>::new());
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        assert!(text.ends_with(
+            "都道府県コード,都道府県名,実績額（円）\r\n01,北海道,145978010\r\n,\"団体 不明, \"\"仮\"\"\",-350000\r\n"
+        ), "{text}");
+    }
+}

@@ -76,9 +76,15 @@ impl LocalGovernmentCode {
     /// The prefecture's name (JIS X 0401), or `None` for a code outside 01–47 (the demo
     /// towns' 99).
     pub fn prefecture_name(self) -> Option<&'static str> {
-        let index = usize::from(self.prefecture()).checked_sub(1)?;
-        PREFECTURES.get(index).copied()
+        prefecture_name(self.prefecture())
     }
+}
+
+/// The name of the prefecture with the two-digit code `code` (JIS X 0401: 1 北海道 … 47
+/// 沖縄県), or `None` for any other number.
+pub fn prefecture_name(code: u8) -> Option<&'static str> {
+    let index = usize::from(code).checked_sub(1)?;
+    PREFECTURES.get(index).copied()
 }
 
 /// The prefectures in the order of their codes (JIS X 0401: 01 北海道 … 47 沖縄県).
@@ -188,6 +194,9 @@ mod tests {
         assert_eq!(name("271004"), Some("大阪府"));
         assert_eq!(name("472018"), Some("沖縄県"));
         assert_eq!(name("999997"), None);
+        assert_eq!(prefecture_name(13), Some("東京都"));
+        assert_eq!(prefecture_name(0), None);
+        assert_eq!(prefecture_name(48), None);
     }
 
     #[test]

@@ -14,6 +14,10 @@
 //! | route | page | who |
 //! |---|---|---|
 //! | `GET /` | 公開中の報告: every stored edition, grouped by plan, newest year first | anyone |
+//! | `GET /dashboard?year=…` | 全国の集計: per prefecture, municipalities, plans, items, effects in yen (実績・見込み・計画) and check findings of one report year, with a national total (`across`) | anyone |
+//! | `GET /prefectures/{code}?year=…` | one prefecture's figures per municipality | anyone |
+//! | `GET /dashboard/files/{file}`, `GET /prefectures/{code}/files/{file}` | the same tables as CSV (`prefectures.csv`, `municipalities.csv`; `?year=`, `?bom=1`) | anyone |
+//! | `GET /municipalities/{code}` | a municipality: its plans, latest figures, search and CSV files (`municipalities`) | anyone |
 //! | `GET /plans/{plan_id}/{fiscal_year}` | an edition as a document (`?paper=a3` prints on A3) | anyone |
 //! | `GET /plans/{plan_id}/{fiscal_year}/items/{no}` | one item sheet, with links to its neighbours | anyone |
 //! | `GET /plans/{plan_id}/{fiscal_year}/dashboard` | 集計 of an edition: items by state and department, effects in yen, forecast vs actual, findings (`dashboard`) | anyone |
@@ -43,6 +47,7 @@
 //! Anything else is a Japanese 404 page.
 
 mod account;
+mod across;
 mod admin;
 mod api;
 mod assets;
@@ -85,6 +90,7 @@ pub struct AppState {
     throttles: Arc<auth::Throttles>,
     pdfs: Arc<pdf::PdfCache>,
     pages: Arc<page_cache::PageCache>,
+    across: Arc<across::AcrossCache>,
 }
 
 impl AppState {
@@ -96,6 +102,7 @@ impl AppState {
             throttles: Arc::new(auth::Throttles::default()),
             pdfs: Arc::new(pdf::PdfCache::default()),
             pages: Arc::new(page_cache::PageCache::default()),
+            across: Arc::new(across::AcrossCache::default()),
         }
     }
 
@@ -119,6 +126,11 @@ impl AppState {
     /// The log-in throttles.
     pub(crate) fn throttles(&self) -> &auth::Throttles {
         &self.throttles
+    }
+
+    /// The figures across municipalities, kept per publication stamp.
+    pub(crate) fn across(&self) -> &across::AcrossCache {
+        &self.across
     }
 
     /// The PDFs of published editions made so far.

@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaikaku_analysis::EffectStatus;
 use kaikaku_export::csv::{CsvOptions, Table};
-use kaikaku_model::{LocalGovernmentCode, Municipality};
+use kaikaku_model::{LocalGovernmentCode, Municipality, Report};
 use kaikaku_store::{Listing, MunicipalitySummary, Store, StoredReport};
 
 use crate::auth::CurrentUser;
@@ -41,6 +41,8 @@ pub(crate) struct Directory {
 pub(crate) struct PrefectureGroup {
     /// `北海道`, or `その他` for codes outside 01–47.
     pub name: &'static str,
+    /// The prefecture's figures (`/prefectures/01`); `None` for その他.
+    pub href: Option<String>,
     pub towns: Vec<TownRow>,
 }
 
@@ -88,6 +90,10 @@ pub(crate) async fn directory(
             Some(group) if group.name == name => group.towns.push(row),
             _ => directory.prefectures.push(PrefectureGroup {
                 name,
+                href: town
+                    .code
+                    .prefecture_name()
+                    .map(|_| crate::across::prefecture_href(town.code.prefecture())),
                 towns: vec![row],
             }),
         }
@@ -151,20 +157,13 @@ impl<S: Send + Sync> FromRequestParts<S> for TownCode {
     }
 }
 
-/// The published editions of `code` and the municipality as stored; a 404 when it has none.
-async fn town_editions(
-    state: &AppState,
-    code: &LocalGovernmentCode,
-) -> Result<(Municipality, Vec<StoredReport>), Error> {
-    let reports = state
-        .store()
-        .list_published(Listing::Municipality(code))
-        .await?;
-    let town = reports
+/// The municipality as stored with the listing of its published editions; a 404 when it has
+/// none.
+fn town_of(listed: &[StoredReport]) -> Result<Municipality, Error> {
+    listed
         .first()
         .and_then(|stored| stored.municipality.clone())
-        .ok_or(Error::NotFound)?;
-    Ok((town, reports))
+        .ok_or(Error::NotFound)
 }
 
 /// `GET /municipalities/{code}`.
@@ -173,15 +172,22 @@ pub(crate) async fn page(
     user: CurrentUser,
     TownCode(code): TownCode,
 ) -> Result<MunicipalityPage, Error> {
-    let (town, reports) = town_editions(&state, &code).await?;
+    // Every edition of the town at once (one query per table), not one load per plan.
+    let (reports, loaded): (Vec<StoredReport>, Vec<Report>) = state
+        .store()
+        .load_listed(Listing::Municipality(&code))
+        .await?
+        .into_iter()
+        .unzip();
+    let town = town_of(&reports)?;
     let link = TownLink::new(&town);
     let mut latest = Vec::new();
-    for stored in latest_of_each_plan(&reports) {
+    for at in latest_of_each_plan(&reports) {
+        let stored = &reports[at];
         let Some(key) = EditionKey::of(stored) else {
             continue;
         };
-        let report = state.store().load_report(stored.id).await?;
-        let dashboard = kaikaku_analysis::edition(&report, None);
+        let dashboard = kaikaku_analysis::edition(&loaded[at], None);
         let actual = dashboard
             .yen_by_year
             .iter()
@@ -227,13 +233,14 @@ pub(crate) async fn page(
     })
 }
 
-/// The latest year of each plan in `reports` (ordered by plan, then year), in plan order.
-fn latest_of_each_plan(reports: &[StoredReport]) -> Vec<&StoredReport> {
-    let mut latest: Vec<&StoredReport> = Vec::new();
-    for stored in reports {
+/// Where the latest year of each plan is in `reports` (ordered by plan, then year), in plan
+/// order.
+fn latest_of_each_plan(reports: &[StoredReport]) -> Vec<usize> {
+    let mut latest: Vec<usize> = Vec::new();
+    for (at, stored) in reports.iter().enumerate() {
         match latest.last_mut() {
-            Some(last) if last.plan_id == stored.plan_id => *last = stored,
-            _ => latest.push(stored),
+            Some(last) if reports[*last].plan_id == stored.plan_id => *last = at,
+            _ => latest.push(at),
         }
     }
     latest
@@ -248,21 +255,28 @@ pub(crate) async fn file(
     RawQuery(query): RawQuery,
     request_headers: HeaderMap,
 ) -> Result<Response, Error> {
-    let (town, listed) = town_editions(&state, &code).await?;
+    let listed = state
+        .store()
+        .list_published(Listing::Municipality(&code))
+        .await?;
+    town_of(&listed)?;
     let bom = has_pair(query.as_deref(), "bom=1");
-    // Published editions never change; a new one, or a new revision, has a new id.
-    let editions: Vec<String> = listed
-        .iter()
-        .map(|stored| format!("{}.{}", stored.id, stored.revision))
-        .collect();
-    let etag = format!(
-        "\"town-{code}-{:016x}-{}{}\"",
-        tag(&editions.join(",")),
-        table.0.file_name(),
-        if bom { "-bom" } else { "" }
-    );
-    let etag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
+    let etag_of = |listed: &[StoredReport]| {
+        // Published editions never change; a new one, or a new revision, has a new id.
+        let editions: Vec<String> = listed
+            .iter()
+            .map(|stored| format!("{}.{}", stored.id, stored.revision))
+            .collect();
+        let etag = format!(
+            "\"town-{code}-{:016x}-{}{}\"",
+            tag(&editions.join(",")),
+            table.0.file_name(),
+            if bom { "-bom" } else { "" }
+        );
+        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))
+    };
     let cache_control = HeaderValue::from_static("public, no-cache");
+    let etag = etag_of(&listed)?;
     if matches_etag(&request_headers, &etag) {
         return Ok((
             StatusCode::NOT_MODIFIED,
@@ -270,10 +284,16 @@ pub(crate) async fn file(
         )
             .into_response());
     }
-    let mut reports = Vec::with_capacity(listed.len());
-    for stored in &listed {
-        reports.push(state.store().load_report(stored.id).await?);
-    }
+    // Every edition at once (one query per table); the tag is of what was loaded, in case an
+    // import came in between.
+    let (listed, reports): (Vec<StoredReport>, Vec<Report>) = state
+        .store()
+        .load_listed(Listing::Municipality(&code))
+        .await?
+        .into_iter()
+        .unzip();
+    let town = town_of(&listed)?;
+    let etag = etag_of(&listed)?;
     let body = kaikaku_export::csv::write_all(&reports, table.0, CsvOptions { bom })
         .map_err(|error| Error::Internal(error.to_string()))?;
     let disposition = content_disposition(

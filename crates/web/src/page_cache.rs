@@ -1,9 +1,10 @@
 //! The rendered public pages, kept for anonymous visitors.
 //!
 //! Published editions never change, so a public page (the top page, a municipality, an
-//! edition, an item, a dashboard, the published-data API) is the same for every anonymous
-//! visitor until something is imported or published. [`keep_pages`] answers those requests
-//! from memory, keyed by path and query, and renders only on a miss.
+//! edition, an item, a dashboard, the national and prefecture figures, the published-data
+//! API) is the same for every anonymous visitor until something is imported or published.
+//! [`keep_pages`] answers those requests from memory, keyed by path and query, and renders
+//! only on a miss.
 //!
 //! Freshness: every entry carries the [`PublicationStamp`] it was rendered under; an entry is
 //! served only while the store's stamp is the same. The stamp is read at most once per
@@ -154,6 +155,9 @@ impl PageCache {
 /// kept by [`crate::pdf::PdfCache`]; search results, forms and the cycle never.
 fn is_kept(path: &str) -> bool {
     path == "/"
+        || path == "/dashboard"
+        || path.starts_with("/dashboard/")
+        || path.starts_with("/prefectures/")
         || path.starts_with("/municipalities/")
         || (path.starts_with("/plans/") && !path.ends_with(".pdf"))
         || path.starts_with("/api/v1/plans")
@@ -326,6 +330,10 @@ mod tests {
         for kept in [
             "/",
             "/municipalities/999997",
+            "/dashboard",
+            "/dashboard/files/prefectures.csv",
+            "/prefectures/13",
+            "/prefectures/13/files/municipalities.csv",
             "/plans/1/2021/items/3",
             "/api/v1/plans",
         ] {

@@ -31,7 +31,7 @@ use kaikaku_model::workflow::Role;
 
 use crate::auth::{self, CurrentUser};
 use crate::{
-    AppState, Error, account, admin, api, assets, cycle, dashboard, downloads, health,
+    AppState, Error, account, across, admin, api, assets, cycle, dashboard, downloads, health,
     municipalities, public,
 };
 
@@ -165,6 +165,15 @@ pub fn table() -> Vec<Route> {
             "/municipalities/{code}/files/{file}",
             Public,
             municipalities::file,
+        ),
+        // Figures across municipalities, nationally and per prefecture (across.rs).
+        Route::get("/dashboard", Public, across::national),
+        Route::get("/dashboard/files/{file}", Public, across::national_file),
+        Route::get("/prefectures/{code}", Public, across::prefecture),
+        Route::get(
+            "/prefectures/{code}/files/{file}",
+            Public,
+            across::prefecture_file,
         ),
         Route::get("/plans/{plan_id}/{fiscal_year}", Public, public::edition),
         Route::get(
