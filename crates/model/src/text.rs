@@ -6,7 +6,7 @@
 //! form of a text that full-text search indexes and matches ([`fold_search`]), with the way
 //! back to the original text for highlighting ([`snippet`]).
 
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
@@ -88,6 +88,22 @@ pub fn fold_search(text: &str) -> SearchFolded {
         text: String::with_capacity(text.len()),
         origins: Vec::with_capacity(text.len() / 2),
     };
+    fold_each(text, |source, c| {
+        folded.origins.push((folded.text.len(), source));
+        folded.text.push(c);
+    });
+    folded
+}
+
+/// The text of [`fold_search`] without the origins (what the search index stores).
+pub fn fold_search_text(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    fold_each(text, |_, c| folded.push(c));
+    folded
+}
+
+/// Calls `push` with each folded character of `text` and the source byte range it came from.
+fn fold_each(text: &str, mut push: impl FnMut(Range<usize>, char)) {
     let mut chars = text.char_indices().peekable();
     while let Some((start, first)) = chars.next() {
         let mut end = start + first.len_utf8();
@@ -98,27 +114,42 @@ pub fn fold_search(text: &str) -> SearchFolded {
             end = at + next.len_utf8();
             chars.next();
         }
-        let mut push = |c: char| {
+        let mut fold = |c: char| {
             if !c.is_whitespace() {
-                folded.origins.push((folded.text.len(), start..end));
-                folded.text.push(fold_char(c));
+                push(start..end, fold_char(c));
             }
         };
         // Most characters (kanji, kana, ASCII) are their own NFKC: skip the normaliser.
-        if end == start + first.len_utf8()
-            && is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes
-        {
-            push(first);
+        if end == start + first.len_utf8() && is_own_nfkc(first) {
+            fold(first);
         } else {
-            text[start..end].nfkc().for_each(push);
+            text[start..end].nfkc().for_each(fold);
         }
     }
-    folded
+}
+
+/// The blocks where every character is its own NFKC and no combining mark (checked for each
+/// of them by a test): ASCII, hiragana and katakana without the voiced marks, and the CJK
+/// unified ideographs — nearly every character of a report, answered without a table lookup.
+const PLAIN_BLOCKS: [RangeInclusive<char>; 4] = [
+    '\u{0020}'..='\u{007E}',
+    '\u{3041}'..='\u{3096}',
+    '\u{30A1}'..='\u{30FA}',
+    '\u{4E00}'..='\u{9FFF}',
+];
+
+/// True when `c` is its own NFKC.
+fn is_own_nfkc(c: char) -> bool {
+    PLAIN_BLOCKS.iter().any(|block| block.contains(&c))
+        || is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// True when `c` is a combining mark, or normalises to one (the half-width voiced marks
 /// `ﾞ` `ﾟ`): it belongs to the character before it.
 fn starts_with_combining_mark(c: char) -> bool {
+    if PLAIN_BLOCKS.iter().any(|block| block.contains(&c)) {
+        return false;
+    }
     canonical_combining_class(c) != 0 || matches!(c, '\u{FF9E}' | '\u{FF9F}')
 }
 
@@ -281,6 +312,36 @@ pub fn is_range_dash(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Catches a block in the fast path that holds a character the normaliser would change or
+    /// a combining mark: folding would then differ from NFKC.
+    #[test]
+    fn the_plain_blocks_are_their_own_nfkc_without_combining_marks() {
+        for block in PLAIN_BLOCKS {
+            for c in block {
+                assert_eq!(
+                    is_nfkc_quick(std::iter::once(c)),
+                    IsNormalized::Yes,
+                    "U+{:04X}",
+                    c as u32
+                );
+                assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+                assert_eq!(c.to_string().nfkc().collect::<String>(), c.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn folding_the_text_alone_gives_the_same_text() {
+        for text in [
+            "ﾏｲﾅﾝﾊﾞｰ カード",
+            "職員意識調査「自己成長」",
+            "ガ\u{3099}ＡＢＣ－１",
+        ] {
+            assert_eq!(fold_search_text(text), fold_search(text).text, "{text}");
+        }
+        assert_eq!(fold_search_text("ﾏｲﾅﾝﾊﾞｰ カード"), "まいなんばーかーど");
+    }
 
     #[test]
     fn fold_key_unifies_width_and_spacing() {

@@ -51,6 +51,8 @@ impl Store for Backend {
         let imported_at = now_rfc3339();
         let mut tx = self.begin_write().await?;
         let mut results = Vec::with_capacity(reports.len());
+        let mut bodies = Vec::with_capacity(reports.len());
+        let mut failed = false;
         for &(report, source) in reports {
             let key = match save::validate(report) {
                 Ok(key) => key,
@@ -60,23 +62,35 @@ impl Store for Backend {
                     continue;
                 }
             };
-            match save::write_report(&mut tx, &key, report, source, &imported_at).await {
-                Ok(saved) => results.push(Ok(saved)),
+            match save::write_edition(&mut tx, &key, report, source, &imported_at).await {
+                Ok(saved) => {
+                    bodies.push((saved.report_id(), report));
+                    results.push(Ok(saved));
+                }
                 Err(_) => {
-                    // It may have written part of itself. No savepoint (SQLite rolls a whole
-                    // transaction back on some errors, and a savepoint then left behind
-                    // breaks the connection): the batch goes, and each report is saved again
-                    // in its own transaction, so that only the failing ones fail.
-                    let _ = tx.rollback().await;
-                    let mut results = Vec::with_capacity(reports.len());
-                    for &(report, source) in reports {
-                        results.push(self.save_report(report, source).await);
-                    }
-                    return Ok(results);
+                    failed = true;
+                    break;
                 }
             }
         }
-        tx.commit().await?;
+        // Every edition row first, then the bodies of all in one statement per table.
+        if !failed
+            && save::write_bodies(&mut tx, &bodies, SheetState::Confirmed)
+                .await
+                .is_ok()
+        {
+            tx.commit().await?;
+            return Ok(results);
+        }
+        // A report failed after writing part of itself (or of the batch). No savepoint
+        // (SQLite rolls a whole transaction back on some errors, and a savepoint then left
+        // behind breaks the connection): the batch goes, and each report is saved again in
+        // its own transaction, so that exactly the failing ones fail.
+        let _ = tx.rollback().await;
+        let mut results = Vec::with_capacity(reports.len());
+        for &(report, source) in reports {
+            results.push(self.save_report(report, source).await);
+        }
         Ok(results)
     }
 

@@ -16,7 +16,7 @@
 //! shown by is chosen by the database from the folded texts stored at indexing
 //! (`SELECT_BEST_DOCUMENTS`), so that only that text is folded again, for its snippet.
 
-use kaikaku_model::text::{fold_search, snippet};
+use kaikaku_model::text::{fold_search_text, snippet};
 use kaikaku_model::workflow::Field;
 use kaikaku_model::{Item, ItemNo};
 
@@ -63,7 +63,7 @@ pub(crate) async fn index_new_items(
     for &(item_id, item) in items {
         let first = rows.len();
         for (position, (field, text)) in documents(item).into_iter().enumerate() {
-            rows.push((item_id, position, field, item, text, fold_search(text).text));
+            rows.push((item_id, position, field, item, text, fold_search_text(text)));
         }
         texts.clear();
         texts.extend(rows[first..].iter().map(|row| row.5.clone()));
@@ -150,7 +150,7 @@ pub(crate) async fn fold_backlog(
     };
     let folded: Vec<(i64, String)> = unfolded
         .into_iter()
-        .map(|(id, text)| (id, fold_search(&text).text))
+        .map(|(id, text)| (id, fold_search_text(&text)))
         .collect();
     insert_rows(
         conn,

@@ -112,6 +112,20 @@ pub(crate) async fn write_report(
     source: &Source,
     imported_at: &str,
 ) -> Result<Saved, StoreError> {
+    let saved = write_edition(conn, key, report, source, imported_at).await?;
+    write_body(conn, saved.report_id(), report, SheetState::Confirmed).await?;
+    Ok(saved)
+}
+
+/// The edition row of [`write_report`] without its body ([`write_bodies`]): a batch of
+/// imports writes the rows of every report first, then the bodies of all in one go.
+pub(crate) async fn write_edition(
+    conn: &mut Conn,
+    key: &Key<'_>,
+    report: &Report,
+    source: &Source,
+    imported_at: &str,
+) -> Result<Saved, StoreError> {
     let plan_id = resolve_plan(conn, key.plan, report.municipality.as_ref()).await?;
     let in_cycle: i64 = sqlx::query_scalar(sql::COUNT_CYCLE_EDITIONS)
         .bind(plan_id)
@@ -145,8 +159,6 @@ pub(crate) async fn write_report(
     };
     let report_id = insert_edition(conn, &row).await?;
     index::refresh_latest_published(conn, report_id).await?;
-    write_body(conn, report_id, report, SheetState::Confirmed).await?;
-
     Ok(match replaced {
         Some(_) => Saved::Replaced { report_id },
         None => Saved::Inserted { report_id },
@@ -303,24 +315,41 @@ pub(crate) async fn write_body(
     report: &Report,
     state: SheetState,
 ) -> Result<Vec<i64>, StoreError> {
-    let years: Vec<_> = report.fiscal_years.iter().enumerate().collect();
+    let mut item_ids = write_bodies(conn, &[(report_id, report)], state).await?;
+    Ok(item_ids.pop().unwrap_or_default())
+}
+
+/// [`write_body`] for several reports (report id, report) at once: still one multi-row INSERT
+/// per table, for all of them. Returns each report's item ids in document order.
+pub(crate) async fn write_bodies(
+    conn: &mut Conn,
+    reports: &[(i64, &Report)],
+    state: SheetState,
+) -> Result<Vec<Vec<i64>>, StoreError> {
+    let years: Vec<_> = reports
+        .iter()
+        .flat_map(|&(id, report)| report.fiscal_years.iter().enumerate().map(move |y| (id, y)))
+        .collect();
     insert_rows(
         conn,
         &sql::INSERT_REPORT_FISCAL_YEARS,
         &years,
-        |q, &(position, year)| {
+        |q, &(report_id, (position, year))| {
             Ok(q.bind(report_id)
                 .bind(to_i32(position, "position")?)
                 .bind(year.gregorian()))
         },
     )
     .await?;
-    let summary: Vec<_> = report.summary.iter().enumerate().collect();
+    let summary: Vec<_> = reports
+        .iter()
+        .flat_map(|&(id, report)| report.summary.iter().enumerate().map(move |r| (id, r)))
+        .collect();
     insert_rows(
         conn,
         &sql::INSERT_SUMMARY_ROWS,
         &summary,
-        |q, &(position, row)| {
+        |q, &(report_id, (position, row))| {
             Ok(q.bind(report_id)
                 .bind(to_i32(position, "position")?)
                 .bind(i64::from(row.no.0))
@@ -330,12 +359,15 @@ pub(crate) async fn write_body(
         },
     )
     .await?;
-    let warnings: Vec<_> = report.warnings.iter().enumerate().collect();
+    let warnings: Vec<_> = reports
+        .iter()
+        .flat_map(|&(id, report)| report.warnings.iter().enumerate().map(move |w| (id, w)))
+        .collect();
     insert_rows(
         conn,
         &sql::INSERT_WARNINGS,
         &warnings,
-        |q, &(position, warning)| {
+        |q, &(report_id, (position, warning))| {
             Ok(q.bind(report_id)
                 .bind(to_i32(position, "position")?)
                 .bind(line_to_i64(warning.line)?)
@@ -344,56 +376,69 @@ pub(crate) async fn write_body(
     )
     .await?;
 
-    let item_ids = insert_items(conn, report_id, &report.items, state).await?;
-    let items: Vec<(i64, &Item)> = item_ids.iter().copied().zip(&report.items).collect();
+    let item_ids = insert_items(conn, reports, state).await?;
+    let items: Vec<(i64, &Item)> = item_ids
+        .iter()
+        .zip(reports)
+        .flat_map(|(ids, &(_, report))| ids.iter().copied().zip(&report.items))
+        .collect();
     write_children(conn, &items).await?;
     index::index_new_items(conn, &items).await?;
     Ok(item_ids)
 }
 
-/// Inserts the items' own rows as sheets in `state` (version 1) and returns their ids in
-/// document order.
+/// Inserts the items' own rows of `reports` (report id, report) as sheets in `state`
+/// (version 1) and returns each report's item ids in document order.
 async fn insert_items(
     conn: &mut Conn,
-    report_id: i64,
-    items: &[Item],
+    reports: &[(i64, &Report)],
     state: SheetState,
-) -> Result<Vec<i64>, StoreError> {
-    let rows: Vec<_> = items.iter().enumerate().collect();
-    let inserted = insert_rows(conn, &sql::INSERT_ITEMS, &rows, |q, &(position, item)| {
-        Ok(q.bind(report_id)
-            .bind(to_i32(position, "position")?)
-            .bind(i64::from(item.no.0))
-            .bind(item.title.as_str())
-            .bind(item.reporting_department.as_deref())
-            .bind(item.goal.as_deref())
-            .bind(line_to_i64(item.line)?)
-            .bind(state.code()))
-    })
+) -> Result<Vec<Vec<i64>>, StoreError> {
+    let rows: Vec<_> = reports
+        .iter()
+        .flat_map(|&(id, report)| report.items.iter().enumerate().map(move |i| (id, i)))
+        .collect();
+    let inserted = insert_rows(
+        conn,
+        &sql::INSERT_ITEMS,
+        &rows,
+        |q, &(report_id, (position, item))| {
+            Ok(q.bind(report_id)
+                .bind(to_i32(position, "position")?)
+                .bind(i64::from(item.no.0))
+                .bind(item.title.as_str())
+                .bind(item.reporting_department.as_deref())
+                .bind(item.goal.as_deref())
+                .bind(line_to_i64(item.line)?)
+                .bind(state.code()))
+        },
+    )
     .await;
     let returned = match inserted {
         Ok(returned) => returned,
-        // The edition is new and positions are unique by construction, so a unique violation
-        // here is an item number given twice: the first repeated one, as a row-by-row insert
-        // would have found.
+        // The editions are new and positions are unique by construction, so a unique
+        // violation here is an item number given twice in a report: the first repeated one,
+        // as a row-by-row insert would have found.
         Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
-            let mut seen = HashSet::new();
-            return Err(match items.iter().find(|item| !seen.insert(item.no)) {
+            let repeated = reports.iter().find_map(|(_, report)| {
+                let mut seen = HashSet::new();
+                report.items.iter().find(|item| !seen.insert(item.no))
+            });
+            return Err(match repeated {
                 Some(item) => StoreError::DuplicateItem { no: item.no },
                 None => StoreError::Database(sqlx::Error::Database(e)),
             });
         }
         Err(e) => return Err(e),
     };
-    let mut ids: Vec<Option<i64>> = vec![None; items.len()];
-    for row in &returned {
-        let position: i32 = row.try_get(1)?;
-        if let Some(slot) = usize::try_from(position).ok().and_then(|p| ids.get_mut(p)) {
-            *slot = Some(row.try_get(0)?);
-        }
-    }
-    ids.into_iter()
-        .map(|id| id.ok_or(StoreError::Database(sqlx::Error::RowNotFound)))
+    let ids = ids_by_parent_position(&returned)?;
+    reports
+        .iter()
+        .map(|&(report_id, report)| {
+            (0..report.items.len())
+                .map(|position| returned_id(&ids, report_id, position))
+                .collect()
+        })
         .collect()
 }
 

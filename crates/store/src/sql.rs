@@ -117,13 +117,13 @@ pub(crate) const INSERT_WARNINGS: Insert = Insert {
     tail: "",
 };
 
-/// The eighth column is the sheet state. Returns each row's id with its position, unique in
-/// the report (RETURNING's row order is not guaranteed).
+/// The eighth column is the sheet state. Returns each row's id with its (report id, position),
+/// unique (RETURNING's row order is not guaranteed).
 pub(crate) const INSERT_ITEMS: Insert = Insert {
     head: "INSERT INTO items \
      (report_id, position, item_no, title, reporting_department, goal, line, state) VALUES",
     casts: &[""; 8],
-    tail: " RETURNING id, position",
+    tail: " RETURNING id, report_id, position",
 };
 
 pub(crate) const INSERT_DEPARTMENTS: Insert = Insert {
