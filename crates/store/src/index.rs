@@ -9,7 +9,7 @@
 //! (`SEARCH_ITEMS`) costs in proportion to the matches: cheap for a rare word, tens of
 //! milliseconds for a word in most items of the national corpus. So a public search whose
 //! word is that frequent (counted first, up to what is enough, see [`frequent`]) walks the
-//! published editions in the order of the hits instead, a few at a time ([`WALK`]), each
+//! published editions in the order of the hits instead, a few at a time (`engine::WALK`), each
 //! edition's items looked up in the index (`SEARCH_WALK`), and stops with a page of hits; a
 //! search within one municipality walks that municipality's few editions. Visibility is the
 //! column `reports.latest_published`, kept by [`refresh_latest_published`]; the text a hit is
@@ -185,12 +185,6 @@ pub(crate) async fn optimize(conn: &mut Conn) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// How many published editions a public search walks (`SEARCH_WALK`), chunk after chunk,
-/// before it joins every match instead (`SEARCH_ITEMS`): enough for a word in one item in
-/// six or so to fill a page of 50 (editions have about 20 items), few enough that a rarer
-/// word loses little time on the walk.
-const WALK: [i64; 2] = [4, 12];
-
 /// One row of `SEARCH_ITEMS`/`SEARCH_WALK` (see `sql::search_columns`).
 type HitRow = (
     i64,
@@ -206,21 +200,26 @@ type HitRow = (
     String,
 );
 
-/// Whether `query` may match so many items that the editions a walk covers ([`WALK`]) hold
-/// `wanted` hits on average: then walking finds a page of hits sooner than joining every
-/// match. Only a word of one or two characters (one index term, or a prefix) can match most
-/// items, and counting its matches (up to what is enough) is one cheap pass over the index;
-/// longer words are phrases of several terms, rarely that frequent and dearer to count. The
-/// other words of the query are not counted: when they make the matches rare, the walk finds
-/// too few and the search joins every match after all.
+/// Whether `query` may match so many items that the editions a walk covers
+/// (`engine::WALK`) hold `wanted` hits on average: then walking finds a page of hits sooner
+/// than joining every match. What is counted is one index term, which the index answers
+/// without looking at the rows: a word of one or two characters (a term, or a prefix), or —
+/// where the engine walks phrases (`engine::WALK_PHRASES`) — the first two characters of the
+/// first word, an upper bound of the phrase's matches. The rest of the query is not counted:
+/// when it makes the matches rare, the walk finds too few and the search joins every match
+/// after all (the walk's cost is the waste).
 async fn frequent(conn: &mut Conn, query: &SearchQuery, wanted: i64) -> Result<bool, StoreError> {
-    let Some(word) = query.short_word() else {
+    let Some(word) = query.short_word().or_else(|| {
+        engine::WALK_PHRASES
+            .then(|| query.leading_bigram())
+            .flatten()
+    }) else {
         return Ok(false);
     };
     let editions: i64 = sqlx::query_scalar(sql::COUNT_LATEST_PUBLISHED)
         .fetch_one(&mut *conn)
         .await?;
-    let walked: i64 = WALK.iter().sum();
+    let walked: i64 = engine::WALK.iter().sum();
     let enough = wanted
         .saturating_mul(editions.max(1))
         .saturating_add(walked - 1)
@@ -256,7 +255,7 @@ pub(crate) async fn search(
         let chunks: &[i64] = if filter.municipality.is_some() {
             &[i64::MAX]
         } else {
-            &WALK
+            engine::WALK
         };
         let mut walked: i64 = 0;
         for &editions in chunks {
@@ -271,6 +270,13 @@ pub(crate) async fn search(
             rows.extend(found);
             walked = walked.saturating_add(editions);
             if rows.len() as i64 >= wanted {
+                break;
+            }
+            // At the rate found so far, would the whole walk hold a page? If not, the words
+            // are rarer than the count said (the other words of the query, or the rest of a
+            // phrase): joining every match now costs less than walking on.
+            let budget: i64 = chunks.iter().sum();
+            if (rows.len() as i64).saturating_mul(budget) < wanted.saturating_mul(walked) {
                 break;
             }
         }

@@ -98,6 +98,17 @@ impl SearchQuery {
             })
     }
 
+    /// The first two characters of the first word, as a query of its own (one index term):
+    /// every item the query matches holds it. `None` for a query of one one-character word.
+    pub(crate) fn leading_bigram(&self) -> Option<SearchQuery> {
+        let word = self.words.first()?;
+        let mut chars = word.chars();
+        let bigram: String = chars.by_ref().take(2).collect();
+        (bigram.chars().count() == 2).then(|| SearchQuery {
+            words: vec![bigram],
+        })
+    }
+
     /// The FTS5 query: each word a quoted phrase of its bigram tokens (a one-character word
     /// the prefix of its own token), ANDed.
     pub(crate) fn fts_expression(&self) -> String {

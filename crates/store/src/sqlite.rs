@@ -22,6 +22,17 @@ use crate::sql::Insert;
 /// for a statement of 30,000); anonymous `?` are bound in order without a lookup.
 pub(crate) const NUMBERED_PLACEHOLDERS: bool = false;
 
+/// How many published editions a public search walks (`SEARCH_WALK`), chunk after chunk,
+/// before it joins every match instead (`SEARCH_ITEMS`): enough for a word in one item in
+/// six or so to fill a page of 50 (editions have about 20 items), few enough that a rarer
+/// word loses little time on the walk.
+pub(crate) const WALK: &[i64] = &[4, 12];
+
+/// Whether a phrase (a word of three characters or more) may be walked: not on SQLite, where
+/// FTS5 matches a phrase in its position lists about as fast for all items as for one
+/// edition's (65–900 µs per edition for the long phrase of BENCHMARKS.md).
+pub(crate) const WALK_PHRASES: bool = false;
+
 /// How much of the database file each connection reads through a memory map rather than
 /// `read` calls (SQLite's `mmap_size`): the pages are the kernel's page cache, shared by every
 /// connection, instead of copies in each connection's small page cache. Searches read pages

@@ -525,6 +525,9 @@ async fn walking_the_editions_finds_what_joining_every_match_finds() {
         ("営", 10),
         ("営 職員", 30),
         ("ＤＸ", 100),
+        // Phrases: walked on PostgreSQL (engine::WALK_PHRASES), joined on SQLite.
+        ("まちづくり", 20),
+        ("事務事業 見直し", 15),
     ];
     let mut before = Vec::new();
     for (word, limit) in cases {
