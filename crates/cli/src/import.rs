@@ -193,7 +193,8 @@ pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyho
     let start = Instant::now();
     let mut stats = Stats::default();
     let mut pending = BTreeMap::new();
-    let mut batch = Batch::default();
+    // The files read and waiting to be stored in the next transaction, in the order given.
+    let mut batch: Vec<Ready> = Vec::new();
     let mut writer = Writer {
         store: &store,
         jobs: &jobs,
@@ -247,14 +248,14 @@ pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyho
                         Err(error) => writer.failed(&error, done.bytes, &mut stats, start),
                     }
                 }
-                Ok((read, findings)) => batch.files.push(Ready {
+                Ok((read, findings)) => batch.push(Ready {
                     index: done.index,
                     bytes: done.bytes,
                     read,
                     findings,
                 }),
             }
-            if batch.files.len() >= writer.batch_size {
+            if batch.len() >= writer.batch_size {
                 if let Err(error) = writer.store_batch(&mut batch, &mut stats, start).await {
                     written = Err(error);
                     break 'receive;
@@ -291,18 +292,12 @@ pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyho
     Ok(outcome)
 }
 
-/// A file read and checked, waiting in a [`Batch`] to be stored.
+/// A file read and checked, waiting in the writer's batch to be stored.
 struct Ready {
     index: usize,
     bytes: u64,
     read: ReadFile,
     findings: usize,
-}
-
-/// The files the writer stores in its next transaction, in the order given.
-#[derive(Default)]
-struct Batch {
-    files: Vec<Ready>,
 }
 
 /// How long the writer aims to keep one batch's transaction: long enough that the engine's
@@ -329,14 +324,14 @@ impl Writer<'_> {
     /// line per file: only after the commit, so that a line printed is a report stored.
     async fn store_batch(
         &mut self,
-        batch: &mut Batch,
+        batch: &mut Vec<Ready>,
         stats: &mut Stats,
         start: Instant,
     ) -> anyhow::Result<()> {
-        if batch.files.is_empty() {
+        if batch.is_empty() {
             return Ok(());
         }
-        let files = std::mem::take(&mut batch.files);
+        let files = std::mem::take(batch);
         let sources: Vec<Source> = files
             .iter()
             .map(|file| source_of(&file_name(&self.jobs[file.index].path), &file.read))

@@ -24,9 +24,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, RawQuery, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, HeaderMap};
+use axum::http::StatusCode;
+use axum::http::header::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaikaku_analysis::{Across, Area, AreaSummary, Reporter, Row, Tally, Totals};
 use kaikaku_export::csv::CsvOptions;
@@ -36,7 +36,7 @@ use kaikaku_model::{Decimal, FiscalYear, LocalGovernmentCode};
 use kaikaku_store::{Listing, PublicationStamp, Store};
 
 use crate::auth::CurrentUser;
-use crate::downloads::{content_disposition, matches_etag};
+use crate::downloads::{attachment, etag_value, not_modified};
 use crate::paths::params;
 use crate::public::has_pair;
 use crate::views::{Crumb, Layout};
@@ -764,14 +764,9 @@ async fn csv_file(
         table.file_name(),
         if bom { "-bom" } else { "" }
     );
-    let etag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
-    let cache_control = HeaderValue::from_static("public, no-cache");
-    if matches_etag(request_headers, &etag) {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(ETAG, etag), (CACHE_CONTROL, cache_control)],
-        )
-            .into_response());
+    let etag = etag_value(&etag)?;
+    if let Some(kept) = not_modified(request_headers, &etag) {
+        return Ok(kept);
     }
     let areas: Vec<&AreaSummary> = across
         .areas
@@ -787,26 +782,13 @@ async fn csv_file(
     let year = across.fiscal_year.gregorian();
     let stem = table.file_name().trim_end_matches(".csv");
     let whose = area.map_or("全国", Area::name);
-    let disposition = content_disposition(
+    attachment(
+        "text/csv; charset=utf-8",
         &format!("{scope}_{stem}_{year}.csv"),
         &format!("{whose}_{}集計_{year}年度.csv", table.label()),
-    );
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| Error::Internal(e.to_string()))?,
-            ),
-            (ETAG, etag),
-            (CACHE_CONTROL, cache_control),
-        ],
+        etag,
         Bytes::from(body),
     )
-        .into_response())
 }
 
 #[cfg(test)]

@@ -224,14 +224,9 @@ pub(crate) async fn file(
         download.file_name(),
         if bom { "-bom" } else { "" }
     );
-    let etag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
-    let cache_control = HeaderValue::from_static("public, no-cache");
-    if matches_etag(&request_headers, &etag) {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(ETAG, etag), (CACHE_CONTROL, cache_control)],
-        )
-            .into_response());
+    let etag = etag_value(&etag)?;
+    if let Some(kept) = not_modified(&request_headers, &etag) {
+        return Ok(kept);
     }
     let body: Bytes = match download {
         Download::Pdf(paper) => {
@@ -273,7 +268,8 @@ pub(crate) async fn file(
             .into(),
         Download::Text => kaikaku_export::text::render(&report).into(),
     };
-    let disposition = content_disposition(
+    attachment(
+        download.content_type(),
         &format!(
             "plan{}_{}_{}",
             key.plan_id,
@@ -281,23 +277,9 @@ pub(crate) async fn file(
             download.file_name()
         ),
         &download.saved_name(&report.plan_name, key),
-    );
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static(download.content_type()),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| Error::Internal(e.to_string()))?,
-            ),
-            (ETAG, etag),
-            (CACHE_CONTROL, cache_control),
-        ],
+        etag,
         body,
     )
-        .into_response())
 }
 
 /// An export that failed: the edition lacks what the format needs (409, saying what), or the
@@ -320,6 +302,54 @@ fn export_error(download: Download, report: &Report, error: ExportError) -> Erro
             download.format_label()
         ),
     }
+}
+
+/// How a download may be kept: by anyone, revalidated with its ETag before each use.
+const DOWNLOAD_CACHE: &str = "public, no-cache";
+
+/// A download's tag as a header value.
+pub(crate) fn etag_value(etag: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(etag).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// 304 Not Modified when the request's `If-None-Match` names `etag`; else `None`, and the
+/// caller makes the file ([`attachment`]).
+pub(crate) fn not_modified(request_headers: &HeaderMap, etag: &HeaderValue) -> Option<Response> {
+    matches_etag(request_headers, etag).then(|| {
+        (
+            StatusCode::NOT_MODIFIED,
+            [
+                (ETAG, etag.clone()),
+                (CACHE_CONTROL, HeaderValue::from_static(DOWNLOAD_CACHE)),
+            ],
+        )
+            .into_response()
+    })
+}
+
+/// A file to save: `body` of `content_type`, named `name` (`fallback` in ASCII, see
+/// [`content_disposition`]), tagged `etag`.
+pub(crate) fn attachment(
+    content_type: &'static str,
+    fallback: &str,
+    name: &str,
+    etag: HeaderValue,
+    body: Bytes,
+) -> Result<Response, Error> {
+    let disposition = content_disposition(fallback, name);
+    Ok((
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|e| Error::Internal(e.to_string()))?,
+            ),
+            (ETAG, etag),
+            (CACHE_CONTROL, HeaderValue::from_static(DOWNLOAD_CACHE)),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// True when `If-None-Match` names `etag` (or `*`).

@@ -12,17 +12,16 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, RawQuery, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, HeaderMap};
+use axum::http::header::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use kaikaku_analysis::EffectStatus;
 use kaikaku_export::csv::{CsvOptions, Table};
 use kaikaku_model::{LocalGovernmentCode, Municipality, Report};
 use kaikaku_store::{Listing, MunicipalitySummary, Store, StoredReport};
 
 use crate::auth::CurrentUser;
-use crate::downloads::{content_disposition, matches_etag};
+use crate::downloads::{attachment, etag_value, not_modified};
 use crate::paths::params;
 use crate::public::has_pair;
 use crate::views::{self, Crumb, EditionKey, Layout, PlanGroup, TownLink};
@@ -273,16 +272,11 @@ pub(crate) async fn file(
             table.0.file_name(),
             if bom { "-bom" } else { "" }
         );
-        HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))
+        etag_value(&etag)
     };
-    let cache_control = HeaderValue::from_static("public, no-cache");
     let etag = etag_of(&listed)?;
-    if matches_etag(&request_headers, &etag) {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(ETAG, etag), (CACHE_CONTROL, cache_control)],
-        )
-            .into_response());
+    if let Some(kept) = not_modified(&request_headers, &etag) {
+        return Ok(kept);
     }
     // Every edition at once (one query per table); the tag is of what was loaded, in case an
     // import came in between.
@@ -296,26 +290,13 @@ pub(crate) async fn file(
     let etag = etag_of(&listed)?;
     let body = kaikaku_export::csv::write_all(&reports, table.0, CsvOptions { bom })
         .map_err(|error| Error::Internal(error.to_string()))?;
-    let disposition = content_disposition(
+    attachment(
+        "text/csv; charset=utf-8",
         &format!("municipality{code}_{}", table.0.file_name()),
         &format!("{}_{}.csv", town.name, table.0.label()),
-    );
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| Error::Internal(e.to_string()))?,
-            ),
-            (ETAG, etag),
-            (CACHE_CONTROL, cache_control),
-        ],
+        etag,
         Bytes::from(body),
     )
-        .into_response())
 }
 
 /// The table named by `{file}`; anything else is a 404.
