@@ -29,6 +29,7 @@ fn nos(items: &[ItemNo]) -> Vec<u32> {
 
 #[test]
 fn osaki_items_by_reporting_department() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let dashboard = edition(&osaki(), None);
     assert_eq!(dashboard.item_count, 22);
     // The summary table, lines 7–28 (項目 / 記入担当課), in order of first appearance.
@@ -56,6 +57,7 @@ fn osaki_items_by_reporting_department() {
 
 #[test]
 fn osaki_items_by_state_in_fy2021() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let dashboard = edition(&osaki(), None);
     // The only phase written in the whole sample is No.8, line 168:
     // `ワンストップ窓口の検討と実施⇥② (検討)⇥② (試行)⇥② (実施)` → 3年度 = 試行. Every other
@@ -78,6 +80,7 @@ fn osaki_items_by_state_in_fy2021() {
 
 #[test]
 fn osaki_yen_per_fiscal_year_and_class() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let dashboard = edition(&osaki(), None);
     let year = |y: i32| {
         dashboard
@@ -151,6 +154,7 @@ fn osaki_yen_per_fiscal_year_and_class() {
 
 #[test]
 fn osaki_open_findings_are_no20_and_no21() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let dashboard = edition(&osaki(), None);
     let items: Vec<u32> = dashboard.findings.iter().map(|f| f.item_no.0).collect();
     assert_eq!(items, [20, 21]);
@@ -277,6 +281,7 @@ fn osaki_2022() -> Report {
 
 #[test]
 fn comparing_two_editions_item_by_item() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let comparison = compare(&osaki(), &osaki_2022());
     assert_eq!(comparison.from_year, Some(fy(2021)));
     assert_eq!(comparison.to_year, Some(fy(2022)));
@@ -347,6 +352,7 @@ fn comparing_two_editions_item_by_item() {
 
 #[test]
 fn forecast_last_year_against_actual_this_year() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let dashboards = plan(&[osaki_2022(), osaki()]);
     assert_eq!(dashboards.editions.len(), 2);
     let first = &dashboards.editions[0];
@@ -423,6 +429,7 @@ fn osaki_as(municipality: Option<(&str, &str)>, plan: &str, last: u32) -> Report
 
 #[test]
 fn one_report_year_summed_per_municipality_prefecture_and_nation() {
+    kaikaku_fixtures::skip_without_real_sample!();
     use kaikaku_analysis::{Area, Reporter, Totals, across, report_years};
     const PLAN5: &str = "第5次集中改革プラン";
     let chiyoda = Some(("131016", "千代田区"));

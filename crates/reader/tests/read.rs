@@ -57,6 +57,7 @@ fn q(label: &str, value: &str, unit: &str, status: Option<Status>) -> Q {
 
 #[test]
 fn the_document_as_a_whole() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     assert_eq!(
         report.title,
@@ -74,6 +75,7 @@ fn the_document_as_a_whole() {
 
 #[test]
 fn summary_table_reporting_departments() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     let departments: Vec<&str> = report
         .summary
@@ -127,6 +129,7 @@ fn summary_table_reporting_departments() {
 
 #[test]
 fn no1_every_part() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     let no1 = item(&report, 1);
     assert_eq!(no1.title, "多様な話し合いの場と環境づくり");
@@ -223,6 +226,7 @@ fn no1_every_part() {
 
 #[test]
 fn schedules_phases_and_empty_cells() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     let no8 = item(&report, 8);
     let second = &no8.contents[1];
@@ -276,6 +280,7 @@ fn schedules_phases_and_empty_cells() {
 
 #[test]
 fn departments_and_reposts() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     assert_eq!(
         item(&report, 16).departments,
@@ -303,6 +308,7 @@ fn departments_and_reposts() {
 
 #[test]
 fn no19_counts_and_amounts_in_separate_cells() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     let no19 = item(&report, 19);
     let forecast = Some(Status::Forecast);
@@ -369,6 +375,7 @@ fn no19_counts_and_amounts_in_separate_cells() {
 
 #[test]
 fn no21_effects_with_a_continuation_row() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     let no21 = item(&report, 21);
     assert_eq!(
@@ -420,6 +427,7 @@ fn no21_effects_with_a_continuation_row() {
 
 #[test]
 fn marks_in_other_cells_and_quantities_in_text() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     let actual = Some(Status::Actual);
     assert_eq!(
@@ -500,6 +508,7 @@ fn marks_in_other_cells_and_quantities_in_text() {
 
 #[test]
 fn narratives_and_evaluations_across_lines() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let report = sample();
     // A line after the 実績 narrative continues it.
     let no17 = item(&report, 17);
@@ -538,6 +547,7 @@ fn narratives_and_evaluations_across_lines() {
 
 #[test]
 fn encodings_and_line_ends_read_to_the_same_model() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let original = sample();
     let text = fixtures::real_sample_text();
     let utf8_variants = [
@@ -587,6 +597,7 @@ fn encodings_and_line_ends_read_to_the_same_model() {
 
 #[test]
 fn a_forced_encoding_wins() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let sjis = fixtures::as_shift_jis(&fixtures::cp932_spelling(&fixtures::real_sample_text()));
     let forced = ReadOptions {
         encoding: Some(kaikaku_reader::encoding_for_label("cp932").expect("cp932 is a label")),
@@ -629,6 +640,7 @@ fn text_that_is_not_a_report() {
 
 #[test]
 fn what_cannot_be_placed_is_kept_as_a_warning() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let text = fixtures::real_sample_text().replace(
         "No.2 事務事業の整理・統廃合の推進\n",
         "No.2 事務事業の整理・統廃合の推進\n\t\tこの行はどこにも属さない\n",
@@ -661,7 +673,7 @@ mod never_panics {
             cuts in proptest::collection::vec((0usize..60_000, 0usize..200), 1..8),
             insert in "\\PC{0,20}",
         ) {
-            let mut text = fixtures::real_sample_text();
+            let mut text = fixtures::bundled_text("kaedemachi_r6.txt");
             for (at, len) in cuts {
                 let at = floor_char_boundary(&text, at.min(text.len()));
                 let end = floor_char_boundary(&text, (at + len).min(text.len()));
@@ -676,7 +688,7 @@ mod never_panics {
 
         #[test]
         fn on_shuffled_lines(seed in any::<u64>()) {
-            let text = fixtures::real_sample_text();
+            let text = fixtures::bundled_text("kaedemachi_r6.txt");
             let mut lines: Vec<&str> = text.lines().collect();
             let mut state = seed | 1;
             for i in (1..lines.len()).rev() {
