@@ -82,6 +82,9 @@ enum Task {
         #[arg(long)]
         optimize: bool,
     },
+    /// List the import circles between sibling modules of every crate (see the library's
+    /// `cycles` module); exit status 1 when there is one. CI runs it.
+    ModCycles,
 }
 
 fn cores() -> usize {
@@ -90,6 +93,17 @@ fn cores() -> usize {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Task::ModCycles => {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+            let circles = xtask::cycles::find(&root)?;
+            for circle in &circles {
+                println!("{circle}");
+            }
+            println!("{} import circle(s) between sibling modules", circles.len());
+            if !circles.is_empty() {
+                std::process::exit(1);
+            }
+        }
         Task::GenCorpus {
             municipalities,
             years,
