@@ -182,7 +182,7 @@ async fn demo_store(db: Option<&Path>) -> anyhow::Result<(Database, Option<TempD
     }
     out.flush()?;
     for (name, password, role, department) in DEMO_USERS {
-        let user = kaikaku_web::users::new_user(name, role, department, password)?;
+        let user = kaikaku_web::people::users::new_user(name, role, department, password)?;
         store
             .create_user(&user)
             .await
@@ -284,7 +284,7 @@ mod tests {
                 "{name}"
             );
             assert!(
-                kaikaku_web::users::check_department(role, department).is_ok(),
+                kaikaku_web::people::users::check_department(role, department).is_ok(),
                 "{name}"
             );
         }

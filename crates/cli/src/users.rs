@@ -1,6 +1,6 @@
 //! `kaikaku user add|list|passwd`: the users who log in to the web server, managed from the
 //! command line (the first admin is made here). The rules for names, departments and
-//! passwords are the web layer's ([`kaikaku_web::users`]), so both refuse the same things with
+//! passwords are the web layer's ([`kaikaku_web::people::users`]), so both refuse the same things with
 //! the same Japanese messages.
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -8,7 +8,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use anyhow::{Context, anyhow, bail};
 use kaikaku_model::workflow::Role;
 use kaikaku_store::{Cycle, StoreError};
-use kaikaku_web::users;
+use kaikaku_web::people::users;
 
 use crate::args::{DbArgs, UserCommand};
 use crate::commands::{Outcome, open_store};

@@ -380,6 +380,13 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, number(m)?, number(d)?)
 }
 
+/// Japan Standard Time (UTC+9, no daylight saving) of a UTC time: the one place the offset is
+/// written, for the dates and times kaikaku shows and the dates it decides by (today's date for
+/// a due date).
+pub fn japan_time(utc: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    utc + chrono::Duration::hours(9)
+}
+
 /// Shows a date as Japanese users write it: `令和3年4月1日`.
 pub fn wareki_date(date: NaiveDate) -> String {
     let era = Era::of_date(date);

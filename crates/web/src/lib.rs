@@ -46,28 +46,13 @@
 //!
 //! Anything else is a Japanese 404 page.
 
-mod account;
-mod across;
-mod admin;
 mod api;
-mod assets;
-pub mod auth;
-mod chart;
 pub mod cycle;
-mod dashboard;
-mod downloads;
-mod error;
-mod forms;
-mod health;
-mod municipalities;
+pub mod http;
 pub mod page_cache;
-mod paths;
-pub mod pdf;
-mod public;
+pub mod people;
+pub mod public;
 pub mod routes;
-mod search;
-pub mod security;
-pub mod users;
 pub mod views;
 
 use std::future::Future;
@@ -79,18 +64,18 @@ use axum::middleware;
 use kaikaku_store::Database;
 use tokio::net::TcpListener;
 
-pub use error::Error;
-pub use pdf::{Paper, PdfError, edition_pdf};
+pub use http::error::Error;
+pub use public::pdf::{Paper, PdfError, edition_pdf};
 
 /// What every handler shares: the store, the log-in throttles and the PDFs made. Cheap to
 /// clone (`Arc`s).
 #[derive(Clone, Debug)]
 pub struct AppState {
     store: Arc<Database>,
-    throttles: Arc<auth::Throttles>,
-    pdfs: Arc<pdf::PdfCache>,
+    throttles: Arc<people::auth::Throttles>,
+    pdfs: Arc<public::pdf::PdfCache>,
     pages: Arc<page_cache::PageCache>,
-    across: Arc<across::AcrossCache>,
+    across: Arc<public::across::AcrossCache>,
 }
 
 impl AppState {
@@ -99,10 +84,10 @@ impl AppState {
     pub fn new(store: impl Into<Database>) -> AppState {
         AppState {
             store: Arc::new(store.into()),
-            throttles: Arc::new(auth::Throttles::default()),
-            pdfs: Arc::new(pdf::PdfCache::default()),
+            throttles: Arc::new(people::auth::Throttles::default()),
+            pdfs: Arc::new(public::pdf::PdfCache::default()),
             pages: Arc::new(page_cache::PageCache::default()),
-            across: Arc::new(across::AcrossCache::default()),
+            across: Arc::new(public::across::AcrossCache::default()),
         }
     }
 
@@ -124,17 +109,17 @@ impl AppState {
     }
 
     /// The log-in throttles.
-    pub(crate) fn throttles(&self) -> &auth::Throttles {
+    pub(crate) fn throttles(&self) -> &people::auth::Throttles {
         &self.throttles
     }
 
     /// The figures across municipalities, kept per publication stamp.
-    pub(crate) fn across(&self) -> &across::AcrossCache {
+    pub(crate) fn across(&self) -> &public::across::AcrossCache {
         &self.across
     }
 
     /// The PDFs of published editions made so far.
-    pub(crate) fn pdfs(&self) -> &pdf::PdfCache {
+    pub(crate) fn pdfs(&self) -> &public::pdf::PdfCache {
         &self.pdfs
     }
 }
@@ -155,17 +140,17 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
-        .layer(middleware::from_fn(auth::csrf::protect))
-        .layer(middleware::from_fn(error::render))
+        .layer(middleware::from_fn(people::csrf::protect))
+        .layer(middleware::from_fn(people::error_pages::render))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::load_session,
+            people::auth::load_session,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             page_cache::keep_pages,
         ))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(http::security::headers))
         .with_state(state)
 }
 

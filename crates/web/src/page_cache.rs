@@ -29,8 +29,8 @@ use axum::response::{IntoResponse, Response};
 use kaikaku_store::{PublicationStamp, Store};
 
 use crate::AppState;
-use crate::auth::session_secret;
-use crate::downloads::matches_etag;
+use crate::http::files::matches_etag;
+use crate::people::auth::session_secret;
 
 /// The kept pages and the last stamp read.
 #[derive(Debug)]
@@ -152,7 +152,7 @@ impl PageCache {
 }
 
 /// Whether `path` is a public page that is the same for every anonymous visitor. PDFs are
-/// kept by [`crate::pdf::PdfCache`]; search results, forms and the cycle never.
+/// kept by [`crate::public::pdf::PdfCache`]; search results, forms and the cycle never.
 fn is_kept(path: &str) -> bool {
     path == "/"
         || path == "/dashboard"

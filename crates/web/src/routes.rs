@@ -18,8 +18,14 @@
 //! What the access check answers when it refuses: an anonymous visitor gets a 303 to
 //! `/login?next=…` (a 401 JSON body under `/api/`), a logged-in user whose role is not listed
 //! a 403 page (JSON under `/api/`). State-changing requests also pass the CSRF check of
-//! [`crate::auth::csrf`], which runs for every route.
+//! [`crate::people::csrf`], which runs for every route.
 
+use crate::http::access::{ADMIN, Access, COMMENTERS, RouteSpec};
+use crate::http::{assets, health};
+use crate::people::auth::{self, CurrentUser};
+use crate::people::{account, admin, login};
+use crate::public::{across, dashboard, downloads, municipalities, pages as public, search};
+use crate::{AppState, Error, api, cycle};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
@@ -27,55 +33,6 @@ use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
-use kaikaku_model::workflow::Role;
-
-use crate::auth::{self, CurrentUser};
-use crate::{
-    AppState, Error, account, across, admin, api, assets, cycle, dashboard, downloads, health,
-    municipalities, public,
-};
-
-/// Who may use a route.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, logged in or not.
-    Public,
-    /// Any logged-in user.
-    LoggedIn,
-    /// Logged-in users with one of these roles.
-    Roles(&'static [Role]),
-}
-
-/// The policy division only.
-pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
-
-/// Those who comment on drafts: the policy division and the reform committee
-/// ([`kaikaku_model::workflow::may_comment`]).
-pub const COMMENTERS: Access = Access::Roles(&[Role::Admin, Role::Reviewer]);
-
-impl Access {
-    /// Whether a visitor with `role` (`None`: anonymous) may use the route.
-    pub fn allows(self, role: Option<Role>) -> bool {
-        match (self, role) {
-            (Access::Public, _) => true,
-            (_, None) => false,
-            (Access::LoggedIn, Some(_)) => true,
-            (Access::Roles(roles), Some(role)) => roles.contains(&role),
-        }
-    }
-}
-
-/// What the table says about one route: its method, its path in axum's syntax
-/// (`/plans/{plan_id}/{fiscal_year}`) and who may use it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RouteSpec {
-    /// The HTTP method (GET also answers HEAD).
-    pub method: Method,
-    /// The path pattern.
-    pub path: &'static str,
-    /// Who may use it.
-    pub access: Access,
-}
 
 /// A route: its spec and its handler.
 #[derive(Debug)]
@@ -111,24 +68,6 @@ impl Route {
         T: 'static,
     {
         Route::new(Method::PUT, MethodFilter::PUT, path, access, handler)
-    }
-
-    /// `PATCH path`.
-    pub fn patch<H, T>(path: &'static str, access: Access, handler: H) -> Route
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        Route::new(Method::PATCH, MethodFilter::PATCH, path, access, handler)
-    }
-
-    /// `DELETE path`.
-    pub fn delete<H, T>(path: &'static str, access: Access, handler: H) -> Route
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        Route::new(Method::DELETE, MethodFilter::DELETE, path, access, handler)
     }
 
     fn new<H, T>(
@@ -201,15 +140,15 @@ pub fn table() -> Vec<Route> {
         ),
         // Full-text search, page and JSON (search.rs): anyone searches the published
         // editions; the handlers add the drafts when the session is logged in.
-        Route::get("/search", Public, crate::search::page),
-        Route::get("/api/v1/search", Public, crate::search::api),
+        Route::get("/search", Public, search::page),
+        Route::get("/api/v1/search", Public, search::api),
         Route::get("/healthz", Public, health::healthz),
         Route::get("/assets/site.css", Public, assets::site_css),
         Route::get("/assets/print.css", Public, assets::print_css),
         // Logging in and out (auth/login.rs).
-        Route::get("/login", Public, auth::login::page),
-        Route::post("/login", Public, auth::login::submit),
-        Route::post("/logout", LoggedIn, auth::login::logout),
+        Route::get("/login", Public, login::page),
+        Route::post("/login", Public, login::submit),
+        Route::post("/logout", LoggedIn, login::logout),
         // The user's own account (account.rs).
         Route::get("/account", LoggedIn, account::page),
         Route::post("/account/password", LoggedIn, account::change_password),
@@ -362,22 +301,29 @@ async fn enforce(
 mod tests {
     use super::*;
 
+    /// Every `/api/v1` route of the table is documented with its method, and nothing else is.
     #[test]
-    fn access_by_role() {
-        let reviewers = Access::Roles(&[Role::Admin, Role::Reviewer]);
-        for role in [
-            None,
-            Some(Role::Admin),
-            Some(Role::Editor),
-            Some(Role::Reviewer),
-        ] {
-            assert!(Access::Public.allows(role));
-            assert_eq!(Access::LoggedIn.allows(role), role.is_some());
-            assert_eq!(ADMIN.allows(role), role == Some(Role::Admin));
-            assert_eq!(
-                reviewers.allows(role),
-                matches!(role, Some(Role::Admin | Role::Reviewer))
+    fn the_document_describes_exactly_the_api_routes() {
+        let document = api::openapi::document();
+        let paths = document["paths"].as_object().expect("paths");
+        let routes: Vec<(String, String)> = specs()
+            .into_iter()
+            .filter(|spec| spec.path.starts_with("/api/v1/"))
+            .map(|spec| (spec.method.as_str().to_lowercase(), spec.path.to_owned()))
+            .collect();
+        for (method, path) in &routes {
+            assert!(
+                paths.get(path).and_then(|p| p.get(method)).is_some(),
+                "{method} {path} is not in the OpenAPI document"
             );
+        }
+        for (path, methods) in paths {
+            for method in methods.as_object().expect("methods").keys() {
+                assert!(
+                    routes.iter().any(|(m, p)| m == method && p == path),
+                    "{method} {path} is documented but is no route"
+                );
+            }
         }
     }
 

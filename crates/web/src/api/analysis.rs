@@ -12,9 +12,9 @@ use serde::Serialize;
 
 use super::ApiError;
 use crate::AppState;
-use crate::cycle::views::diff_spans;
-use crate::dashboard::{PlanId, compare_years, comparison, edition_figures};
+use crate::public::dashboard::{PlanId, compare_years, comparison, edition_figures};
 use crate::views::EditionKey;
+use crate::views::changes::diff_spans;
 
 /// A label with the items it counts.
 #[derive(Debug, Serialize)]

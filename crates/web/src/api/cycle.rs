@@ -23,9 +23,9 @@ use super::wire::{
     TransitionRequest, WaiverJson, WaiverRequest,
 };
 use super::{ApiError, ApiJson};
-use crate::auth::AuthUser;
 use crate::cycle::service::{self, Actor, AfterSave, SheetDetail};
-use crate::paths::{CommentKey, EditionId, SheetKey};
+use crate::http::extract::{CommentKey, EditionId, SheetKey};
+use crate::people::auth::AuthUser;
 use crate::{AppState, Error};
 
 // ---------------------------------------------------------------------------------------------

@@ -38,12 +38,11 @@
 pub(crate) mod analysis;
 pub(crate) mod body;
 pub(crate) mod cycle;
-pub(crate) mod error;
 pub(crate) mod openapi;
 mod path;
 pub(crate) mod published;
 pub(crate) mod session;
 pub(crate) mod wire;
 
+pub(crate) use crate::http::api_error::ApiError;
 pub(crate) use body::ApiJson;
-pub(crate) use error::ApiError;

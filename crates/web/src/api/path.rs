@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use kaikaku_model::ItemNo;
 
 use crate::Error;
-use crate::paths::{param, params};
+use crate::http::extract::{param, params};
 use crate::views::EditionKey;
 
 /// `{plan_id}/{fiscal_year}/items/{no}`: one item of a published edition.

@@ -51,5 +51,5 @@ pub(crate) async fn item(
 /// The published edition at `key`, as listed and in full: the pages' loader, so pages and
 /// API agree (an unknown plan or year, or an edition replaced meanwhile, is a 404).
 async fn load(state: &AppState, key: EditionKey) -> Result<(StoredReport, Report), ApiError> {
-    Ok(crate::public::load_edition(state, key).await?)
+    Ok(crate::public::service::load_edition(state, key).await?)
 }

@@ -5,7 +5,7 @@
 use axum::Json;
 
 use super::wire::SessionJson;
-use crate::auth::AuthUser;
+use crate::people::auth::AuthUser;
 
 /// `GET /api/v1/session`.
 pub(crate) async fn show(user: AuthUser) -> Json<SessionJson> {

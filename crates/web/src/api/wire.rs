@@ -13,8 +13,8 @@ use kaikaku_model::workflow::{EditionState, SheetState};
 use kaikaku_store::{AuditEntry, Comment, Edition, StoredReport, Waiver};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::SessionUser;
 use crate::cycle::service::BoardRow;
+use crate::people::auth::SessionUser;
 
 // ---------------------------------------------------------------------------------------------
 // Published data.

@@ -35,12 +35,12 @@ use kaikaku_store::{Cycle, Edition};
 
 use super::form::SheetForm;
 use super::service::{self, Actor, AfterSave, SheetDetail};
-use super::views::{
-    self, ChangeView, Choice, CommentView, EditView, FindingNote, HistoryRow, Notes, ReadView,
-};
-use crate::auth::AuthUser;
-use crate::paths::{CommentKey, EditionId, SheetKey};
-use crate::views::{Crumb, Layout};
+use super::views::{self, Choice, CommentView, EditView, FindingNote, HistoryRow, Notes, ReadView};
+use crate::http::extract::{CommentKey, EditionId, SheetKey};
+use crate::people::auth::AuthUser;
+use crate::public::service::correction_changes;
+use crate::views::changes::ChangeView;
+use crate::views::{Crumb, Layout, time};
 use crate::{AppState, Error};
 
 // -------------------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ impl EditionRow {
             state_code: edition.status.code(),
             state_label: edition.status.label(),
             items: edition.items,
-            due: edition.due_date.map(views::date).unwrap_or_default(),
+            due: edition.due_date.map(time::date).unwrap_or_default(),
         }
     }
 }
@@ -282,7 +282,7 @@ pub(crate) async fn open(
     user: AuthUser,
     body: Bytes,
 ) -> Result<Response, Error> {
-    crate::auth::require(&user, &[Role::Admin])?;
+    crate::people::auth::require(&user, &[Role::Admin])?;
     let pairs = pairs(&body);
     let form = OpenForm {
         plan_id: field(&pairs, "plan_id").trim().to_owned(),
@@ -403,7 +403,7 @@ async fn board_page(
     let board = service::board(store, &actor, report_id).await?;
     let edition = &board.edition;
     let history = views::history(&service::edition_history(store, report_id).await?);
-    let changes = service::correction_changes(store, edition)
+    let changes = correction_changes(store, edition)
         .await?
         .iter()
         .map(|(no, change)| CorrectionChange {
@@ -432,7 +432,7 @@ async fn board_page(
                 .sheet
                 .updated_at
                 .as_deref()
-                .map(views::when)
+                .map(time::when)
                 .unwrap_or_default(),
             updated_by: row.sheet.updated_by.clone().unwrap_or_default(),
             overdue: row.overdue,
@@ -478,9 +478,9 @@ async fn board_page(
         label: edition_label(edition),
         state_code: edition.status.code(),
         state_label: edition.status.label(),
-        due: edition.due_date.map(views::date).unwrap_or_default(),
-        base: edition.base_date.map(views::date).unwrap_or_default(),
-        today: views::date(board.today),
+        due: edition.due_date.map(time::date).unwrap_or_default(),
+        base: edition.base_date.map(time::date).unwrap_or_default(),
+        today: time::date(board.today),
         today_iso: board.today.format("%Y-%m-%d").to_string(),
         correction_note: edition.correction_note.clone(),
         public_href,
@@ -555,7 +555,7 @@ pub(crate) async fn lock(
     EditionId(report_id): EditionId,
     body: Bytes,
 ) -> Result<Response, Error> {
-    crate::auth::require(&user, &[Role::Admin])?;
+    crate::people::auth::require(&user, &[Role::Admin])?;
     let pairs = pairs(&body);
     let typed = field(&pairs, "base_date").trim().to_owned();
     let result = match read_date(&typed) {
@@ -603,7 +603,7 @@ pub(crate) async fn correction(
     EditionId(report_id): EditionId,
     body: Bytes,
 ) -> Result<Response, Error> {
-    crate::auth::require(&user, &[Role::Admin])?;
+    crate::people::auth::require(&user, &[Role::Admin])?;
     let pairs = pairs(&body);
     let note = field(&pairs, "note").to_owned();
     match service::open_correction(state.store(), &Actor::from(&*user), report_id, &note).await {
@@ -749,7 +749,7 @@ async fn sheet_page(
                     sheet
                         .updated_at
                         .as_deref()
-                        .map(views::when)
+                        .map(time::when)
                         .unwrap_or_default(),
                     sheet.updated_by.as_deref().unwrap_or("—")
                 ),
@@ -831,7 +831,7 @@ async fn sheet_page(
         updated: sheet
             .updated_at
             .as_deref()
-            .map(views::when)
+            .map(time::when)
             .unwrap_or_default(),
         updated_by: sheet.updated_by.clone().unwrap_or_default(),
         copied: sheet.copied.len(),

@@ -30,7 +30,7 @@ use kaikaku_store::{
 };
 
 use crate::Error;
-use crate::auth::SessionUser;
+use crate::people::auth::SessionUser;
 
 /// The longest comment, waiver reason or correction note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 4000;
@@ -92,7 +92,7 @@ fn require_admin(actor: &Actor) -> Result<(), Error> {
 
 /// Today in Japan (UTC+9, no daylight saving), the day due dates are compared with.
 pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(9)).date_naive()
+    kaikaku_model::calendar::japan_time(Utc::now().naive_utc()).date()
 }
 
 /// A required free text (a reason, a note, a comment): trimmed, not empty, not too long.
@@ -227,36 +227,6 @@ pub async fn open_correction(
 /// The edition's own history (opened, locked, unlocked, published), oldest first.
 pub async fn edition_history(store: &Database, report_id: i64) -> Result<Vec<AuditEntry>, Error> {
     Ok(store.edition_history(report_id).await?)
-}
-
-/// The earlier revision a correction corrects (revision − 1 of the same plan and year), if
-/// the edition is a correction.
-pub async fn corrected_revision(
-    store: &Database,
-    edition: &Edition,
-) -> Result<Option<Edition>, Error> {
-    if edition.revision <= 1 {
-        return Ok(None);
-    }
-    Ok(store.list_editions().await?.into_iter().find(|e| {
-        e.plan_id == edition.plan_id
-            && e.fiscal_year == edition.fiscal_year
-            && e.revision == edition.revision - 1
-    }))
-}
-
-/// What a correction changed: the changes from the revision before it, item by item
-/// ([`Cycle::changes_between`]); empty for a first revision.
-pub async fn correction_changes(
-    store: &Database,
-    edition: &Edition,
-) -> Result<Vec<(ItemNo, workflow::FieldChange)>, Error> {
-    match corrected_revision(store, edition).await? {
-        Some(previous) => Ok(store
-            .changes_between(previous.report_id, edition.report_id)
-            .await?),
-        None => Ok(Vec::new()),
-    }
 }
 
 // -------------------------------------------------------------------------------------------

@@ -1,118 +1,22 @@
 //! View models of the cycle pages: the sheet form with what is shown beside each field
-//! (copy marks, check findings, comments, differences), the read-only sheet, the history with
-//! its readable diffs, and dates and times in 和暦 (Japan time).
+//! (copy marks, check findings, comments, differences), the read-only sheet and the history
+//! with its readable diffs ([`crate::views::changes`]).
 //!
 //! Like [`crate::views`], everything a page shows is computed here and kept as plain text:
 //! the templates escape it, and the diffs are lists of spans, never markup.
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, NaiveDate, Timelike};
-use kaikaku_model::calendar::wareki_date;
+use chrono::NaiveDate;
 use kaikaku_model::workflow::{Field, FieldChange};
 use kaikaku_model::{FiscalYear, Item, NarrativeKind, Report, Status, Unit};
 use kaikaku_store::{AuditEntry, Comment, Waiver};
-use similar::{Algorithm, ChangeTag, TextDiff};
 
 use super::form::{FormErrors, FormMap, SheetForm, TOTAL, columns, year_choices};
 use super::service::CheckedFinding;
+use crate::views::changes::ChangeView;
+use crate::views::time::when;
 use crate::views::{ActionView, EditionKey, SheetView};
-
-/// `2026-11-29T01:35:00Z` as `令和8年11月29日 10:35` (Japan time); the text itself when it is
-/// not such a timestamp.
-pub fn when(rfc3339: &str) -> String {
-    match DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(at) => {
-            let japan = at.naive_utc() + chrono::Duration::hours(9);
-            format!(
-                "{} {:02}:{:02}",
-                wareki_date(japan.date()),
-                japan.hour(),
-                japan.minute()
-            )
-        }
-        Err(_) => rfc3339.to_owned(),
-    }
-}
-
-/// `令和8年11月30日`.
-pub fn date(date: NaiveDate) -> String {
-    wareki_date(date)
-}
-
-/// One run of a readable diff.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DiffSpan {
-    /// `same`, `del` or `ins`.
-    pub tag: &'static str,
-    /// The text of the run, as written.
-    pub text: String,
-}
-
-impl DiffSpan {
-    /// True for removed text.
-    pub fn is_del(&self) -> bool {
-        self.tag == "del"
-    }
-
-    /// True for added text.
-    pub fn is_ins(&self) -> bool {
-        self.tag == "ins"
-    }
-}
-
-/// The difference between two texts as runs of kept, removed and added text: line by line,
-/// then character by character (Japanese has no spaces between words).
-pub fn diff_spans(before: &str, after: &str) -> Vec<DiffSpan> {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
-        .timeout(std::time::Duration::from_millis(500))
-        .diff_chars(before, after);
-    let mut spans: Vec<DiffSpan> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let tag = match change.tag() {
-            ChangeTag::Equal => "same",
-            ChangeTag::Delete => "del",
-            ChangeTag::Insert => "ins",
-        };
-        match spans.last_mut() {
-            Some(last) if last.tag == tag => last.text.push_str(change.value()),
-            _ => spans.push(DiffSpan {
-                tag,
-                text: change.value().to_owned(),
-            }),
-        }
-    }
-    spans
-}
-
-/// One change, before and after, with the readable diff.
-#[derive(Clone, Debug)]
-pub struct ChangeView {
-    /// The part of the sheet (`取組内容 1`).
-    pub label: String,
-    /// The field path (`narratives.0`).
-    pub path: String,
-    /// The text before.
-    pub before: String,
-    /// The text after.
-    pub after: String,
-    /// The diff from before to after.
-    pub spans: Vec<DiffSpan>,
-}
-
-impl ChangeView {
-    /// The view of one change.
-    pub fn new(change: &FieldChange) -> ChangeView {
-        ChangeView {
-            label: change.field.label(),
-            path: change.field.path(),
-            spans: diff_spans(&change.before, &change.after),
-            before: change.before.clone(),
-            after: change.after.clone(),
-        }
-    }
-}
 
 /// One row of a sheet's history.
 #[derive(Clone, Debug)]
@@ -820,38 +724,4 @@ pub fn comment_fields(item: &Item) -> Vec<(String, String)> {
         .into_iter()
         .map(|field| (field.path(), field.label_in(item)))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_shown_in_wareki_japan_time() {
-        assert_eq!(when("2026-11-29T01:35:00Z"), "令和8年11月29日 10:35");
-        assert_eq!(when("2026-11-29T20:05:00Z"), "令和8年11月30日 05:05");
-        assert_eq!(when("not a time"), "not a time");
-    }
-
-    #[test]
-    fn diffs_are_runs_of_plain_text() {
-        let spans = diff_spans("研修会を開催した。", "研修会を2回開催した。<b>");
-        let tags: Vec<(&str, &str)> = spans.iter().map(|s| (s.tag, s.text.as_str())).collect();
-        assert_eq!(
-            tags,
-            [
-                ("same", "研修会を"),
-                ("ins", "2回"),
-                ("same", "開催した。"),
-                ("ins", "<b>")
-            ]
-        );
-        assert_eq!(
-            diff_spans("", "新しい"),
-            [DiffSpan {
-                tag: "ins",
-                text: "新しい".to_owned()
-            }]
-        );
-    }
 }

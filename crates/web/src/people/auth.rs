@@ -1,6 +1,6 @@
 //! Who is asking, decided on the server for every request: log-in sessions held in a cookie,
 //! the extractors handlers use ([`CurrentUser`], [`AuthUser`], [`require`]), login throttling
-//! and the CSRF check ([`csrf`]).
+//! and the CSRF token each session carries (checked by [`super::csrf`]).
 //!
 //! # Sessions
 //!
@@ -18,9 +18,6 @@
 //! looks the session up with [`Cycle::session`] and puts the [`CurrentUser`] in the request's
 //! extensions, where the route table's access check ([`crate::routes`]), the CSRF check and
 //! the handlers find it.
-
-pub mod csrf;
-pub(crate) mod login;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -342,7 +339,7 @@ pub(crate) async fn load_session(
                     token_hash: session.token_hash,
                 })
             }),
-            Err(error) => return crate::error::respond(Error::Store(error), request.uri().path()),
+            Err(error) => return Error::Store(error).respond_to(request.uri().path()),
         },
         None => None,
     };

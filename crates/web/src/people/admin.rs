@@ -10,10 +10,11 @@ use kaikaku_model::workflow::Role;
 use kaikaku_store::{Cycle, StoreError, User};
 use serde::Deserialize;
 
-use crate::auth::{AuthUser, require};
-use crate::forms::Form;
+use super::users;
+use crate::http::forms::Form;
+use crate::people::auth::{AuthUser, require};
 use crate::views::{Crumb, Layout};
-use crate::{AppState, Error, users};
+use crate::{AppState, Error};
 
 /// The users page.
 #[derive(Debug, Template, WebTemplate)]

@@ -20,10 +20,10 @@ use kaikaku_export::csv::{CsvOptions, Table};
 use kaikaku_model::{LocalGovernmentCode, Municipality, Report};
 use kaikaku_store::{Listing, MunicipalitySummary, Store, StoredReport};
 
-use crate::auth::CurrentUser;
-use crate::downloads::{attachment, etag_value, not_modified};
-use crate::paths::params;
-use crate::public::has_pair;
+use crate::http::extract::has_pair;
+use crate::http::extract::params;
+use crate::http::files::{attachment, etag_value, not_modified};
+use crate::people::auth::CurrentUser;
 use crate::views::{self, Crumb, EditionKey, Layout, PlanGroup, TownLink};
 use crate::{AppState, Error};
 
@@ -92,7 +92,7 @@ pub(crate) async fn directory(
                 href: town
                     .code
                     .prefecture_name()
-                    .map(|_| crate::across::prefecture_href(town.code.prefecture())),
+                    .map(|_| crate::views::prefecture_href(town.code.prefecture())),
                 towns: vec![row],
             }),
         }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use kaikaku_auth::constant_time_eq;
 
 use crate::Error;
-use crate::auth::CurrentUser;
+use crate::people::auth::CurrentUser;
 
 /// The header that carries the CSRF token (for scripts and API clients).
 pub const CSRF_HEADER: &str = "x-csrf-token";

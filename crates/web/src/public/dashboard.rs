@@ -23,10 +23,10 @@ use kaikaku_model::quantity::format_decimal;
 use kaikaku_model::{Decimal, FiscalYear, ItemNo, Report, Unit};
 use kaikaku_store::{Listing, Store, StoredReport};
 
-use crate::auth::CurrentUser;
-use crate::chart::{Arrangement, Chart, Group, LegendEntry, Segment};
-use crate::cycle::views::ChangeView;
-use crate::paths::{param, params};
+use crate::http::extract::{param, params};
+use crate::people::auth::CurrentUser;
+use crate::views::changes::ChangeView;
+use crate::views::chart::{Arrangement, Chart, Group, LegendEntry, Segment};
 use crate::views::{Crumb, EditionHead, EditionKey, Layout};
 use crate::{AppState, Error};
 
@@ -116,7 +116,7 @@ pub(crate) async fn edition_figures(
     state: &AppState,
     key: EditionKey,
 ) -> Result<(StoredReport, Report, EditionDashboard), Error> {
-    let (stored, report) = crate::public::load_edition(state, key).await?;
+    let (stored, report) = crate::public::service::load_edition(state, key).await?;
     let editions = plan_editions(state, key.plan_id).await?;
     let previous = match editions
         .iter()
@@ -144,7 +144,7 @@ pub(crate) fn compare_years(
         }
     }
     let year = |text: &str| {
-        crate::paths::number(text)
+        crate::http::extract::number(text)
             .and_then(|n| i32::try_from(n).ok())
             .and_then(FiscalYear::new)
     };

@@ -3,24 +3,22 @@
 //! message and log their cause; internal error text never reaches the browser.
 //!
 //! [`Error::into_response`] renders the page for an anonymous visitor and attaches an
-//! [`ErrorView`] to the response; the [`render`] middleware, which knows who is logged in and
-//! where the request went, renders it again with the header bar of the session, or as JSON
-//! under `/api/`. So a handler only returns an `Error`, whatever the route.
+//! [`ErrorView`] to the response; the middleware `people::error_pages::render`, which knows who
+//! is logged in and where the request went, renders it again with the header bar of the
+//! session ([`ErrorView::page`]), or as JSON under `/api/` ([`ErrorView::json`]). So a handler
+//! only returns an `Error`, whatever the route.
 
 use std::time::Duration;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::Request;
 use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use kaikaku_model::workflow::Denied;
 use kaikaku_store::{Sheet, StoreError};
 
-use crate::auth::CurrentUser;
-use crate::views::{Crumb, Layout};
+use crate::views::{Crumb, Layout, SessionBar};
 
 /// Why a request could not be answered with the page asked for.
 #[derive(Debug, thiserror::Error)]
@@ -163,12 +161,12 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
-/// What an error response says, attached to the response so that [`render`] can show it
+/// What an error response says, attached to the response so that `people::error_pages::render` can show it
 /// again for the session, or as JSON under `/api/`.
 #[derive(Clone, Debug)]
 pub struct ErrorView {
     /// The status of the page (303 for a log-in redirect).
-    status: StatusCode,
+    pub(crate) status: StatusCode,
     /// The status under `/api/` (401 instead of the log-in redirect).
     api_status: StatusCode,
     heading: &'static str,
@@ -293,8 +291,8 @@ impl Error {
 }
 
 impl ErrorView {
-    /// The HTML page, with the header bar of `user`.
-    fn page(&self, user: &CurrentUser) -> Response {
+    /// The HTML page, with the header bar of `session` (none for anonymous visitors).
+    pub(crate) fn page(&self, session: Option<SessionBar>) -> Response {
         let page = ErrorPage {
             layout: Layout {
                 title: self.heading.to_owned(),
@@ -306,7 +304,7 @@ impl ErrorView {
                     },
                 ],
                 paper_a3: false,
-                session: user.bar(),
+                session,
             },
             heading: self.heading,
             message: &self.message,
@@ -315,7 +313,7 @@ impl ErrorView {
     }
 
     /// The JSON body under `/api/`: `{"error": "…"}`.
-    fn json(&self) -> Response {
+    pub(crate) fn json(&self) -> Response {
         let body = serde_json::json!({ "error": self.message });
         (self.api_status, axum::Json(body)).into_response()
     }
@@ -339,7 +337,7 @@ impl IntoResponse for Error {
                 }
                 response
             }
-            _ => view.page(&CurrentUser::anonymous()),
+            _ => view.page(None),
         };
         if let Error::TooManyAttempts { retry_after } = self {
             let seconds = retry_after.as_secs().max(1).to_string();
@@ -352,37 +350,29 @@ impl IntoResponse for Error {
     }
 }
 
-/// Middleware: an error response (one carrying an [`ErrorView`]) becomes JSON under `/api/`,
-/// and the page of a logged-in user gets their header bar. Headers such as `Retry-After` are
-/// kept.
-pub async fn render(user: CurrentUser, request: Request, next: Next) -> Response {
-    let api = is_api(request.uri().path());
-    let response = next.run(request).await;
-    finish(response, api, &user)
+impl Error {
+    /// The answer to an anonymous visitor's request for `path`, for the layers outside the
+    /// error rendering of `people::error_pages` (which knows the session).
+    pub(crate) fn respond_to(self, path: &str) -> Response {
+        finish(self.into_response(), is_api(path), None)
+    }
 }
 
-/// `error` as the answer to a request for `path` by an anonymous visitor (for the layers
-/// outside [`render`]).
-pub(crate) fn respond(error: Error, path: &str) -> Response {
-    finish(
-        error.into_response(),
-        is_api(path),
-        &CurrentUser::anonymous(),
-    )
-}
-
-fn is_api(path: &str) -> bool {
+/// Whether `path` is the JSON API's, whose errors are JSON.
+pub(crate) fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-fn finish(response: Response, api: bool, user: &CurrentUser) -> Response {
+/// `response` as it leaves the site: when it carries an [`ErrorView`], JSON under `/api/`, or
+/// the page with the header bar of `session` (a log-in redirect stays a redirect).
+pub(crate) fn finish(response: Response, api: bool, session: Option<SessionBar>) -> Response {
     let Some(view) = response.extensions().get::<ErrorView>().cloned() else {
         return response;
     };
     let rendered = if api {
         view.json()
-    } else if user.is_logged_in() && view.status != StatusCode::SEE_OTHER {
-        view.page(user)
+    } else if let Some(session) = session.filter(|_| view.status != StatusCode::SEE_OTHER) {
+        view.page(Some(session))
     } else {
         return response;
     };

@@ -6,9 +6,9 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
 /// Typography, layout and the document's tables, for every medium.
-pub(crate) const SITE_CSS: &str = include_str!("../assets/site.css");
+pub(crate) const SITE_CSS: &str = include_str!("../../assets/site.css");
 /// Print rules: A4 landscape (A3 with `?paper=a3`), one item sheet per page, no navigation.
-pub(crate) const PRINT_CSS: &str = include_str!("../assets/print.css");
+pub(crate) const PRINT_CSS: &str = include_str!("../../assets/print.css");
 
 /// `GET /assets/site.css`.
 pub(crate) async fn site_css() -> Response {

@@ -35,20 +35,15 @@ use kaikaku_model::quantity::format_decimal;
 use kaikaku_model::{Decimal, FiscalYear, LocalGovernmentCode};
 use kaikaku_store::{Listing, PublicationStamp, Store};
 
-use crate::auth::CurrentUser;
-use crate::downloads::{attachment, etag_value, not_modified};
-use crate::paths::params;
-use crate::public::has_pair;
-use crate::views::{Crumb, Layout};
+use crate::http::extract::has_pair;
+use crate::http::extract::params;
+use crate::http::files::{attachment, etag_value, not_modified};
+use crate::people::auth::CurrentUser;
+use crate::views::{Crumb, Layout, prefecture_href};
 use crate::{AppState, Error};
 
 /// `/dashboard`.
 pub(crate) const NATIONAL_HREF: &str = "/dashboard";
-
-/// `/prefectures/13`.
-pub(crate) fn prefecture_href(code: u8) -> String {
-    format!("/prefectures/{code:02}")
-}
 
 /// The figures of every report year, kept while the publications they were computed from are
 /// current.
@@ -158,7 +153,7 @@ fn asked_year(query: Option<&str>) -> Result<Option<FiscalYear>, String> {
     }
     match asked.filter(|text| !text.is_empty()) {
         None => Ok(None),
-        Some(text) => crate::paths::number(&text)
+        Some(text) => crate::http::extract::number(&text)
             .and_then(|n| i32::try_from(n).ok())
             .and_then(FiscalYear::new)
             .map(Some)
@@ -284,7 +279,7 @@ fn reporter_rows(published: &Published, year: FiscalYear, rows: &[Row]) -> Vec<F
         .map(|row| match &row.reporter {
             Reporter::Municipality(town) => FigureRow::new(
                 town.name.clone(),
-                Some(format!("/municipalities/{}", town.code)),
+                Some(crate::views::municipality_href(town.code)),
                 town.code.to_string(),
                 &row.totals,
             ),

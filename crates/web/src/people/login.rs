@@ -3,7 +3,7 @@
 //! A wrong password and an unknown name get the same page and the same work: an unknown name
 //! is checked against [`kaikaku_auth::dummy_hash`], so neither the answer nor its timing says
 //! whether the name exists. Failures count against the name and the client address
-//! ([`crate::auth::Throttles`]); past the limit the answer is 429 with `Retry-After`.
+//! ([`crate::people::auth::Throttles`]); past the limit the answer is 429 with `Retry-After`.
 
 use std::time::Instant;
 
@@ -17,11 +17,11 @@ use chrono::Utc;
 use kaikaku_store::Cycle;
 use serde::Deserialize;
 
-use crate::auth::{
+use crate::http::forms::Form;
+use crate::people::auth::{
     AuthUser, CurrentUser, clear_cookie, client_address, end_session, local_path, start_session,
 };
-use crate::forms::Form;
-use crate::users::MAX_NAME_CHARS;
+use crate::people::users::MAX_NAME_CHARS;
 use crate::views::{Crumb, Layout};
 use crate::{AppState, Error};
 

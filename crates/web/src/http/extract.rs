@@ -1,12 +1,14 @@
-//! Path parameters, read in one place for the pages and the API: canonical numbers only
-//! (`/editions/01` and `/editions/+1` are not found), and anything malformed is a 404, never
-//! a 400 or a 500.
+//! Path parameters and queries, read in one place for the pages and the API: canonical
+//! numbers only (`/editions/01` and `/editions/+1` are not found), and anything malformed is a
+//! 404, never a 400 or a 500; the editions' and items' addresses ([`EditionKey`],
+//! [`ItemKey`]); flags of a query string ([`has_pair`]).
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use kaikaku_model::ItemNo;
+use kaikaku_model::{FiscalYear, ItemNo};
 
 use crate::Error;
+use crate::views::EditionKey;
 
 /// A positive number written canonically: ASCII digits, no sign, no leading zero, at most 18
 /// digits. One address per page: `/plans/01/2021` and `/plans/+1/2021` are not found.
@@ -100,6 +102,52 @@ impl<S: Send + Sync> FromRequestParts<S> for CommentKey {
     }
 }
 
+/// True when the query string holds `pair` (`paper=a3`, `bom=1`), ignoring ASCII case.
+pub(crate) fn has_pair(query: Option<&str>, pair: &str) -> bool {
+    query.is_some_and(|query| query.split('&').any(|p| p.eq_ignore_ascii_case(pair)))
+}
+
+/// The item address `/plans/{plan_id}/{fiscal_year}/items/{no}`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ItemKey {
+    pub edition: EditionKey,
+    pub no: u32,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for EditionKey {
+    type Rejection = Error;
+
+    /// Reads `{plan_id}` and `{fiscal_year}`; anything malformed is a 404, never a 400 or 500.
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = params(parts, state).await?;
+        edition_key(&params).ok_or(Error::NotFound)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ItemKey {
+    type Rejection = Error;
+
+    /// Reads `{plan_id}`, `{fiscal_year}` and `{no}`; anything malformed is a 404.
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = params(parts, state).await?;
+        let edition = edition_key(&params).ok_or(Error::NotFound)?;
+        let no = param(&params, "no")?;
+        Ok(ItemKey { edition, no })
+    }
+}
+
+/// The edition key of the path parameters `{plan_id}` and `{fiscal_year}`.
+pub(crate) fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
+    let plan_id = param(params, "plan_id").ok()?;
+    let fiscal_year = param::<i32>(params, "fiscal_year")
+        .ok()
+        .and_then(FiscalYear::new)?;
+    Some(EditionKey {
+        plan_id,
+        fiscal_year,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +170,20 @@ mod tests {
         ] {
             assert_eq!(number(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn edition_keys_need_a_fiscal_year_in_range() {
+        let params = |plan: &str, year: &str| {
+            vec![
+                ("plan_id".to_owned(), plan.to_owned()),
+                ("fiscal_year".to_owned(), year.to_owned()),
+            ]
+        };
+        let key = edition_key(&params("1", "2021")).expect("a key");
+        assert_eq!((key.plan_id, key.fiscal_year.gregorian()), (1, 2021));
+        assert!(edition_key(&params("1", "3")).is_none());
+        assert!(edition_key(&params("1", "令和3")).is_none());
+        assert!(edition_key(&params("x", "2021")).is_none());
     }
 }

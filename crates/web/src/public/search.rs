@@ -16,8 +16,8 @@ use kaikaku_model::workflow::EditionState;
 use kaikaku_store::{Search, SearchFilter, SearchHit, SearchQuery, SearchScope};
 use serde::Serialize;
 
-use crate::api::ApiError;
-use crate::auth::CurrentUser;
+use crate::http::api_error::ApiError;
+use crate::people::auth::CurrentUser;
 use crate::views::{Crumb, EditionKey, Layout};
 use crate::{AppState, Error};
 

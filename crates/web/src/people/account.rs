@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use kaikaku_store::Cycle;
 use serde::Deserialize;
 
-use crate::auth::login::{see_other, verify_password};
-use crate::auth::{AuthUser, start_session};
-use crate::forms::Form;
+use crate::http::forms::Form;
+use crate::people::auth::{AuthUser, start_session};
+use crate::people::login::{see_other, verify_password};
 use crate::views::{Crumb, Layout};
 use crate::{AppState, Error};
 

@@ -2,7 +2,14 @@
 //!
 //! Every label a page shows (和暦, `令和3年度（2021年度）`, `No.19`, `①`, section headings) is
 //! computed here, so templates only place text. Text from a document stays plain `String`s:
-//! the templates escape it, and nothing here builds markup.
+//! the templates escape it, and nothing here builds markup. Shared by the pages, the PDF and
+//! the API: an edition as a document ([`edition`]), changes with their readable diffs
+//! ([`changes`]), dates and times in 和暦 ([`time`]), the charts' geometry ([`chart`]).
+
+pub mod changes;
+pub(crate) mod chart;
+pub(crate) mod edition;
+pub mod time;
 
 use kaikaku_check::Finding;
 use kaikaku_model::text::circled;
@@ -40,6 +47,16 @@ impl EditionKey {
     pub fn item_href(self, no: ItemNo) -> String {
         format!("{}/items/{}", self.href(), no.0)
     }
+}
+
+/// `/municipalities/131016`: a municipality's page.
+pub fn municipality_href(code: kaikaku_model::LocalGovernmentCode) -> String {
+    format!("/municipalities/{code}")
+}
+
+/// `/prefectures/13`: a prefecture's figures.
+pub fn prefecture_href(code: u8) -> String {
+    format!("/prefectures/{code:02}")
 }
 
 /// The frame of every page: its title, breadcrumbs and paper size for printing.
@@ -212,7 +229,7 @@ impl TownLink {
     /// The link to `municipality`'s page.
     pub fn new(municipality: &Municipality) -> TownLink {
         TownLink {
-            href: format!("/municipalities/{}", municipality.code),
+            href: municipality_href(municipality.code),
             name: municipality.name.clone(),
             code: municipality.code.to_string(),
         }

@@ -24,8 +24,8 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tokio::process::Command;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use crate::assets::{PRINT_CSS, SITE_CSS};
-use crate::public::{CorrectionBox, EditionParts};
+use crate::http::assets::{PRINT_CSS, SITE_CSS};
+use crate::views::edition::{CorrectionBox, DownloadView, EditionParts};
 use crate::views::{EditionHead, EditionKey, FindingView, Layout, SheetView, SummaryRowView};
 
 /// How long Chromium may take to print one edition before it is killed.
@@ -124,7 +124,7 @@ pub(crate) struct EditionDocument {
     sheets: Vec<SheetView>,
     correction: Option<CorrectionBox>,
     /// Always empty: the download box is for the page.
-    downloads: Vec<crate::downloads::DownloadView>,
+    downloads: Vec<DownloadView>,
 }
 
 impl EditionDocument {
