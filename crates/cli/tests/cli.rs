@@ -1078,18 +1078,12 @@ async fn open_db(db: &TestDb) -> kaikaku_store::Database {
         .expect("opens")
 }
 
-/// `kaikaku ARGS` on `db` with `input` on stdin.
-fn kaikaku_on(dir: &Path, db: &TestDb, args: &[&str], input: &str) -> Run {
-    kaikaku(dir, args).db(db).stdin(input).run()
-}
-
 #[test]
 fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
     let dir = temp();
     let db = test_db();
-    let run = kaikaku_on(
+    let run = kaikaku(
         dir.path(),
-        &db,
         &[
             "user",
             "add",
@@ -1099,8 +1093,10 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
             "--department",
             "政策課",
         ],
-        "suzuki-password\n",
-    );
+    )
+    .db(&db)
+    .stdin("suzuki-password\n")
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout
@@ -1108,9 +1104,8 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
         "{}",
         run.stdout
     );
-    let run = kaikaku_on(
+    let run = kaikaku(
         dir.path(),
-        &db,
         &[
             "user",
             "add",
@@ -1120,15 +1115,15 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
             "--department",
             "総務課",
         ],
-        "tanaka-password\r\n",
-    );
+    )
+    .db(&db)
+    .stdin("tanaka-password\r\n")
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "add", "sato", "--role", "reviewer"],
-        "sato-password",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "sato", "--role", "reviewer"])
+        .db(&db)
+        .stdin("sato-password")
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let list = kaikaku(dir.path(), &["user", "list"]).db(&db).run();
@@ -1165,10 +1160,17 @@ fn user_add_refuses_a_duplicate_name() {
     let db = test_db();
     let args = ["user", "add", "suzuki", "--role", "reviewer"];
     assert_eq!(
-        kaikaku_on(dir.path(), &db, &args, "suzuki-password\n").code,
+        kaikaku(dir.path(), &args)
+            .db(&db)
+            .stdin("suzuki-password\n")
+            .run()
+            .code,
         0
     );
-    let run = kaikaku_on(dir.path(), &db, &args, "another-password\n");
+    let run = kaikaku(dir.path(), &args)
+        .db(&db)
+        .stdin("another-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -1184,12 +1186,10 @@ fn user_add_refuses_a_duplicate_name() {
 fn user_add_refuses_a_short_password_and_an_editor_without_department() {
     let dir = temp();
     let db = test_db();
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "add", "suzuki", "--role", "admin"],
-        "short\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "suzuki", "--role", "admin"])
+        .db(&db)
+        .stdin("short\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -1197,20 +1197,16 @@ fn user_add_refuses_a_short_password_and_an_editor_without_department() {
         "{}",
         run.stderr
     );
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "add", "x", "--role", "admin"],
-        "",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "x", "--role", "admin"])
+        .db(&db)
+        .stdin("")
+        .run();
     assert_eq!(run.code, 2, "an empty stdin is an empty password");
 
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "add", "tanaka", "--role", "editor"],
-        "tanaka-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "tanaka", "--role", "editor"])
+        .db(&db)
+        .stdin("tanaka-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -1218,12 +1214,10 @@ fn user_add_refuses_a_short_password_and_an_editor_without_department() {
         "{}",
         run.stderr
     );
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "add", "has space", "--role", "admin"],
-        "long-enough-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "has space", "--role", "admin"])
+        .db(&db)
+        .stdin("long-enough-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("ユーザー名に空白"), "{}", run.stderr);
 
@@ -1237,12 +1231,10 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
     use kaikaku_store::Cycle;
     let dir = temp();
     let db = test_db();
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "add", "suzuki", "--role", "reviewer"],
-        "first-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "suzuki", "--role", "reviewer"])
+        .db(&db)
+        .stdin("first-password\n")
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let before = stored_user(&db, "suzuki").expect("stored");
     // A session, as a log-in on the web would make.
@@ -1258,12 +1250,10 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
         store.create_session(&session).await.expect("a session");
     });
 
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "passwd", "suzuki"],
-        "second-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "passwd", "suzuki"])
+        .db(&db)
+        .stdin("second-password\n")
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("ユーザー「suzuki」のパスワードを変更しました（ログイン中のセッション1件を終了しました）"),
@@ -1290,7 +1280,10 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
     assert!(session.is_none(), "the session was ended");
 
     // A short password changes nothing.
-    let run = kaikaku_on(dir.path(), &db, &["user", "passwd", "suzuki"], "short\n");
+    let run = kaikaku(dir.path(), &["user", "passwd", "suzuki"])
+        .db(&db)
+        .stdin("short\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("パスワードは10文字以上にしてください"),
@@ -1300,12 +1293,10 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
     let unchanged = stored_user(&db, "suzuki").expect("stored");
     assert_eq!(unchanged.password_hash, after.password_hash);
 
-    let run = kaikaku_on(
-        dir.path(),
-        &db,
-        &["user", "passwd", "nobody"],
-        "third-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "passwd", "nobody"])
+        .db(&db)
+        .stdin("third-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("ユーザー「nobody」はいません"),
