@@ -8,6 +8,8 @@ use kaikaku_model::workflow::Role;
 use kaikaku_model::{LocalGovernmentCode, Municipality};
 use kaikaku_reader::Encoding;
 
+use crate::database::{DEFAULT_DB, DbTarget};
+
 /// Reads Japanese municipal reform-plan progress reports (行政改革 集中改革プラン 取組実績),
 /// checks their arithmetic and stores them.
 #[derive(Debug, Parser)]
@@ -295,7 +297,7 @@ pub struct DbArgs {
         long,
         value_name = "PATH",
         env = "KAIKAKU_DB",
-        default_value = "kaikaku.db"
+        default_value = DEFAULT_DB
     )]
     pub db: PathBuf,
     /// A PostgreSQL database instead (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`); its
@@ -305,13 +307,10 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
-    /// What [`crate::commands::open_store`] opens: the URL when one is given, else the SQLite
-    /// file.
-    pub fn target(&self) -> PathBuf {
-        match &self.database_url {
-            Some(url) if !url.trim().is_empty() => PathBuf::from(url.trim()),
-            _ => self.db.clone(),
-        }
+    /// The database these options name ([`DbTarget::choose`]): the URL when one is given,
+    /// else the SQLite file.
+    pub fn target(&self) -> DbTarget {
+        DbTarget::choose(self.database_url.as_deref(), &self.db)
     }
 }
 

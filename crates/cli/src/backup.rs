@@ -10,16 +10,16 @@
 
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
+use kaikaku_store::SqliteStore;
 use kaikaku_store::backup::{self as store_backup, BackupError};
-use kaikaku_store::{Database, SqliteStore};
 use tempfile::NamedTempFile;
 
-use crate::args::DbArgs;
-use crate::commands::{Outcome, open_store};
+use crate::database::{DbTarget, open_store};
+use crate::outcome::Outcome;
 
 /// The first bytes of an SQLite database file.
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
@@ -27,7 +27,7 @@ const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 const PG_ARCHIVE_MAGIC: &[u8] = b"PGDMP";
 
 /// `kaikaku backup --out FILE [--force]`.
-pub async fn backup(db: &DbArgs, out: &Path, force: bool) -> anyhow::Result<Outcome> {
+pub async fn backup(db: &DbTarget, out: &Path, force: bool) -> anyhow::Result<Outcome> {
     if !force && out.symlink_metadata().is_ok() {
         bail!(
             "{} は既にあります（上書きするには --force を付けてください）",
@@ -35,33 +35,24 @@ pub async fn backup(db: &DbArgs, out: &Path, force: bool) -> anyhow::Result<Outc
         );
     }
     let temp = temp_beside(out)?;
-    let target = db.target().to_string_lossy().into_owned();
-    if Database::is_postgres_url(&target) {
-        let output = pg_tool("pg_dump", &target)
-            .arg("--format=custom")
-            .arg(flag("--file=", temp.path()))
-            .output()
-            .context(
-                "pg_dump を実行できません（PostgreSQL のクライアントをインストールしてください）",
-            )?;
-        if !output.status.success() {
-            bail!(
-                "{} をバックアップできません: pg_dump: {}",
-                redact(&target),
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
+    match db {
+        DbTarget::Postgres(url) => {
+            let output = pg_tool("pg_dump", url)
+                .arg("--format=custom")
+                .arg(flag("--file=", temp.path()))
+                .output()
+                .context(
+                    "pg_dump を実行できません（PostgreSQL のクライアントをインストールしてください）",
+                )?;
+            if !output.status.success() {
+                bail!(
+                    "{} をバックアップできません: pg_dump: {}",
+                    redact(url),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                );
+            }
         }
-    } else {
-        let path = Path::new(&target);
-        if !path.is_file() {
-            bail!("データベース {} がありません", path.display());
-        }
-        let store = SqliteStore::open(path)
-            .await
-            .context("データベースを開けません")?;
-        let result = store.vacuum_into(temp.path()).await;
-        store.close().await;
-        result.with_context(|| format!("{} をバックアップできません", path.display()))?;
+        DbTarget::Sqlite(path) => snapshot_sqlite(path, temp.path()).await?,
     }
     temp.as_file()
         .sync_all()
@@ -85,84 +76,28 @@ pub async fn backup(db: &DbArgs, out: &Path, force: bool) -> anyhow::Result<Outc
     Ok(Outcome::Success)
 }
 
+/// Writes the SQLite database `path` to `into` with `VACUUM INTO`.
+async fn snapshot_sqlite(path: &Path, into: &Path) -> anyhow::Result<()> {
+    if !path.is_file() {
+        bail!("データベース {} がありません", path.display());
+    }
+    let store = SqliteStore::open(path)
+        .await
+        .context("データベースを開けません")?;
+    let result = store.vacuum_into(into).await;
+    store.close().await;
+    result.with_context(|| format!("{} をバックアップできません", path.display()))
+}
+
 /// `kaikaku restore FILE`.
-pub async fn restore(file: &Path, db: &DbArgs) -> anyhow::Result<Outcome> {
+pub async fn restore(file: &Path, db: &DbTarget) -> anyhow::Result<Outcome> {
     let magic = read_magic(file)?;
-    let target = db.target().to_string_lossy().into_owned();
-    let named = if Database::is_postgres_url(&target) {
-        let named = redact(&target);
-        if magic.starts_with(SQLITE_MAGIC) {
-            bail!(
-                "{} は SQLite のバックアップです。PostgreSQL のデータベース {named} には復元できません（--db で SQLite のファイルを指定してください）",
-                file.display()
-            );
-        }
-        verify_archive(file)?;
-        refuse_data(&target, &named).await?;
-        store_backup::clear_empty_postgres(&target)
-            .await
-            .with_context(|| format!("復元先のデータベース {named} を準備できません"))?;
-        let output = pg_tool("pg_restore", &target)
-            .args([
-                "--no-owner",
-                "--no-privileges",
-                "--exit-on-error",
-                "--single-transaction",
-            ])
-            .arg(file)
-            .output()
-            .context("pg_restore を実行できません（PostgreSQL のクライアントをインストールしてください）")?;
-        if !output.status.success() {
-            bail!(
-                "{} を {named} に復元できません（復元先は変更していません）: pg_restore: {}",
-                file.display(),
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        named
-    } else {
-        let path = PathBuf::from(&target);
-        let named = path.display().to_string();
-        if magic.starts_with(PG_ARCHIVE_MAGIC) {
-            bail!(
-                "{} は PostgreSQL のバックアップです。SQLite のファイル {named} には復元できません（--database-url で PostgreSQL のデータベースを指定してください）",
-                file.display()
-            );
-        }
-        // Copy first and verify the copy: what is renamed into place is what was checked.
-        let mut temp = temp_beside(&path)?;
-        let mut source = std::fs::File::open(file)
-            .with_context(|| format!("{} を読めません", file.display()))?;
-        io::copy(&mut source, temp.as_file_mut())
-            .with_context(|| format!("{} を {named} の隣に写せません", file.display()))?;
-        temp.as_file()
-            .sync_all()
-            .context("復元するファイルをディスクに書き込めません")?;
-        store_backup::verify_sqlite(temp.path())
-            .await
-            .map_err(|error| damaged(file, &error))?;
-        refuse_data(&target, &named).await?;
-        // The target is missing or holds no data; an old write-ahead log must not be read
-        // against the restored file.
-        for suffix in ["-wal", "-shm"] {
-            let mut side = path.clone().into_os_string();
-            side.push(suffix);
-            match std::fs::remove_file(&side) {
-                Err(error) if error.kind() != io::ErrorKind::NotFound => {
-                    return Err(error).with_context(|| {
-                        format!("{} を削除できません", Path::new(&side).display())
-                    });
-                }
-                _ => {}
-            }
-        }
-        temp.persist(&path)
-            .map_err(|error| error.error)
-            .with_context(|| format!("{named} を書けません"))?;
-        named
+    let named = match db {
+        DbTarget::Postgres(url) => restore_postgres(file, &magic, db, url).await?,
+        DbTarget::Sqlite(path) => restore_sqlite(file, &magic, db, path).await?,
     };
     // Migrations newer than the backup.
-    let store = open_store(Path::new(&target))
+    let store = open_store(db)
         .await
         .with_context(|| format!("復元した {named} のスキーマを更新できません"))?;
     store.close().await;
@@ -172,9 +107,98 @@ pub async fn restore(file: &Path, db: &DbArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Restores the pg_dump archive `file` (whose first bytes are `magic`) into the PostgreSQL
+/// database `db` at `url`; returns the database as messages name it (without the password).
+async fn restore_postgres(
+    file: &Path,
+    magic: &[u8],
+    db: &DbTarget,
+    url: &str,
+) -> anyhow::Result<String> {
+    let named = redact(url);
+    if magic.starts_with(SQLITE_MAGIC) {
+        bail!(
+            "{} は SQLite のバックアップです。PostgreSQL のデータベース {named} には復元できません（--db で SQLite のファイルを指定してください）",
+            file.display()
+        );
+    }
+    verify_archive(file)?;
+    refuse_data(db, &named).await?;
+    store_backup::clear_empty_postgres(url)
+        .await
+        .with_context(|| format!("復元先のデータベース {named} を準備できません"))?;
+    let output = pg_tool("pg_restore", url)
+        .args([
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+        ])
+        .arg(file)
+        .output()
+        .context(
+            "pg_restore を実行できません（PostgreSQL のクライアントをインストールしてください）",
+        )?;
+    if !output.status.success() {
+        bail!(
+            "{} を {named} に復元できません（復元先は変更していません）: pg_restore: {}",
+            file.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(named)
+}
+
+/// Restores the SQLite backup `file` (whose first bytes are `magic`) into the file `db` at
+/// `path`; returns the file as messages name it.
+async fn restore_sqlite(
+    file: &Path,
+    magic: &[u8],
+    db: &DbTarget,
+    path: &Path,
+) -> anyhow::Result<String> {
+    let named = path.display().to_string();
+    if magic.starts_with(PG_ARCHIVE_MAGIC) {
+        bail!(
+            "{} は PostgreSQL のバックアップです。SQLite のファイル {named} には復元できません（--database-url で PostgreSQL のデータベースを指定してください）",
+            file.display()
+        );
+    }
+    // Copy first and verify the copy: what is renamed into place is what was checked.
+    let mut temp = temp_beside(path)?;
+    let mut source =
+        std::fs::File::open(file).with_context(|| format!("{} を読めません", file.display()))?;
+    io::copy(&mut source, temp.as_file_mut())
+        .with_context(|| format!("{} を {named} の隣に写せません", file.display()))?;
+    temp.as_file()
+        .sync_all()
+        .context("復元するファイルをディスクに書き込めません")?;
+    store_backup::verify_sqlite(temp.path())
+        .await
+        .map_err(|error| damaged(file, &error))?;
+    refuse_data(db, &named).await?;
+    // The target is missing or holds no data; an old write-ahead log must not be read
+    // against the restored file.
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        match std::fs::remove_file(&side) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                return Err(error)
+                    .with_context(|| format!("{} を削除できません", Path::new(&side).display()));
+            }
+            _ => {}
+        }
+    }
+    temp.persist(path)
+        .map_err(|error| error.error)
+        .with_context(|| format!("{named} を書けません"))?;
+    Ok(named)
+}
+
 /// Fails, naming the target and its tables, when the target holds data.
-async fn refuse_data(target: &str, named: &str) -> anyhow::Result<()> {
-    let tables = store_backup::tables_with_rows(target)
+async fn refuse_data(target: &DbTarget, named: &str) -> anyhow::Result<()> {
+    let tables = store_backup::tables_with_rows(&target.store_target())
         .await
         .with_context(|| format!("復元先のデータベース {named} を調べられません"))?;
     if !tables.is_empty() {

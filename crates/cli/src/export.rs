@@ -13,16 +13,17 @@ use kaikaku_store::{Listing, Store};
 use kaikaku_web::Paper;
 use kaikaku_web::views::EditionKey;
 
-use crate::args::{CsvArgs, DbArgs, ExportFormat, PaperArg, RenderFormat};
-use crate::commands::{Outcome, open_store};
+use crate::args::{CsvArgs, ExportFormat, PaperArg, RenderFormat};
+use crate::database::{DbTarget, open_store};
 use crate::input::read_report;
+use crate::outcome::Outcome;
 use crate::reference;
 
 /// What `kaikaku export` was asked for.
 #[derive(Debug)]
 pub struct ExportRequest {
     /// The database.
-    pub db: DbArgs,
+    pub db: DbTarget,
     /// `--report`.
     pub report: Option<String>,
     /// `--municipality`.
@@ -39,7 +40,7 @@ pub struct ExportRequest {
 
 /// `kaikaku export`.
 pub async fn export(request: ExportRequest) -> anyhow::Result<Outcome> {
-    let store = open_store(&request.db.target()).await?;
+    let store = open_store(&request.db).await?;
     let listing = match &request.municipality {
         Some(code) => Listing::Municipality(code),
         None => Listing::All,

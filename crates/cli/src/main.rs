@@ -7,10 +7,15 @@
 
 mod args;
 mod backup;
+mod check;
 mod commands;
+mod database;
 mod export;
 mod import;
 mod input;
+mod list;
+mod outcome;
+mod parse;
 mod reference;
 mod render;
 mod serve;

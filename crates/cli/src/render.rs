@@ -1,5 +1,6 @@
 //! Text output for people, in Japanese: the report summary of `parse`, the finding blocks of
-//! `check` and the table of `list`.
+//! `check`, the tables of `list`, `user list` and the demo log-ins, and the changes an
+//! `import --dry-run` lists.
 
 use std::io::{self, Write};
 

@@ -1,4 +1,5 @@
-//! `kaikaku serve`: the web server of `kaikaku-web` on a database file, or with `--demo` on a
+//! `kaikaku serve`: the web server of `kaikaku-web` on the database the options or the
+//! environment name ([`DbTarget::configured`]), or with `--demo` on a
 //! fresh database loaded with the sample reports compiled into the binary, so that the demo
 //! works from any directory, with demo users whose log-ins are printed, and with the next
 //! report year of 楓町 opened so that the demo users have sheets to fill in.
@@ -14,8 +15,10 @@ use kaikaku_web::AppState;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
-use crate::commands::{Outcome, open_store, save_read};
+use crate::database::{DbTarget, open_store};
+use crate::import::report::save_read;
 use crate::input::read_bytes;
+use crate::outcome::Outcome;
 use crate::render;
 
 /// The bundled fictional samples (`samples/`), imported by `--demo` in this order, with their
@@ -62,9 +65,6 @@ const DEMO_CYCLE_YEAR: i32 = 2025;
 /// How many days after today the demo's sheets are due.
 const DEMO_DUE_DAYS: usize = 30;
 
-/// The database when neither `--db` nor `--demo` says otherwise.
-const DEFAULT_DB: &str = "kaikaku.db";
-
 /// Runs the server until Ctrl-C or SIGTERM.
 ///
 /// Fails when the database cannot be opened or prepared, the address cannot be bound, or the
@@ -93,7 +93,7 @@ async fn serve(
         demo_store(db).await?
     } else {
         (
-            open_store(&configured_db(db, database_url)).await?,
+            open_store(&DbTarget::configured(database_url, db)).await?,
             None,
             None,
         )
@@ -131,23 +131,6 @@ async fn serve(
     Ok(Outcome::Success)
 }
 
-/// `--database-url`, else `$KAIKAKU_DATABASE_URL`, else `--db`, else `$KAIKAKU_DB`, else
-/// `kaikaku.db`: what [`open_store`] opens. (The variables are read here rather than by clap
-/// so that `--demo` can tell a file the user named, which it may delete, from the
-/// environment, which it ignores.)
-fn configured_db(db: Option<&Path>, database_url: Option<&str>) -> PathBuf {
-    let url = database_url
-        .map(str::to_owned)
-        .or_else(|| std::env::var("KAIKAKU_DATABASE_URL").ok())
-        .filter(|url| !url.trim().is_empty());
-    if let Some(url) = url {
-        return PathBuf::from(url.trim());
-    }
-    db.map(Path::to_path_buf)
-        .or_else(|| std::env::var_os("KAIKAKU_DB").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
-}
-
 /// A fresh database with the bundled samples, the demo users and the next report year of 楓町
 /// open: `db` after deleting it (and its WAL files), or `demo.db` in a new temporary directory,
 /// returned so that the caller keeps it alive, with the id of the open edition.
@@ -165,7 +148,7 @@ async fn demo_store(db: Option<&Path>) -> anyhow::Result<(Database, Option<TempD
             (dir.path().join("demo.db"), Some(dir))
         }
     };
-    let store = open_store(&path).await?;
+    let store = open_store(&DbTarget::named(&path)).await?;
     let mut out = io::stdout().lock();
     writeln!(out, "demo database: {}", path.display())?;
     for (name, bytes, code, town) in DEMO_SAMPLES {

@@ -10,8 +10,9 @@ use kaikaku_model::workflow::Role;
 use kaikaku_store::{Cycle, StoreError};
 use kaikaku_web::people::users;
 
-use crate::args::{DbArgs, UserCommand};
-use crate::commands::{Outcome, open_store};
+use crate::args::UserCommand;
+use crate::database::{DbTarget, open_store};
+use crate::outcome::Outcome;
 use crate::render;
 
 /// Runs a `kaikaku user` subcommand.
@@ -25,9 +26,9 @@ pub async fn run(command: UserCommand) -> anyhow::Result<Outcome> {
             role,
             department,
             db,
-        } => add(&name, role.into(), department.as_deref(), &db).await,
-        UserCommand::List { db } => list(&db).await,
-        UserCommand::Passwd { name, db } => passwd(&name, &db).await,
+        } => add(&name, role.into(), department.as_deref(), &db.target()).await,
+        UserCommand::List { db } => list(&db.target()).await,
+        UserCommand::Passwd { name, db } => passwd(&name, &db.target()).await,
     }
 }
 
@@ -35,12 +36,12 @@ async fn add(
     name: &str,
     role: Role,
     department: Option<&str>,
-    db: &DbArgs,
+    db: &DbTarget,
 ) -> anyhow::Result<Outcome> {
     // Everything that can be checked is checked before the password is asked for.
     users::check_name(name)?;
     users::check_department(role, department)?;
-    let store = open_store(&db.target()).await?;
+    let store = open_store(db).await?;
     if store.user_by_name(name).await?.is_some() {
         return Err(StoreError::DuplicateUser {
             name: name.to_owned(),
@@ -67,8 +68,8 @@ async fn add(
     Ok(Outcome::Success)
 }
 
-async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
-    let store = open_store(&db.target()).await?;
+async fn list(db: &DbTarget) -> anyhow::Result<Outcome> {
+    let store = open_store(db).await?;
     let users = store
         .list_users()
         .await
@@ -79,8 +80,8 @@ async fn list(db: &DbArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-async fn passwd(name: &str, db: &DbArgs) -> anyhow::Result<Outcome> {
-    let store = open_store(&db.target()).await?;
+async fn passwd(name: &str, db: &DbTarget) -> anyhow::Result<Outcome> {
+    let store = open_store(db).await?;
     let user = store
         .user_by_name(name)
         .await?

@@ -1,7 +1,10 @@
-//! Runs the built `kaikaku` binary on the real sample and on broken inputs, each test in its
-//! own temporary directory with its own database.
+//! Runs the built `kaikaku` binary on the bundled samples, generated reports and broken
+//! inputs, each test in its own temporary directory. A test that stores anything makes its own
+//! database with [`test_db`] (an SQLite file, or with `KAIKAKU_TEST_POSTGRES` a fresh
+//! PostgreSQL database: see `kaikaku_testdb`) and names it to each run explicitly, as the fault
+//! tests do; every run goes through [`kaikaku`]. Only the tests about the real sample itself
+//! read it, and are skipped without it (`kaikaku_fixtures::skip_without_real_sample!`).
 
-use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -10,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use kaikaku_testdb::TestDb;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -29,146 +33,159 @@ impl Run {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Both engines: with KAIKAKU_TEST_POSTGRES set (see kaikaku_testdb), every SQLite file a test
-// names (`--db PATH`, `KAIKAKU_DB=PATH`) stands for a fresh PostgreSQL database of its own,
-// passed to the binary as `--database-url URL` / `KAIKAKU_DATABASE_URL`; files used with
-// `serve --demo` stay SQLite (the demo always is). The databases live as long as the test
-// process (the throwaway cluster of scripts/test goes with them).
+// The database of a test, and running the binary.
 
-/// The PostgreSQL database standing for each file (`None`: the file stays SQLite).
-static DATABASES: std::sync::Mutex<BTreeMap<PathBuf, Option<kaikaku_testdb::TestDb>>> =
-    std::sync::Mutex::new(BTreeMap::new());
+/// A fresh database for one test, on this run's engine; the test names it to every run that
+/// uses it ([`Invocation::db`], [`Invocation::db_env`]).
+fn test_db() -> TestDb {
+    TestDb::new_blocking()
+}
 
-/// The URL of the PostgreSQL database standing for `path`, made on first use; `None` on
-/// SQLite runs and for files pinned to SQLite.
-fn postgres_for(path: &Path) -> Option<String> {
-    if !kaikaku_testdb::on_postgres() {
-        return None;
+/// One run of `kaikaku ARGS` in `dir`, with a clean environment (no `KAIKAKU_DB`,
+/// `KAIKAKU_DATABASE_URL` or `RUST_LOG` of the caller's): made by [`kaikaku`], given a database
+/// and input by its methods, then [`Invocation::run`] (or started as a server by
+/// [`Server::start`]).
+struct Invocation {
+    dir: PathBuf,
+    args: Vec<OsString>,
+    env: Vec<(&'static str, OsString)>,
+    stdin: Option<String>,
+}
+
+/// `kaikaku ARGS` in `dir`: the one way these tests run the binary.
+fn kaikaku<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Invocation {
+    Invocation {
+        dir: dir.to_path_buf(),
+        args: args.iter().map(|a| a.as_ref().to_owned()).collect(),
+        env: Vec::new(),
+        stdin: None,
     }
-    let mut databases = DATABASES.lock().unwrap_or_else(|e| e.into_inner());
-    databases
-        .entry(path.to_path_buf())
-        .or_insert_with(|| Some(kaikaku_testdb::TestDb::new_blocking()))
-        .as_ref()
-        .map(|db| db.target().to_owned())
 }
 
-/// Keeps `path` an SQLite file on every run.
-fn pin_sqlite(path: &Path) {
-    let mut databases = DATABASES.lock().unwrap_or_else(|e| e.into_inner());
-    databases.entry(path.to_path_buf()).or_insert(None);
-}
+impl Invocation {
+    /// Names `db` with its option (`--db PATH` or `--database-url URL`) after the arguments.
+    fn db(mut self, db: &TestDb) -> Invocation {
+        self.args.extend(db.cli_args().map(OsString::from));
+        self
+    }
 
-/// `args` and `env` for this run's engine (see above); `default_db` is the file the command
-/// uses when it names none, and whether to make a database for it when it has none yet (else
-/// only one an earlier run made stands for it).
-fn on_engine<S: AsRef<OsStr>>(
-    dir: &Path,
-    args: &[S],
-    env: &[(&str, &OsStr)],
-    default_db: Option<(&Path, bool)>,
-) -> (Vec<OsString>, Vec<(String, OsString)>) {
-    let demo = args.iter().any(|a| a.as_ref() == "--demo");
-    let mut out_args: Vec<OsString> = Vec::new();
-    let mut named = false;
-    let mut iter = args.iter().map(|a| a.as_ref().to_owned()).peekable();
-    while let Some(arg) = iter.next() {
-        if arg == "--db" {
-            if let Some(path) = iter.next() {
-                named = true;
-                let path = dir.join(&path);
-                if demo {
-                    pin_sqlite(&path);
-                }
-                match postgres_for(&path) {
-                    Some(url) => out_args.extend([OsString::from("--database-url"), url.into()]),
-                    None => out_args.extend([arg, path.into_os_string()]),
-                }
-                continue;
+    /// Names `db` with its environment variable (`KAIKAKU_DB` or `KAIKAKU_DATABASE_URL`).
+    fn db_env(self, db: &TestDb) -> Invocation {
+        let var = if db.is_postgres() {
+            "KAIKAKU_DATABASE_URL"
+        } else {
+            "KAIKAKU_DB"
+        };
+        self.env(var, db.target())
+    }
+
+    /// Sets an environment variable.
+    fn env(mut self, key: &'static str, value: impl AsRef<OsStr>) -> Invocation {
+        self.env.push((key, value.as_ref().to_owned()));
+        self
+    }
+
+    /// Gives `input` on stdin (a pipe, not a terminal: passwords are read as one line).
+    fn stdin(mut self, input: &str) -> Invocation {
+        self.stdin = Some(input.to_owned());
+        self
+    }
+
+    /// The command, not started.
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kaikaku"));
+        command
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .env_remove("KAIKAKU_DB")
+            .env_remove("KAIKAKU_DATABASE_URL")
+            .env_remove("RUST_LOG")
+            .env("RUST_BACKTRACE", "1")
+            .envs(self.env.iter().map(|(key, value)| (key, value)));
+        command
+    }
+
+    /// Runs to the end. Whatever happens, stderr never shows a panic or a backtrace.
+    fn run(self) -> Run {
+        let mut child = self
+            .command()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let input = self.stdin.as_deref().unwrap_or_default();
+        // A command that refuses its arguments exits without reading stdin: a broken pipe then
+        // is part of what is tested, not a failure of the test.
+        match child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(input.as_bytes())
+        {
+            Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                panic!("writes stdin: {error}")
             }
+            _ => {}
         }
-        out_args.push(arg);
-    }
-    let mut out_env = Vec::new();
-    for (key, value) in env {
-        if *key == "KAIKAKU_DB" {
-            named = true;
-            if let Some(url) = postgres_for(&dir.join(value)) {
-                out_env.push(("KAIKAKU_DATABASE_URL".to_owned(), url.into()));
-                continue;
-            }
+        let output = child.wait_with_output().expect("the binary runs");
+        let run = Run {
+            code: output.status.code().expect("exited, not killed"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        };
+        for marker in ["panicked", "stack backtrace", "RUST_BACKTRACE"] {
+            assert!(
+                !run.stderr.contains(marker),
+                "{marker} in stderr:\n{}",
+                run.stderr
+            );
         }
-        out_env.push(((*key).to_owned(), (*value).to_owned()));
+        run
     }
-    if let (false, Some((default_db, create)), false) = (named, default_db, demo) {
-        let path = dir.join(default_db);
-        let known = DATABASES
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains_key(&path);
-        if create || known {
-            if let Some(url) = postgres_for(&path) {
-                out_env.push(("KAIKAKU_DATABASE_URL".to_owned(), url.into()));
-            }
+}
+
+/// Runs `future` on a runtime of its own (for looking into a test database).
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(future)
+}
+
+/// Whether nothing opened `db` since it was made: no SQLite file, or no table in the
+/// PostgreSQL database (not even the migrations' table).
+fn untouched(db: &TestDb) -> bool {
+    match db.sqlite_path() {
+        Some(path) => !path.exists(),
+        None => {
+            block_on(db.count("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")) == 0
         }
     }
-    (out_args, out_env)
 }
 
-/// The store of the database `db` stands for on this run's engine (see above).
-async fn open_db(db: &Path) -> kaikaku_store::Database {
-    match postgres_for(db) {
-        Some(url) => kaikaku_store::Database::connect(&url).await.expect("opens"),
-        None => kaikaku_store::Database::open_sqlite(db)
-            .await
-            .expect("opens"),
-    }
-}
+// ---------------------------------------------------------------------------------------------
+// Documents.
 
-/// Runs `kaikaku ARGS` in `dir` with a clean environment plus `env`. Whatever happens, stderr
-/// never shows a panic or a backtrace.
-fn kaikaku_with_env<S: AsRef<OsStr>>(dir: &Path, env: &[(&str, &OsStr)], args: &[S]) -> Run {
-    let (args, env) = on_engine(dir, args, env, Some((Path::new("kaikaku.db"), false)));
-    let mut command = Command::new(env!("CARGO_BIN_EXE_kaikaku"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("KAIKAKU_DB")
-        .env_remove("KAIKAKU_DATABASE_URL")
-        .env_remove("RUST_LOG")
-        .env("RUST_BACKTRACE", "1");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let output = command.output().expect("the binary runs");
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    for marker in ["panicked", "stack backtrace", "RUST_BACKTRACE"] {
-        assert!(
-            !run.stderr.contains(marker),
-            "{marker} in stderr:\n{}",
-            run.stderr
-        );
-    }
-    run
-}
+/// The bundled sample most tests import: 楓町's 令和6年度 report of the plan
+/// 「第3次楓町行政改革実施計画」, 9 items, every total holding.
+const KAEDE: &str = "kaedemachi_r6.txt";
 
-fn kaikaku<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Run {
-    kaikaku_with_env(dir, &[], args)
-}
-
-fn real_sample() -> PathBuf {
-    kaikaku_fixtures::seeds_dir().join(kaikaku_fixtures::REAL_SAMPLE)
-}
+/// The bundled sample with findings: 桜川市's 平成30年度 report, 4 items, a 総計 that does not
+/// hold in No.2 and a stated 合計 that does not in No.3.
+const SAKURA: &str = "sakuragawa_h30.txt";
 
 /// A bundled sample (`samples/NAME`).
-fn fixture_path(name: &str) -> PathBuf {
+fn bundled(name: &str) -> PathBuf {
     kaikaku_fixtures::workspace_root()
         .join("samples")
         .join(name)
+}
+
+/// The real sample; only for tests that start with `skip_without_real_sample!`.
+fn real_sample() -> PathBuf {
+    kaikaku_fixtures::seeds_dir().join(kaikaku_fixtures::REAL_SAMPLE)
 }
 
 fn temp() -> TempDir {
@@ -185,7 +202,7 @@ fn not_a_report(dir: &Path) -> PathBuf {
 #[test]
 fn help_documents_every_command() {
     let dir = temp();
-    let run = kaikaku(dir.path(), &["--help"]);
+    let run = kaikaku(dir.path(), &["--help"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     for command in ["parse", "check", "import", "list", "export", "serve"] {
         assert!(
@@ -194,17 +211,19 @@ fn help_documents_every_command() {
             run.stdout
         );
     }
-    let run = kaikaku(dir.path(), &["import", "--help"]);
+    let run = kaikaku(dir.path(), &["import", "--help"]).run();
     assert!(run.stdout.contains("KAIKAKU_DB"), "{}", run.stdout);
 }
 
 #[test]
 fn parse_json_has_22_items_on_the_real_sample() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let dir = temp();
     let run = kaikaku(
         dir.path(),
         &[OsStr::new("parse"), real_sample().as_os_str()],
-    );
+    )
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();
     assert_eq!(json["items"].as_array().map(Vec::len), Some(22));
@@ -217,24 +236,44 @@ fn parse_json_has_22_items_on_the_real_sample() {
 }
 
 #[test]
+fn parse_json_has_the_items_and_quantities_of_a_bundled_sample() {
+    let dir = temp();
+    let run = kaikaku(
+        dir.path(),
+        &[OsStr::new("parse"), bundled(KAEDE).as_os_str()],
+    )
+    .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["items"].as_array().map(Vec::len), Some(9));
+    assert_eq!(json["report_fiscal_year"], 2024);
+    assert_eq!(json["report_fiscal_year_label"], "令和6年度");
+    let no8 = &json["items"][7];
+    assert_eq!(no8["no"], 8);
+    assert_eq!(no8["effects"][1]["quantities"][0]["value"], "4105");
+    assert_eq!(no8["effects"][1]["quantities"][1]["value"], "71390500");
+}
+
+#[test]
 fn parse_text_is_a_japanese_summary() {
     let dir = temp();
     let run = kaikaku(
         dir.path(),
         &[
             OsStr::new("parse"),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
             OsStr::new("--format"),
             OsStr::new("text"),
         ],
-    );
+    )
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     for expected in [
-        "第5次集中改革プラン取組実績一覧",
-        "報告年度: 令和3年度（2021年度）",
-        "No.19 ふるさと納税制度の活用",
-        "記入担当課: 政策課",
-        "27,075件",
+        "第3次楓町行政改革実施計画 取組実績報告書（令和6年度実績）",
+        "報告年度: 令和6年度（2024年度）",
+        "No.8 ふるさと納税制度の活用",
+        "記入担当課: 企画課",
+        "4,105件",
     ] {
         assert!(
             run.stdout.contains(expected),
@@ -251,13 +290,14 @@ fn parse_with_a_forced_encoding() {
         dir.path(),
         &[
             OsStr::new("parse"),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
             OsStr::new("--encoding"),
             OsStr::new("utf-8"),
         ],
-    );
+    )
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.json()["items"].as_array().map(Vec::len), Some(22));
+    assert_eq!(run.json()["items"].as_array().map(Vec::len), Some(9));
 }
 
 #[test]
@@ -267,17 +307,42 @@ fn an_unknown_encoding_label_exits_2() {
         dir.path(),
         &[
             OsStr::new("parse"),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
             OsStr::new("--encoding"),
             OsStr::new("klingon"),
         ],
-    );
+    )
+    .run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("klingon"), "{}", run.stderr);
 }
 
+/// The findings of `check --format json` on one file (one object `{"file", "error",
+/// "findings"}`): item number and kind of each, after checking that every figure is a decimal
+/// string.
+fn json_findings(json: &Value) -> Vec<(u64, String)> {
+    assert!(json.is_object(), "{json}");
+    assert_eq!(json["error"], Value::Null);
+    let findings = json["findings"].as_array().expect("findings");
+    for finding in findings {
+        for key in ["stated", "computed", "difference"] {
+            assert!(finding[key].is_string(), "{key} is a decimal string");
+        }
+    }
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["item_no"].as_u64().expect("item_no"),
+                f["kind"].as_str().expect("kind").to_owned(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn check_json_lists_no20_then_no21_on_the_real_sample() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let dir = temp();
     let run = kaikaku(
         dir.path(),
@@ -287,32 +352,33 @@ fn check_json_lists_no20_then_no21_on_the_real_sample() {
             OsStr::new("--format"),
             OsStr::new("json"),
         ],
-    );
+    )
+    .run();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    // One file: one object `{"file", "error", "findings"}`.
-    let json = run.json();
-    assert!(json.is_object(), "{json}");
-    assert_eq!(json["error"], Value::Null);
-    let found: Vec<(u64, &str)> = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["item_no"].as_u64().expect("item_no"),
-                f["kind"].as_str().expect("kind"),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
-        vec![(20, "stated_sum_mismatch"), (21, "total_mismatch")]
+        json_findings(&run.json()),
+        [(20, "stated_sum_mismatch"), (21, "total_mismatch")].map(|(no, kind)| (no, kind.into()))
     );
-    for finding in json["findings"].as_array().expect("findings") {
-        for key in ["stated", "computed", "difference"] {
-            assert!(finding[key].is_string(), "{key} is a decimal string");
-        }
-    }
+}
+
+#[test]
+fn check_json_lists_no2_then_no3_on_a_bundled_sample() {
+    let dir = temp();
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("check"),
+            bundled(SAKURA).as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new("json"),
+        ],
+    )
+    .run();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        json_findings(&run.json()),
+        [(2, "total_mismatch"), (3, "stated_sum_mismatch")].map(|(no, kind)| (no, kind.into()))
+    );
 }
 
 #[test]
@@ -320,14 +386,15 @@ fn check_text_shows_each_finding_and_a_summary_line() {
     let dir = temp();
     let run = kaikaku(
         dir.path(),
-        &[OsStr::new("check"), real_sample().as_os_str()],
-    );
+        &[OsStr::new("check"), bundled(SAKURA).as_os_str()],
+    )
+    .run();
     assert_eq!(run.code, 1, "{}", run.stderr);
     for expected in [
-        "項目番号: No.20",
-        "種類: 記載された合計の不一致",
-        "項目番号: No.21",
+        "項目番号: No.2",
         "種類: 総計の不一致",
+        "項目番号: No.3",
+        "種類: 記載された合計の不一致",
         "記載値: ",
         "再計算値: ",
         "差: ",
@@ -345,7 +412,7 @@ fn check_text_shows_each_finding_and_a_summary_line() {
 fn a_missing_file_exits_2_and_is_named() {
     let dir = temp();
     for command in ["parse", "check", "import"] {
-        let run = kaikaku(dir.path(), &[command, "samples/x.txt"]);
+        let run = kaikaku(dir.path(), &[command, "samples/x.txt"]).run();
         assert_eq!(run.code, 2, "{command}: {}", run.stderr);
         assert!(
             run.stderr.contains("error: samples/x.txt: "),
@@ -360,7 +427,7 @@ fn a_file_that_is_not_a_report_exits_2_and_is_named() {
     let dir = temp();
     let file = not_a_report(dir.path());
     for command in ["parse", "check", "import"] {
-        let run = kaikaku(dir.path(), &[OsStr::new(command), file.as_os_str()]);
+        let run = kaikaku(dir.path(), &[OsStr::new(command), file.as_os_str()]).run();
         assert_eq!(run.code, 2, "{command}: {}", run.stderr);
         assert!(
             run.stderr.contains("買い物メモ.txt: "),
@@ -378,11 +445,12 @@ fn check_goes_on_after_an_unreadable_file() {
         &[
             OsStr::new("check"),
             OsStr::new("missing.txt"),
-            real_sample().as_os_str(),
+            bundled(SAKURA).as_os_str(),
             OsStr::new("--format"),
             OsStr::new("json"),
         ],
-    );
+    )
+    .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("missing.txt: "), "{}", run.stderr);
     let json = run.json();
@@ -394,101 +462,98 @@ fn check_goes_on_after_an_unreadable_file() {
 #[test]
 fn import_twice_then_list_and_export_show_one_report() {
     let dir = temp();
-    let db = dir.path().join("test.db");
-    let sample = real_sample();
-    let import = [
-        OsStr::new("import"),
-        OsStr::new("--db"),
-        db.as_os_str(),
-        sample.as_os_str(),
-    ];
-    let first = kaikaku(dir.path(), &import);
+    let db = test_db();
+    let sample = bundled(KAEDE);
+    let import = [OsStr::new("import"), sample.as_os_str()];
+    let first = kaikaku(dir.path(), &import).db(&db).run();
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(first.stdout.contains("imported"), "{}", first.stdout);
-    assert!(first.stdout.contains("22 items"), "{}", first.stdout);
-    let second = kaikaku(dir.path(), &import);
+    assert!(first.stdout.contains("9 items"), "{}", first.stdout);
+    let second = kaikaku(dir.path(), &import).db(&db).run();
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert!(second.stdout.contains("replaced"), "{}", second.stdout);
 
-    // The database named by KAIKAKU_DB is the default.
-    let env = [("KAIKAKU_DB", db.as_os_str())];
-    let list = kaikaku_with_env(dir.path(), &env, &["list"]);
+    // The database named by the environment is the default.
+    let list = kaikaku(dir.path(), &["list"]).db_env(&db).run();
     assert_eq!(list.code, 0, "{}", list.stderr);
     let rows: Vec<&str> = list.stdout.lines().skip(1).collect();
     assert_eq!(rows.len(), 1, "{}", list.stdout);
-    assert!(rows[0].contains("第5次集中改革プラン"), "{}", list.stdout);
-    assert!(rows[0].contains("令和3年度（2021年度）"), "{}", list.stdout);
+    assert!(
+        rows[0].contains("第3次楓町行政改革実施計画"),
+        "{}",
+        list.stdout
+    );
+    assert!(rows[0].contains("令和6年度（2024年度）"), "{}", list.stdout);
 
-    let export = kaikaku_with_env(dir.path(), &env, &["export", "--format", "json"]);
+    let export = kaikaku(dir.path(), &["export", "--format", "json"])
+        .db_env(&db)
+        .run();
     assert_eq!(export.code, 0, "{}", export.stderr);
     let json = export.json();
     let reports = json.as_array().expect("an array of reports");
     assert_eq!(reports.len(), 1);
-    assert_eq!(reports[0]["items"].as_array().map(Vec::len), Some(22));
+    assert_eq!(reports[0]["items"].as_array().map(Vec::len), Some(9));
 }
 
 #[test]
 fn import_reports_a_bad_file_and_imports_the_others() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     let bad = not_a_report(dir.path());
     let run = kaikaku(
         dir.path(),
         &[
             OsStr::new("import"),
-            OsStr::new("--db"),
-            db.as_os_str(),
             bad.as_os_str(),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
         ],
-    );
+    )
+    .db(&db)
+    .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("買い物メモ.txt: "), "{}", run.stderr);
     assert!(run.stdout.contains("imported"), "{}", run.stdout);
-    let list = kaikaku(
-        dir.path(),
-        &[OsStr::new("list"), OsStr::new("--db"), db.as_os_str()],
-    );
+    let list = kaikaku(dir.path(), &["list"]).db(&db).run();
     assert_eq!(list.stdout.lines().count(), 2, "{}", list.stdout);
 }
 
-/// Imports the real sample into `db` as the plan of the invented town 999997 見本町.
-fn import_sample_with_municipality(dir: &Path, db: &Path) {
+/// Imports the bundled 楓町 sample into `db` as the plan of its town, 999997 楓町.
+fn import_sample_with_municipality(dir: &Path, db: &TestDb) {
     let run = kaikaku(
         dir,
         &[
             OsStr::new("import"),
-            OsStr::new("--db"),
-            db.as_os_str(),
             OsStr::new("--municipality-code"),
             OsStr::new("999997"),
             OsStr::new("--municipality-name"),
-            OsStr::new("見本町"),
-            real_sample().as_os_str(),
+            OsStr::new("楓町"),
+            bundled(KAEDE).as_os_str(),
         ],
-    );
+    )
+    .db(db)
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
 fn export_names_one_report_and_writes_a_file_whole() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     import_sample_with_municipality(dir.path(), &db);
-    let env = [("KAIKAKU_DB", db.as_os_str())];
 
     // One stored report: --report may be left out; the municipality came with the import.
-    let json = kaikaku_with_env(dir.path(), &env, &["export", "--report", "1/令和3年度"]);
+    let json = kaikaku(dir.path(), &["export", "--report", "1/令和6年度"])
+        .db_env(&db)
+        .run();
     assert_eq!(json.code, 0, "{}", json.stderr);
     let json = json.json();
     assert_eq!(json["municipality"]["code"], "999997");
-    assert_eq!(json["municipality"]["name"], "見本町");
-    assert_eq!(json["items"].as_array().map(Vec::len), Some(22));
+    assert_eq!(json["municipality"]["name"], "楓町");
+    assert_eq!(json["items"].as_array().map(Vec::len), Some(9));
 
     let out = dir.path().join("sample.txt");
-    let text = kaikaku_with_env(
+    let text = kaikaku(
         dir.path(),
-        &env,
         &[
             OsStr::new("export"),
             OsStr::new("--format"),
@@ -496,17 +561,21 @@ fn export_names_one_report_and_writes_a_file_whole() {
             OsStr::new("--out"),
             out.as_os_str(),
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(text.stdout.is_empty(), "{}", text.stdout);
     let written = std::fs::read_to_string(&out).expect("the file is written");
     assert_eq!(
         written.lines().find(|line| !line.trim().is_empty()),
-        Some("第5次集中改革プラン取組実績一覧(令和3年度実績)")
+        Some("第3次楓町行政改革実施計画 取組実績報告書（令和6年度実績）")
     );
 
     // A reference that names nothing, and a second report that makes --report necessary.
-    let missing = kaikaku_with_env(dir.path(), &env, &["export", "--report", "1/2030"]);
+    let missing = kaikaku(dir.path(), &["export", "--report", "1/2030"])
+        .db_env(&db)
+        .run();
     assert_eq!(missing.code, 2);
     assert!(
         missing
@@ -515,16 +584,16 @@ fn export_names_one_report_and_writes_a_file_whole() {
         "{}",
         missing.stderr
     );
-    let second = kaikaku_with_env(
+    let second = kaikaku(
         dir.path(),
-        &env,
-        &[
-            OsStr::new("import"),
-            fixture_path("kaedemachi_r6.txt").as_os_str(),
-        ],
-    );
+        &[OsStr::new("import"), bundled(SAKURA).as_os_str()],
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(second.code, 0, "{}", second.stderr);
-    let ambiguous = kaikaku_with_env(dir.path(), &env, &["export", "--format", "text"]);
+    let ambiguous = kaikaku(dir.path(), &["export", "--format", "text"])
+        .db_env(&db)
+        .run();
     assert_eq!(ambiguous.code, 2);
     assert!(
         ambiguous.stderr.contains("2件あります"),
@@ -533,9 +602,8 @@ fn export_names_one_report_and_writes_a_file_whole() {
     );
     // A failed export leaves an existing file as it was.
     let kept = std::fs::read(&out).expect("still there");
-    let failed = kaikaku_with_env(
+    let failed = kaikaku(
         dir.path(),
-        &env,
         &[
             OsStr::new("export"),
             OsStr::new("--format"),
@@ -545,7 +613,9 @@ fn export_names_one_report_and_writes_a_file_whole() {
             OsStr::new("--out"),
             out.as_os_str(),
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(failed.code, 2);
     assert_eq!(std::fs::read(&out).expect("still there"), kept);
 }
@@ -553,11 +623,12 @@ fn export_names_one_report_and_writes_a_file_whole() {
 #[test]
 fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     import_sample_with_municipality(dir.path(), &db);
-    let env = [("KAIKAKU_DB", db.as_os_str())];
 
-    let csv = kaikaku_with_env(dir.path(), &env, &["export", "--format", "csv", "--bom"]);
+    let csv = kaikaku(dir.path(), &["export", "--format", "csv", "--bom"])
+        .db_env(&db)
+        .run();
     assert_eq!(csv.code, 0, "{}", csv.stderr);
     let options = kaikaku_export::csv::CsvOptions { bom: true };
     assert_eq!(
@@ -569,20 +640,19 @@ fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
         "{}",
         csv.stdout
     );
-    assert!(csv.stdout.contains("999997,見本町,"), "{}", csv.stdout);
-    let items = kaikaku_with_env(
+    assert!(csv.stdout.contains("999997,楓町,"), "{}", csv.stdout);
+    let items = kaikaku(
         dir.path(),
-        &env,
         &["export", "--format", "csv", "--table", "items"],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(items.code, 0, "{}", items.stderr);
-    // A header and one row per item of the real sample.
-    assert_eq!(items.stdout.lines().count(), 1 + 22);
-    let unknown = kaikaku_with_env(
-        dir.path(),
-        &env,
-        &["export", "--format", "csv", "--table", "x"],
-    );
+    // A header and one row per item of the sample.
+    assert_eq!(items.stdout.lines().count(), 1 + 9);
+    let unknown = kaikaku(dir.path(), &["export", "--format", "csv", "--table", "x"])
+        .db_env(&db)
+        .run();
     assert_eq!(unknown.code, 2);
     assert!(
         unknown.stderr.contains("「x」という表はありません"),
@@ -592,9 +662,8 @@ fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
 
     // The workbook reads back to the same report: a dry run finds nothing to change.
     let book = dir.path().join("book.xlsx");
-    let xlsx = kaikaku_with_env(
+    let xlsx = kaikaku(
         dir.path(),
-        &env,
         &[
             OsStr::new("export"),
             OsStr::new("--format"),
@@ -602,36 +671,37 @@ fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
             OsStr::new("--out"),
             book.as_os_str(),
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(xlsx.code, 0, "{}", xlsx.stderr);
-    let dry = kaikaku_with_env(
+    let dry = kaikaku(
         dir.path(),
-        &env,
         &[
             OsStr::new("import"),
             OsStr::new("--dry-run"),
             book.as_os_str(),
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert!(
-        dry.stdout.contains("22 項目, 警告 0 件, XLSX"),
+        dry.stdout.contains("9 項目, 警告 0 件, XLSX"),
         "{}",
         dry.stdout
     );
     assert!(dry.stdout.contains("変更なし"), "{}", dry.stdout);
 
     // A damaged workbook is refused and changes nothing.
-    let before = kaikaku_with_env(dir.path(), &env, &["export"]).stdout;
+    let before = kaikaku(dir.path(), &["export"]).db_env(&db).run().stdout;
     let broken = dir.path().join("broken.xlsx");
     let mut bytes = std::fs::read(&book).expect("the workbook");
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&broken, bytes).expect("writes");
-    let refused = kaikaku_with_env(
-        dir.path(),
-        &env,
-        &[OsStr::new("import"), broken.as_os_str()],
-    );
+    let refused = kaikaku(dir.path(), &[OsStr::new("import"), broken.as_os_str()])
+        .db_env(&db)
+        .run();
     assert_eq!(refused.code, 2);
     assert!(
         refused
@@ -641,7 +711,7 @@ fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
         refused.stderr
     );
     assert_eq!(
-        kaikaku_with_env(dir.path(), &env, &["export"]).stdout,
+        kaikaku(dir.path(), &["export"]).db_env(&db).run().stdout,
         before
     );
 }
@@ -649,15 +719,13 @@ fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
 #[test]
 fn the_pdf_export_prints_the_edition_on_a3() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     import_sample_with_municipality(dir.path(), &db);
     let pdf = dir.path().join("report.pdf");
     let run = kaikaku(
         dir.path(),
         &[
             OsStr::new("export"),
-            OsStr::new("--db"),
-            db.as_os_str(),
             OsStr::new("--format"),
             OsStr::new("pdf"),
             OsStr::new("--paper"),
@@ -665,7 +733,9 @@ fn the_pdf_export_prints_the_edition_on_a3() {
             OsStr::new("--out"),
             pdf.as_os_str(),
         ],
-    );
+    )
+    .db(&db)
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let bytes = std::fs::read(&pdf).expect("the PDF is written");
     assert!(bytes.starts_with(b"%PDF-"));
@@ -691,42 +761,43 @@ fn the_pdf_export_prints_the_edition_on_a3() {
         .output()
         .expect("pdftotext runs");
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("AIやRPA等を活用した業務の効率化"), "{text}");
+    assert!(text.contains("No.8 ふるさと納税制度の活用"), "{text}");
 }
 
 #[test]
 fn a_wrong_municipality_code_is_refused_before_anything_is_stored() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     let run = kaikaku(
         dir.path(),
         &[
             OsStr::new("import"),
-            OsStr::new("--db"),
-            db.as_os_str(),
             OsStr::new("--municipality-code"),
             OsStr::new("999998"),
             OsStr::new("--municipality-name"),
-            OsStr::new("見本町"),
-            real_sample().as_os_str(),
+            OsStr::new("楓町"),
+            bundled(KAEDE).as_os_str(),
         ],
-    );
+    )
+    .db(&db)
+    .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("検査数字が合いません"),
         "{}",
         run.stderr
     );
-    assert!(!db.exists(), "nothing was opened or stored");
+    assert!(untouched(&db), "nothing was opened or stored");
     let alone = kaikaku(
         dir.path(),
         &[
             OsStr::new("import"),
             OsStr::new("--municipality-code"),
             OsStr::new("999997"),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
         ],
-    );
+    )
+    .run();
     assert_eq!(alone.code, 2);
     assert!(
         alone.stderr.contains("--municipality-name"),
@@ -738,26 +809,28 @@ fn a_wrong_municipality_code_is_refused_before_anything_is_stored() {
 #[test]
 fn a_dry_run_lists_the_changes_and_stores_nothing() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     import_sample_with_municipality(dir.path(), &db);
-    let env = [("KAIKAKU_DB", db.as_os_str())];
-    let before = kaikaku_with_env(dir.path(), &env, &["export"]).stdout;
+    let before = kaikaku(dir.path(), &["export"]).db_env(&db).run().stdout;
 
     let edited = dir.path().join("edited.txt");
-    let text = kaikaku_fixtures::real_sample_text().replace("保育所の民営化", "保育園の民営化");
+    let text = String::from_utf8(kaikaku_fixtures::bundled(KAEDE))
+        .expect("UTF-8")
+        .replace("窓口サービスの向上", "窓口サービスの改善");
     std::fs::write(&edited, text).expect("writes");
-    let run = kaikaku_with_env(
+    let run = kaikaku(
         dir.path(),
-        &env,
         &[
             OsStr::new("import"),
             OsStr::new("--dry-run"),
             edited.as_os_str(),
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("確認のみ（保存しません）: 22 項目"),
+        run.stdout.contains("確認のみ（保存しません）: 9 項目"),
         "{}",
         run.stdout
     );
@@ -768,24 +841,25 @@ fn a_dry_run_lists_the_changes_and_stores_nothing() {
     );
     assert!(
         run.stdout
-            .contains("No.4 項目名: 「保育所の民営化」→「保育園の民営化」"),
+            .contains("No.4 項目名: 「窓口サービスの向上」→「窓口サービスの改善」"),
         "{}",
         run.stdout
     );
     assert_eq!(
-        kaikaku_with_env(dir.path(), &env, &["export"]).stdout,
+        kaikaku(dir.path(), &["export"]).db_env(&db).run().stdout,
         before
     );
 
-    let same = kaikaku_with_env(
+    let same = kaikaku(
         dir.path(),
-        &env,
         &[
             OsStr::new("import"),
             OsStr::new("--dry-run"),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert!(same.stdout.contains("変更なし"), "{}", same.stdout);
 }
 
@@ -794,8 +868,9 @@ fn the_default_database_is_kaikaku_db_in_the_working_directory() {
     let dir = temp();
     let run = kaikaku(
         dir.path(),
-        &[OsStr::new("import"), real_sample().as_os_str()],
-    );
+        &[OsStr::new("import"), bundled(KAEDE).as_os_str()],
+    )
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(dir.path().join("kaikaku.db").exists());
 }
@@ -823,15 +898,9 @@ impl Server {
     /// Starts `kaikaku ARGS` in `dir` (also its TMPDIR) and waits for `listening on`.
     fn start(dir: &Path, args: &[&OsStr]) -> Server {
         let stderr_log = dir.join("serve.stderr");
-        let (args, env) = on_engine(dir, args, &[], None);
-        let child = Command::new(env!("CARGO_BIN_EXE_kaikaku"))
-            .args(args)
-            .current_dir(dir)
+        let child = kaikaku(dir, args)
             .env("TMPDIR", dir)
-            .env_remove("KAIKAKU_DB")
-            .env_remove("KAIKAKU_DATABASE_URL")
-            .envs(env)
-            .env_remove("RUST_LOG")
+            .command()
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_log).expect("log file"))
@@ -988,66 +1057,32 @@ fn serve_demo_rebuilds_the_database_it_is_given() {
     let list = kaikaku(
         dir.path(),
         &[OsStr::new("list"), OsStr::new("--db"), db.as_os_str()],
-    );
+    )
+    .run();
     assert_eq!(list.stdout.lines().count(), 3, "{}", list.stdout);
 }
 
-/// Runs `kaikaku ARGS` in `dir` with `input` on stdin (not a terminal, so passwords are read
-/// as one line). Whatever happens, stderr never shows a panic.
-fn kaikaku_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    let (args, env) = on_engine(dir, args, &[], Some((Path::new("kaikaku.db"), true)));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kaikaku"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("KAIKAKU_DB")
-        .env_remove("KAIKAKU_DATABASE_URL")
-        .envs(env)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    // A command that refuses its arguments exits without reading stdin: a broken pipe then is
-    // part of what is tested, not a failure of the test.
-    match child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(input.as_bytes())
-    {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            panic!("writes stdin: {error}")
-        }
-        _ => {}
-    }
-    let output = child.wait_with_output().expect("the binary runs");
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+/// The stored user `name` of the database `db`.
+fn stored_user(db: &TestDb, name: &str) -> Option<kaikaku_store::User> {
+    use kaikaku_store::Cycle;
+    block_on(async {
+        let store = open_db(db).await;
+        store.user_by_name(name).await.expect("reads")
+    })
 }
 
-/// The stored user `name` of the database `db`.
-fn stored_user(db: &Path, name: &str) -> Option<kaikaku_store::User> {
-    use kaikaku_store::Cycle;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime")
-        .block_on(async {
-            let store = open_db(db).await;
-            store.user_by_name(name).await.expect("reads")
-        })
+/// The store of a test database.
+async fn open_db(db: &TestDb) -> kaikaku_store::Database {
+    kaikaku_store::Database::connect(db.target())
+        .await
+        .expect("opens")
 }
 
 #[test]
 fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
     let dir = temp();
-    let run = kaikaku_stdin(
+    let db = test_db();
+    let run = kaikaku(
         dir.path(),
         &[
             "user",
@@ -1058,8 +1093,10 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
             "--department",
             "政策課",
         ],
-        "suzuki-password\n",
-    );
+    )
+    .db(&db)
+    .stdin("suzuki-password\n")
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout
@@ -1067,7 +1104,7 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
         "{}",
         run.stdout
     );
-    let run = kaikaku_stdin(
+    let run = kaikaku(
         dir.path(),
         &[
             "user",
@@ -1078,17 +1115,18 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
             "--department",
             "総務課",
         ],
-        "tanaka-password\r\n",
-    );
+    )
+    .db(&db)
+    .stdin("tanaka-password\r\n")
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = kaikaku_stdin(
-        dir.path(),
-        &["user", "add", "sato", "--role", "reviewer"],
-        "sato-password",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "sato", "--role", "reviewer"])
+        .db(&db)
+        .stdin("sato-password")
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
 
-    let list = kaikaku(dir.path(), &["user", "list"]);
+    let list = kaikaku(dir.path(), &["user", "list"]).db(&db).run();
     assert_eq!(list.code, 0, "{}", list.stderr);
     let lines: Vec<&str> = list.stdout.lines().collect();
     assert_eq!(lines.len(), 4, "{}", list.stdout);
@@ -1109,7 +1147,6 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
     assert!(!list.stdout.contains("argon2"), "{}", list.stdout);
 
     // The line ending is not part of the password.
-    let db = dir.path().join("kaikaku.db");
     let tanaka = stored_user(&db, "tanaka").expect("stored");
     assert!(kaikaku_auth::verify_password(
         "tanaka-password",
@@ -1120,12 +1157,20 @@ fn user_add_reads_the_password_from_stdin_and_list_shows_the_users() {
 #[test]
 fn user_add_refuses_a_duplicate_name() {
     let dir = temp();
+    let db = test_db();
     let args = ["user", "add", "suzuki", "--role", "reviewer"];
     assert_eq!(
-        kaikaku_stdin(dir.path(), &args, "suzuki-password\n").code,
+        kaikaku(dir.path(), &args)
+            .db(&db)
+            .stdin("suzuki-password\n")
+            .run()
+            .code,
         0
     );
-    let run = kaikaku_stdin(dir.path(), &args, "another-password\n");
+    let run = kaikaku(dir.path(), &args)
+        .db(&db)
+        .stdin("another-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -1133,18 +1178,18 @@ fn user_add_refuses_a_duplicate_name() {
         "{}",
         run.stderr
     );
-    let list = kaikaku(dir.path(), &["user", "list"]);
+    let list = kaikaku(dir.path(), &["user", "list"]).db(&db).run();
     assert_eq!(list.stdout.lines().count(), 2, "{}", list.stdout);
 }
 
 #[test]
 fn user_add_refuses_a_short_password_and_an_editor_without_department() {
     let dir = temp();
-    let run = kaikaku_stdin(
-        dir.path(),
-        &["user", "add", "suzuki", "--role", "admin"],
-        "short\n",
-    );
+    let db = test_db();
+    let run = kaikaku(dir.path(), &["user", "add", "suzuki", "--role", "admin"])
+        .db(&db)
+        .stdin("short\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -1152,14 +1197,16 @@ fn user_add_refuses_a_short_password_and_an_editor_without_department() {
         "{}",
         run.stderr
     );
-    let run = kaikaku_stdin(dir.path(), &["user", "add", "x", "--role", "admin"], "");
+    let run = kaikaku(dir.path(), &["user", "add", "x", "--role", "admin"])
+        .db(&db)
+        .stdin("")
+        .run();
     assert_eq!(run.code, 2, "an empty stdin is an empty password");
 
-    let run = kaikaku_stdin(
-        dir.path(),
-        &["user", "add", "tanaka", "--role", "editor"],
-        "tanaka-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "tanaka", "--role", "editor"])
+        .db(&db)
+        .stdin("tanaka-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -1167,15 +1214,14 @@ fn user_add_refuses_a_short_password_and_an_editor_without_department() {
         "{}",
         run.stderr
     );
-    let run = kaikaku_stdin(
-        dir.path(),
-        &["user", "add", "has space", "--role", "admin"],
-        "long-enough-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "add", "has space", "--role", "admin"])
+        .db(&db)
+        .stdin("long-enough-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("ユーザー名に空白"), "{}", run.stderr);
 
-    let list = kaikaku(dir.path(), &["user", "list"]);
+    let list = kaikaku(dir.path(), &["user", "list"]).db(&db).run();
     assert_eq!(list.code, 0);
     assert_eq!(list.stdout, "登録されているユーザーはいません。\n");
 }
@@ -1184,21 +1230,16 @@ fn user_add_refuses_a_short_password_and_an_editor_without_department() {
 fn user_passwd_changes_the_hash_and_ends_the_sessions() {
     use kaikaku_store::Cycle;
     let dir = temp();
-    let db = dir.path().join("kaikaku.db");
-    let run = kaikaku_stdin(
-        dir.path(),
-        &["user", "add", "suzuki", "--role", "reviewer"],
-        "first-password\n",
-    );
+    let db = test_db();
+    let run = kaikaku(dir.path(), &["user", "add", "suzuki", "--role", "reviewer"])
+        .db(&db)
+        .stdin("first-password\n")
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let before = stored_user(&db, "suzuki").expect("stored");
     // A session, as a log-in on the web would make.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
     let token = kaikaku_auth::Token::generate().expect("randomness");
-    runtime.block_on(async {
+    block_on(async {
         let store = open_db(&db).await;
         let session = kaikaku_store::Session {
             token_hash: token.hash.clone(),
@@ -1209,11 +1250,10 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
         store.create_session(&session).await.expect("a session");
     });
 
-    let run = kaikaku_stdin(
-        dir.path(),
-        &["user", "passwd", "suzuki"],
-        "second-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "passwd", "suzuki"])
+        .db(&db)
+        .stdin("second-password\n")
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("ユーザー「suzuki」のパスワードを変更しました（ログイン中のセッション1件を終了しました）"),
@@ -1230,7 +1270,7 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
         "first-password",
         &after.password_hash
     ));
-    let session = runtime.block_on(async {
+    let session = block_on(async {
         let store = open_db(&db).await;
         store
             .session(&token.hash, chrono::Utc::now())
@@ -1240,7 +1280,10 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
     assert!(session.is_none(), "the session was ended");
 
     // A short password changes nothing.
-    let run = kaikaku_stdin(dir.path(), &["user", "passwd", "suzuki"], "short\n");
+    let run = kaikaku(dir.path(), &["user", "passwd", "suzuki"])
+        .db(&db)
+        .stdin("short\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("パスワードは10文字以上にしてください"),
@@ -1250,11 +1293,10 @@ fn user_passwd_changes_the_hash_and_ends_the_sessions() {
     let unchanged = stored_user(&db, "suzuki").expect("stored");
     assert_eq!(unchanged.password_hash, after.password_hash);
 
-    let run = kaikaku_stdin(
-        dir.path(),
-        &["user", "passwd", "nobody"],
-        "third-password\n",
-    );
+    let run = kaikaku(dir.path(), &["user", "passwd", "nobody"])
+        .db(&db)
+        .stdin("third-password\n")
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("ユーザー「nobody」はいません"),
@@ -1396,18 +1438,18 @@ fn small_corpus(dir: &Path) -> (PathBuf, Vec<ManifestRow>) {
 #[test]
 fn import_manifest_stores_every_file_with_its_municipality() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     let (manifest, rows) = small_corpus(dir.path());
     let run = kaikaku(
         dir.path(),
         &[
             OsStr::new("import"),
-            OsStr::new("--db"),
-            db.as_os_str(),
             OsStr::new("--manifest"),
             manifest.as_os_str(),
         ],
-    );
+    )
+    .db(&db)
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     // One line per file, in manifest order, and the summary line.
     let lines: Vec<&str> = run.stdout.lines().collect();
@@ -1423,8 +1465,9 @@ fn import_manifest_stores_every_file_with_its_municipality() {
         run.stderr
     );
 
-    let env = [("KAIKAKU_DB", db.as_os_str())];
-    let export = kaikaku_with_env(dir.path(), &env, &["export", "--format", "json"]);
+    let export = kaikaku(dir.path(), &["export", "--format", "json"])
+        .db_env(&db)
+        .run();
     assert_eq!(export.code, 0, "{}", export.stderr);
     let json = export.json();
     let reports = json.as_array().expect("an array of every report");
@@ -1442,7 +1485,7 @@ fn import_manifest_stores_every_file_with_its_municipality() {
 #[test]
 fn import_manifest_names_every_wrong_line_and_imports_nothing() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     let (manifest, _) = small_corpus(dir.path());
     let text = std::fs::read_to_string(&manifest).expect("the manifest");
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
@@ -1464,12 +1507,12 @@ fn import_manifest_names_every_wrong_line_and_imports_nothing() {
         dir.path(),
         &[
             OsStr::new("import"),
-            OsStr::new("--db"),
-            db.as_os_str(),
             OsStr::new("--manifest"),
             manifest.as_os_str(),
         ],
-    );
+    )
+    .db(&db)
+    .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("マニフェストに誤りが2件ある"),
@@ -1491,7 +1534,7 @@ fn import_manifest_names_every_wrong_line_and_imports_nothing() {
     );
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
-        !db.exists(),
+        untouched(&db),
         "nothing is stored, not even an empty database"
     );
 
@@ -1502,12 +1545,12 @@ fn import_manifest_names_every_wrong_line_and_imports_nothing() {
         dir.path(),
         &[
             OsStr::new("import"),
-            OsStr::new("--db"),
-            db.as_os_str(),
             OsStr::new("--manifest"),
             manifest.as_os_str(),
         ],
-    );
+    )
+    .db(&db)
+    .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains(&rows[1].0), "{}", run.stderr);
     assert_eq!(run.stdout.lines().count(), rows.len() - 1, "{}", run.stdout);
@@ -1520,32 +1563,29 @@ fn import_manifest_names_every_wrong_line_and_imports_nothing() {
             OsStr::new("import"),
             OsStr::new("--manifest"),
             manifest.as_os_str(),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
         ],
-    );
+    )
+    .run();
     assert_eq!(both.code, 2, "{}", both.stderr);
 }
 
-/// Imports the real sample as `code name`: returns the run.
-fn import_as(dir: &Path, db: &Path, code: Option<(&str, &str)>) -> Run {
-    let mut args = vec![
-        OsStr::new("import").to_owned(),
-        OsStr::new("--db").to_owned(),
-        db.as_os_str().to_owned(),
-    ];
+/// Imports the bundled 楓町 sample into `db` as the plan of `code name`: returns the run.
+fn import_as(dir: &Path, db: &TestDb, code: Option<(&str, &str)>) -> Run {
+    let mut args = vec![OsString::from("import")];
     if let Some((code, name)) = code {
         for arg in ["--municipality-code", code, "--municipality-name", name] {
             args.push(arg.into());
         }
     }
-    args.push(real_sample().into_os_string());
-    kaikaku(dir, &args)
+    args.push(bundled(KAEDE).into_os_string());
+    kaikaku(dir, &args).db(db).run()
 }
 
 #[test]
 fn two_towns_with_a_plan_of_the_same_name_are_kept_apart() {
     let dir = temp();
-    let db = dir.path().join("test.db");
+    let db = test_db();
     for town in [("999997", "楓町"), ("999989", "桜川市")] {
         let run = import_as(dir.path(), &db, Some(town));
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -1555,29 +1595,29 @@ fn two_towns_with_a_plan_of_the_same_name_are_kept_apart() {
     assert_eq!(anonymous.code, 2);
     assert!(
         anonymous.stderr.contains(
-            "計画「第5次集中改革プラン」は複数の団体にあります（999989 桜川市、999997 楓町）"
+            "計画「第3次楓町行政改革実施計画」は複数の団体にあります（999989 桜川市、999997 楓町）"
         ),
         "{}",
         anonymous.stderr
     );
-    let env = [("KAIKAKU_DB", db.as_os_str())];
     // The dry run finds the plan as the import does, and refuses alike.
-    let dry = kaikaku_with_env(
+    let dry = kaikaku(
         dir.path(),
-        &env,
         &[
             OsStr::new("import"),
             OsStr::new("--dry-run"),
-            real_sample().as_os_str(),
+            bundled(KAEDE).as_os_str(),
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(dry.code, 2);
     assert!(
         dry.stderr.contains("複数の団体にあります"),
         "{}",
         dry.stderr
     );
-    let list = kaikaku_with_env(dir.path(), &env, &["list"]);
+    let list = kaikaku(dir.path(), &["list"]).db_env(&db).run();
     let towns: Vec<&str> = list
         .stdout
         .lines()
@@ -1586,43 +1626,44 @@ fn two_towns_with_a_plan_of_the_same_name_are_kept_apart() {
     assert_eq!(towns, ["団体", "999989", "999997"], "{}", list.stdout);
 
     // A reference by plan and year needs the town; a CSV of one town has only its rows.
-    let ambiguous = kaikaku_with_env(
+    let ambiguous = kaikaku(
         dir.path(),
-        &env,
         &[
             "export",
             "--format",
             "text",
             "--report",
-            "第5次集中改革プラン/R3",
+            "第3次楓町行政改革実施計画/R6",
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(ambiguous.code, 2);
     assert!(
         ambiguous.stderr.contains("複数あります"),
         "{}",
         ambiguous.stderr
     );
-    let kaede = kaikaku_with_env(
+    let kaede = kaikaku(
         dir.path(),
-        &env,
         &[
             "export",
             "--format",
             "json",
             "--report",
-            "999997/第5次集中改革プラン/R3",
+            "999997/第3次楓町行政改革実施計画/R6",
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(kaede.code, 0, "{}", kaede.stderr);
     assert!(
         kaede.stdout.contains("\"name\": \"楓町\""),
         "{}",
         kaede.stdout
     );
-    let one_town = kaikaku_with_env(
+    let one_town = kaikaku(
         dir.path(),
-        &env,
         &[
             "export",
             "--format",
@@ -1632,23 +1673,27 @@ fn two_towns_with_a_plan_of_the_same_name_are_kept_apart() {
             "--municipality",
             "999989",
         ],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(one_town.code, 0, "{}", one_town.stderr);
     let rows: Vec<&str> = one_town.stdout.lines().skip(1).collect();
-    assert_eq!(rows.len(), 22);
+    assert_eq!(rows.len(), 9);
     assert!(rows.iter().all(|row| row.starts_with("999989,桜川市,")));
-    let both = kaikaku_with_env(
+    let both = kaikaku(
         dir.path(),
-        &env,
         &["export", "--format", "csv", "--table", "items"],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(both.code, 0, "{}", both.stderr);
-    assert_eq!(both.stdout.lines().count(), 1 + 44);
-    let nobody = kaikaku_with_env(
+    assert_eq!(both.stdout.lines().count(), 1 + 18);
+    let nobody = kaikaku(
         dir.path(),
-        &env,
         &["export", "--format", "csv", "--municipality", "010006"],
-    );
+    )
+    .db_env(&db)
+    .run();
     assert_eq!(nobody.code, 2);
     assert!(
         nobody

@@ -1,7 +1,12 @@
 //! `kaikaku import`: files read, decoded and checked on worker threads while one writer
-//! stores them in order, several whole reports per transaction ([`kaikaku_store::Store::save_reports`], a
-//! batch sized to take about [`BATCH_TIME`]); the files come from the command line or
-//! from a manifest (`--manifest corpus/manifest.csv`) that gives each file's municipality.
+//! stores them in order, several whole reports per transaction
+//! ([`kaikaku_store::Store::save_reports`], a batch sized to take about [`BATCH_TIME`]); the
+//! files come from the command line or from a manifest (`--manifest corpus/manifest.csv`,
+//! module [`manifest`]) that gives each file's municipality. Module [`report`] saves one read
+//! report, or says what saving it would change (`--dry-run`).
+
+pub mod manifest;
+pub mod report;
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
@@ -12,13 +17,47 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kaikaku_model::Report;
-use kaikaku_model::{LocalGovernmentCode, Municipality};
+use kaikaku_model::{Municipality, Report};
 use kaikaku_reader::Encoding;
 use kaikaku_store::{Database, Search as _, Source, Store as _};
 
-use crate::commands::{Outcome, dry_run, open_store, saved_line, source_of};
+use crate::database::{DbTarget, open_store};
 use crate::input::{ReadFile, read_report};
+use crate::outcome::Outcome;
+use report::{dry_run, saved_line, source_of};
+
+/// What `kaikaku import` was asked for.
+#[derive(Debug)]
+pub struct ImportRequest {
+    /// The files named on the command line.
+    pub files: Vec<PathBuf>,
+    /// `--manifest`: the files it lists instead, each with its municipality.
+    pub manifest: Option<PathBuf>,
+    /// `--municipality-code`/`--municipality-name`, for the files named.
+    pub municipality: Option<Municipality>,
+    /// `--dry-run`, `--encoding`.
+    pub options: ImportOptions,
+    /// The database.
+    pub db: DbTarget,
+}
+
+/// `kaikaku import`: the files of the command line or of the manifest, imported by
+/// [`import`]. A manifest is read whole, and refused with every wrong line named, before the
+/// database is opened.
+pub async fn run(request: ImportRequest) -> anyhow::Result<Outcome> {
+    let jobs = match &request.manifest {
+        Some(manifest) => manifest::jobs(manifest)?,
+        None => request
+            .files
+            .into_iter()
+            .map(|path| Job {
+                path,
+                municipality: request.municipality.clone(),
+            })
+            .collect(),
+    };
+    import(jobs, &request.db, &request.options).await
+}
 
 /// One file to import.
 #[derive(Clone, Debug)]
@@ -36,91 +75,6 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// The encoding forced on text files.
     pub encoding: Option<&'static Encoding>,
-}
-
-/// The columns of a manifest that `import` uses; others are ignored.
-const FILE: &str = "file";
-const CODE: &str = "code";
-const NAME: &str = "municipality";
-
-/// The files a manifest lists, with their municipalities: a CSV (UTF-8, one header row) with
-/// at least the columns `file` (relative to the manifest's folder), `code`
-/// (全国地方公共団体コード) and `municipality` (団体名), as `xtask gen-corpus` writes it.
-///
-/// # Errors
-/// When the manifest cannot be read, lacks a column, or has lines that are wrong: every wrong
-/// line is named (`manifest.csv 3行目: …`), and nothing is imported.
-pub fn manifest_jobs(manifest: &Path) -> anyhow::Result<Vec<Job>> {
-    let name = manifest.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(manifest)
-        .context("マニフェストを読めません")
-        .with_context(|| name.clone())?;
-    let headers = reader
-        .headers()
-        .context("マニフェストの見出し行を読めません")
-        .with_context(|| name.clone())?
-        .clone();
-    let column = |wanted: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}').trim() == wanted)
-            .with_context(|| format!("{name}: 見出し行に列「{wanted}」がありません"))
-    };
-    let (file, code, town) = (column(FILE)?, column(CODE)?, column(NAME)?);
-    let dir = manifest.parent().unwrap_or(Path::new(""));
-    let mut jobs = Vec::new();
-    let mut errors = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                errors.push(format!("{name} {line}行目: CSVとして読めません: {error}"));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(i).map(str::trim).unwrap_or("");
-        let problem = if cell(file).is_empty() {
-            Some(format!("列「{FILE}」が空です"))
-        } else if cell(town).is_empty() {
-            Some(format!("列「{NAME}」（団体名）が空です"))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            errors.push(format!("{name} {line}行目: {problem}"));
-            continue;
-        }
-        match LocalGovernmentCode::parse(cell(code)) {
-            Ok(parsed) => jobs.push(Job {
-                path: dir.join(cell(file)),
-                municipality: Some(Municipality {
-                    code: parsed,
-                    name: cell(town).to_owned(),
-                }),
-            }),
-            Err(error) => errors.push(format!("{name} {line}行目: {error}")),
-        }
-    }
-    if !errors.is_empty() {
-        let shown = errors.len().min(20);
-        let mut message = format!(
-            "マニフェストに誤りが{}件あるため、何も取り込みません:\n{}",
-            errors.len(),
-            errors[..shown].join("\n")
-        );
-        if errors.len() > shown {
-            message.push_str(&format!("\n…ほか{}件", errors.len() - shown));
-        }
-        anyhow::bail!(message);
-    }
-    if jobs.is_empty() {
-        anyhow::bail!("{name}: マニフェストにファイルが1件もありません");
-    }
-    Ok(jobs)
 }
 
 /// A file read on a worker thread.
@@ -148,13 +102,13 @@ fn read_job(
     (bytes, result)
 }
 
-/// Imports `jobs` into the database at `db`: worker threads (one per core) read, decode and
+/// Imports `jobs` into the database `db`: worker threads (one per core) read, decode and
 /// check the files while this thread stores them in the order given, in batches of one
 /// transaction; a report that fails leaves the others whole (the store saves a batch with a
 /// failing report again report by report). Prints one line per file on stdout once its batch
 /// is committed, errors on stderr, a progress bar on stderr when it is a terminal, and a summary
 /// line on stderr when there is more than one file.
-pub async fn import(jobs: Vec<Job>, db: &Path, options: &ImportOptions) -> anyhow::Result<Outcome> {
+async fn import(jobs: Vec<Job>, db: &DbTarget, options: &ImportOptions) -> anyhow::Result<Outcome> {
     let store = open_store(db).await?;
     let total = jobs.len();
     let jobs = Arc::new(jobs);

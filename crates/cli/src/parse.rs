@@ -1,0 +1,34 @@
+//! `kaikaku parse`: one report read and printed as JSON (the interchange format) or as a
+//! Japanese summary; nothing is stored.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use kaikaku_interchange::ReportJson;
+use kaikaku_reader::Encoding;
+
+use crate::args::ParseFormat;
+use crate::input::read_report;
+use crate::outcome::Outcome;
+use crate::render;
+
+/// `kaikaku parse FILE`.
+///
+/// Fails when the file cannot be read or is not a report, or stdout is closed.
+pub fn parse(
+    file: &Path,
+    format: ParseFormat,
+    encoding: Option<&'static Encoding>,
+) -> anyhow::Result<Outcome> {
+    let read = read_report(file, encoding)?;
+    let mut out = io::stdout().lock();
+    match format {
+        ParseFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &ReportJson::from(&read.report))?;
+            writeln!(out)?;
+        }
+        ParseFormat::Text => render::report(&mut out, &read.report)?,
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
