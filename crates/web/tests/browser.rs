@@ -69,6 +69,7 @@ async fn harness_drives_a_real_browser() -> Result<()> {
 /// opens item No.19 from its sheet and sees its figures; the print stylesheet is there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_visitor_reads_a_published_edition() -> Result<()> {
+    kaikaku_fixtures::skip_without_real_sample!(Ok(()));
     let site = Site::kaikaku(&[("000_6a7f54c584e0f9d2.txt", osaki())]).await?;
     let browser = Browser::start(&site).await?;
 
@@ -231,6 +232,7 @@ fn ensure_inert(dom: &Value, page: &str) -> Result<()> {
 /// nothing becomes markup, and nothing runs (`window.__xss` stays undefined).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scripts_in_documents_never_run() -> Result<()> {
+    kaikaku_fixtures::skip_without_real_sample!(Ok(()));
     let site = Site::kaikaku(&[("payloads.txt", osaki_with_payloads())]).await?;
     let browser = Browser::start(&site).await?;
 

@@ -1,0 +1,338 @@
+//! The dashboards and the comparison of editions (pages and JSON). The figures of the real
+//! sample are computed by hand in crates/analysis/tests/sample.rs; here they must reach the
+//! pages.
+
+use kaikaku_model::{Decimal, FiscalYear, ItemNo, Report};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::support::*;
+
+/// The real sample as its FY2022 edition: the report year moved on, No.2's goal rewritten,
+/// No.22's 令和4年度 7,611,721円 reported as 7,700,000円, No.4 gone.
+fn osaki_2022() -> Report {
+    let mut next = osaki();
+    next.report_fiscal_year = FiscalYear::new(2022);
+    next.title = "第5次集中改革プラン取組実績一覧(令和4年度実績)".to_owned();
+    for item in &mut next.items {
+        match item.no.0 {
+            2 => item.goal = Some("事務事業の見直しを定着させる。".to_owned()),
+            22 => item.effects[2].quantities[0].value = Decimal::from(7_700_000),
+            _ => {}
+        }
+    }
+    next.items.retain(|item| item.no != ItemNo(4));
+    next
+}
+
+async fn two_osaki_editions() -> TestApp {
+    TestApp::with_reports(&[("osaki_r3.txt", osaki()), ("osaki_r4.txt", osaki_2022())]).await
+}
+
+async fn json(app: &TestApp, path: &str) -> (StatusCode, Value) {
+    let page = app.get(path).await;
+    let value =
+        serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{path}: {e}\n{}", page.body));
+    (page.status, value)
+}
+
+/// Fails when `value` is not what the OpenAPI document says `schema` is.
+async fn assert_documented(app: &TestApp, schema: &str, value: &Value) {
+    let (_, document) = json(app, "/api/v1/openapi.json").await;
+    let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
+    let problems = crate::api::misfits(&document, &reference, value, schema);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[tokio::test]
+async fn the_edition_dashboard_shows_the_figures_with_charts_and_links() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = TestApp::with_real_sample().await;
+    let edition = app.edition(OSAKI_PLAN);
+    let body = app.page(&format!("{edition}/dashboard")).await;
+    assert_contains(
+        &body,
+        &[
+            // 実績 per year and 見込み of FY2022 (crates/analysis/tests/sample.rs).
+            "274,693,474円",
+            "159,133,138円",
+            "668,111,721円",
+            // States and departments, with their counts.
+            "<th scope=\"row\">試行</th><td class=\"num\">1</td>",
+            "<th scope=\"row\">段階の記載なし</th><td class=\"num\">21</td>",
+            "<th scope=\"row\">政策課</th><td class=\"num\">7</td>",
+            // The chart: SVG with titles, no script.
+            "<svg class=\"chart-svg\"",
+            "<title id=\"yen-chart-title\">",
+            "<title>令和3年度 実績：159,133,138円</title>",
+            // Every figure links to its rows.
+            &format!("href=\"{edition}/items/17#no-17-effects\""),
+            &format!("href=\"{edition}/items/8\""),
+            "href=\"#yen-2021\"",
+            // The rules.
+            "総計の行は含みません",
+            "前年度の報告が公開されていないため",
+            // Findings: No.20 and No.21, linked.
+            "2件",
+            &format!("href=\"{edition}/items/20\">No.20へ</a>"),
+            &format!("href=\"{edition}/items/21\">No.21へ</a>"),
+        ],
+    );
+    assert!(!body.contains("style="), "no inline style (CSP)");
+    assert!(!body.contains("<script"), "no script");
+    // The anchor the links point at exists on the item page.
+    let item = app.page(&format!("{edition}/items/17")).await;
+    assert!(item.contains("id=\"no-17-effects\""));
+    // The edition page and the top page link to the dashboards.
+    let page = app.page(&edition).await;
+    assert!(page.contains(&format!("href=\"{edition}/dashboard\"")));
+    let top = app.page("/").await;
+    let plan = app.plan_id(OSAKI_PLAN);
+    assert!(top.contains(&format!("href=\"/plans/{plan}/dashboard\"")));
+}
+
+#[tokio::test]
+async fn unknown_plans_and_years_are_404() {
+    let app = TestApp::spawn().await;
+    let plan = app.plan_id(KAEDE_PLAN);
+    for path in [
+        "/plans/999/2024/dashboard".to_owned(),
+        format!("/plans/{plan}/1999/dashboard"),
+        format!("/plans/{plan}/x/dashboard"),
+        "/plans/999/dashboard".to_owned(),
+        "/plans/999/compare".to_owned(),
+        "/api/v1/plans/999/2024/dashboard".to_owned(),
+        "/api/v1/plans/999/compare?from=2024&to=2024".to_owned(),
+        format!("/api/v1/plans/{plan}/compare?from=2023&to=2024"),
+    ] {
+        let page = app.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let page = app
+        .get(&format!("/plans/{plan}/compare?from=2019&to=2024"))
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(
+        page.body
+            .contains("令和元年度（2019年度）の公開中の報告がありません")
+    );
+    assert!(
+        page.body.contains("<select name=\"from\">"),
+        "the form stays"
+    );
+    for query in ["from=令和6&to=2024", "from=2024", "from=02024&to=2024"] {
+        let page = app.get(&format!("/plans/{plan}/compare?{query}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(page.body.contains("指定してください"), "{query}");
+        let (status, body) = json(&app, &format!("/api/v1/plans/{plan}/compare?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            body["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("指定してください"))
+        );
+    }
+    let (status, _) = json(&app, &format!("/api/v1/plans/{plan}/compare")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_dashboard_json_has_the_figures_and_its_documented_shape() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = TestApp::with_real_sample().await;
+    let (status, body) = json(
+        &app,
+        &format!("/api/v1{}/dashboard", app.edition(OSAKI_PLAN)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["fiscal_year"], 2021);
+    assert_eq!(body["fiscal_year_label"], "令和3年度");
+    assert_eq!(body["item_count"], 22);
+    assert_eq!(body["yen_by_year"][0]["actual"], "274693474");
+    assert_eq!(body["yen_by_year"][0]["forecast"], "427794446");
+    assert_eq!(
+        body["yen_by_year"][0]["items"]["actual"],
+        serde_json::json!([17, 18, 20, 21, 22])
+    );
+    assert_eq!(body["yen_by_year"][2]["forecast"], "668111721");
+    assert_eq!(
+        body["by_state"][0],
+        serde_json::json!({ "label": "試行", "count": 1, "items": [8] })
+    );
+    assert_eq!(body["by_department"][1]["label"], "政策課");
+    assert_eq!(body["by_department"][1]["count"], 7);
+    assert_eq!(body["previous_fiscal_year"], Value::Null);
+    let findings: Vec<&Value> = body["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| &f["item_no"])
+        .collect();
+    assert_eq!(findings, [&serde_json::json!(20), &serde_json::json!(21)]);
+    assert_documented(&app, "Dashboard", &body).await;
+}
+
+#[tokio::test]
+async fn two_editions_forecast_against_actual_and_the_plan_dashboard() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = two_osaki_editions().await;
+    let plan = app.plan_id(OSAKI_PLAN);
+    let body = app.page(&format!("/plans/{plan}/2022/dashboard")).await;
+    assert_contains(
+        &body,
+        &[
+            "令和3年度（2021年度）の報告",
+            // No.22: forecast 7,611,721円 last year, 7,700,000円 reported: +88,279円.
+            "<td class=\"num\">7,611,721円</td><td class=\"num\">7,700,000円</td><td class=\"num\">88,279円</td>",
+            // No.19: marked 見込み in both, so no actual.
+            "<td class=\"num\">307,500,000円</td><td class=\"num\">—</td><td class=\"num\">—</td>",
+            "<title id=\"forecast-chart-title\">",
+            "<title>No.22 今年度の実績：7,700,000円</title>",
+            &format!("href=\"/plans/{plan}/2022/items/22#no-22-effects\""),
+        ],
+    );
+    let (_, json_body) = json(&app, &format!("/api/v1/plans/{plan}/2022/dashboard")).await;
+    assert_eq!(json_body["previous_fiscal_year"], 2021);
+    let no22 = json_body["forecast_vs_actual"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["no"] == 22)
+        .expect("No.22")
+        .clone();
+    assert_eq!(
+        no22,
+        serde_json::json!({
+            "no": 22, "title": "水道事業の経営健全化", "fiscal_year": 2022, "unit": "円",
+            "forecast": "7611721", "actual": "7700000", "difference": "88279",
+        })
+    );
+
+    let plan_page = app.page(&format!("/plans/{plan}/dashboard")).await;
+    assert_contains(
+        &plan_page,
+        &[
+            "<title id=\"plan-yen-chart-title\">",
+            &format!("href=\"/plans/{plan}/2021/dashboard\""),
+            &format!("href=\"/plans/{plan}/2022/dashboard\""),
+            // 子ども保育課: No.4 in FY2021, none in FY2022.
+            &format!(
+                "<th scope=\"row\">子ども保育課</th><td class=\"num\">1<span class=\"item-links\">（<a href=\"/plans/{plan}/2021/items/4\">No.4</a>）</span></td><td class=\"num\">0</td>"
+            ),
+            // FY2021's own 実績 (159,133,138円) and FY2022's (the 令和4年度 rows, now 実績):
+            // 57,000,000 + 296,000,000 + 7,700,000 = 360,700,000 円 beside No.19's
+            // 307,500,000 円 見込み.
+            "159,133,138円",
+            "360,700,000円",
+            "令和3年度（2021年度）の報告：2件",
+        ],
+    );
+    assert!(!plan_page.contains("style="));
+}
+
+#[tokio::test]
+async fn the_comparison_page_and_json() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = two_osaki_editions().await;
+    let plan = app.plan_id(OSAKI_PLAN);
+    let form = app.page(&format!("/plans/{plan}/compare")).await;
+    assert_contains(
+        &form,
+        &[
+            "<select name=\"from\">",
+            "<option value=\"2021\" selected>令和3年度（2021年度）</option>",
+        ],
+    );
+    let body = app
+        .page(&format!("/plans/{plan}/compare?from=2021&to=2022"))
+        .await;
+    assert_contains(
+        &body,
+        &[
+            "令和3年度（2021年度）</a> → <a href=\"/plans/",
+            // The text diff of No.2's goal.
+            "改善・推進目標",
+            "<ins>",
+            "<del>",
+            // States: No.8 試行 → 実施 (line 168 of the sample, 4年度 `② (実施)`).
+            "段階：試行 → 実施 <strong>（変更）</strong>",
+            // The number.
+            "<td class=\"num\">7,611,721円（見込み）</td><td class=\"num\">7,700,000円（実績）</td><td class=\"num\">+88,279円</td>",
+            // The removed item, linked in the earlier edition.
+            &format!(
+                "<a href=\"/plans/{plan}/2021/items/4\">No.4</a> 保育所の民営化 <span class=\"presence\">（削除）</span>"
+            ),
+        ],
+    );
+    assert!(!body.contains("style="));
+
+    let (status, value) = json(
+        &app,
+        &format!("/api/v1/plans/{plan}/compare?from=2021&to=2022"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let keys: Vec<&str> = value
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "from",
+            "from_label",
+            "items",
+            "plan_id",
+            "plan_name",
+            "to",
+            "to_label"
+        ]
+    );
+    assert_eq!(
+        (value["from"].clone(), value["to"].clone()),
+        (2021.into(), 2022.into())
+    );
+    let item = |no: u64| {
+        value["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["no"] == no)
+            .unwrap_or_else(|| panic!("No.{no}"))
+            .clone()
+    };
+    let no2 = item(2);
+    assert_eq!(no2["presence"], "both");
+    assert_eq!(no2["changes"][0]["field"], "goal");
+    assert_eq!(no2["changes"][0]["label"], "改善・推進目標");
+    assert_eq!(no2["changes"][0]["after"], "事務事業の見直しを定着させる。");
+    assert!(
+        no2["changes"][0]["diff"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|s| s["op"] == "ins"))
+    );
+    assert_eq!(
+        item(22)["deltas"],
+        serde_json::json!([{
+            "label": "", "fiscal_year": 2022, "fiscal_year_label": "令和4年度", "unit": "円",
+            "from_status": "forecast", "from": "7611721",
+            "to_status": "actual", "to": "7700000", "delta": "88279",
+        }])
+    );
+    let no8 = item(8);
+    assert_eq!(
+        (
+            no8["state_from"].clone(),
+            no8["state_to"].clone(),
+            no8["state_changed"].clone()
+        ),
+        ("試行".into(), "実施".into(), true.into())
+    );
+    let no4 = item(4);
+    assert_eq!(no4["presence"], "removed");
+    assert_eq!(no4["state_to"], Value::Null);
+    assert_documented(&app, "Comparison", &value).await;
+}

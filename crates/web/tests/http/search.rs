@@ -1,0 +1,279 @@
+//! 検索: the page and the JSON, marked snippets, escaped text, drafts that only logged-in users
+//! find, and searches kept to one municipality.
+
+use kaikaku_model::workflow::SheetState;
+use kaikaku_model::{FiscalYear, ItemNo};
+use kaikaku_store::Cycle;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::support::*;
+
+/// `q` percent-encoded for a URL.
+fn q(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The real sample with markup in No.1's goal, and its FY2022 opened with No.11 renamed
+/// in the draft.
+async fn app() -> TestApp {
+    let mut osaki = osaki();
+    osaki.items[0].goal = Some("<script>alert('研修')</script>の目標".to_owned());
+    let app = TestApp::with_reports(&[
+        ("000_6a7f54c584e0f9d2.txt", osaki),
+        ("kaedemachi_r6.txt", kaedemachi()),
+    ])
+    .await;
+    let store = app.store().await;
+    let admin = store
+        .user_by_name("admin")
+        .await
+        .expect("reads")
+        .expect("the admin")
+        .id;
+    let draft = store
+        .open_cycle(
+            app.plan_id(OSAKI_PLAN),
+            FiscalYear::new(2022).expect("a year"),
+            None,
+            admin,
+        )
+        .await
+        .expect("opens FY2022");
+    let sheet = store.sheet(draft, ItemNo(11)).await.expect("sheet 11");
+    let mut item = sheet.item.clone();
+    item.title = "ゼロカーボンシティの推進".to_owned();
+    store
+        .save_sheet(
+            draft,
+            ItemNo(11),
+            sheet.version,
+            &item,
+            SheetState::InProgress,
+            admin,
+        )
+        .await
+        .expect("saves the draft");
+    app
+}
+
+#[tokio::test]
+async fn the_page_lists_items_with_marked_snippets_and_escapes_the_text() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = app().await;
+    let body = app.page(&format!("/search?q={}", q("研修"))).await;
+    let osaki = app.edition(OSAKI_PLAN);
+    assert_contains(
+        &body,
+        &[
+            "<title>「研修」の検索結果｜",
+            // No.1, 10, 21 of the real sample and No.4 of 楓町 (grep: one 研修 in it).
+            "「研修」を含む項目：4件",
+            "令和3年度（2021年度）",
+            &format!("<a href=\"{osaki}/items/1\">No.1 多様な話し合いの場と環境づくり</a>"),
+            &format!("<a href=\"{osaki}/items/10\">No.10 人財育成の推進</a>"),
+            // No.1 is shown by its goal, the first text that holds 研修, escaped.
+            "<span class=\"search-hit-field\">改善・推進目標</span>",
+            &format!(
+                "{}<mark>研修</mark>{}",
+                escaped("<script>alert('"),
+                escaped("')</script>")
+            ),
+            "<input id=\"search-q\" type=\"search\" name=\"q\" value=\"研修\"",
+        ],
+    );
+    assert!(!body.contains("<script>"), "{body}");
+    // Newest fiscal year first: 楓町 (令和6年度) before 大崎市 (令和3年度).
+    let kaede = body.find("令和6年度（2024年度）").expect("楓町's hit");
+    assert!(kaede < body.find("令和3年度（2021年度）").expect("大崎市's hits"));
+    // The header of every page has the search form.
+    assert_contains(
+        &app.page("/").await,
+        &["<form class=\"site-search\" method=\"get\" action=\"/search\""],
+    );
+}
+
+#[tokio::test]
+async fn width_and_kana_variants_and_bad_queries() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = app().await;
+    let body = app.page(&format!("/search?q={}", q("ﾏｲﾅﾝﾊﾞｰ"))).await;
+    assert_contains(
+        &body,
+        &["<mark>マイナンバー</mark>カードの利用拡大", "項目：1件"],
+    );
+    let body = app
+        .page(&format!("/search?q={}", q("存在しない語句")))
+        .await;
+    assert_contains(
+        &body,
+        &["「存在しない語句」を含む項目は見つかりませんでした。"],
+    );
+    let body = app.page("/search?q=+%E3%80%80").await;
+    assert_contains(&body, &["検索する語を入力してください。"]);
+    let body = app
+        .page(&format!("/search?q={}", q(&"研".repeat(101))))
+        .await;
+    assert_contains(
+        &body,
+        &["検索語が長すぎます（100文字以内で入力してください）。"],
+    );
+    // Without a query: the form only.
+    let body = app.page("/search").await;
+    assert_contains(&body, &["<h1 class=\"page-title\">検索</h1>"]);
+    assert!(!body.contains("search-results") && !body.contains("role=\"alert\""));
+
+    let page = app.get("/api/v1/search?q=").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let json: Value = serde_json::from_str(&page.body).expect("JSON");
+    assert_eq!(json["error"], "検索する語を入力してください。");
+}
+
+#[tokio::test]
+async fn drafts_are_found_by_logged_in_users_only() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = app().await;
+    let anonymous = app.page(&format!("/search?q={}", q("ゼロカーボン"))).await;
+    assert_contains(&anonymous, &["見つかりませんでした"]);
+    let json: Value = serde_json::from_str(
+        &app.page(&format!("/api/v1/search?q={}", q("ぜろかーぼん")))
+            .await,
+    )
+    .expect("JSON");
+    assert_eq!(json["hits"], Value::Array(Vec::new()));
+    assert_eq!(json["with_drafts"], false);
+
+    let login = app.login_as(Who::Reviewer).await.expect("a reviewer");
+    let page = app
+        .call(
+            Method::GET,
+            &format!("/search?q={}", q("ゼロカーボン")),
+            Some(&login),
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_contains(
+        &page.body,
+        &[
+            "<mark>ゼロカーボン</mark>シティの推進",
+            "受付中（未公開）",
+            "令和4年度（2022年度）",
+            "/sheets/11\">No.11 ゼロカーボンシティの推進</a>",
+        ],
+    );
+    let page = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/search?q={}", q("ぜろかーぼん 推進")),
+            Some(&login),
+            None,
+        )
+        .await;
+    let json: Value = serde_json::from_str(&page.body).expect("JSON");
+    assert_eq!(json["with_drafts"], true);
+    assert_eq!(json["words"], serde_json::json!(["ぜろかーぼん", "推進"]));
+    let hit = &json["hits"][0];
+    assert_eq!(hit["status"], "open");
+    assert_eq!(hit["fiscal_year"], 2022);
+    assert_eq!(hit["no"], 11);
+    assert_eq!(hit["field"], "title");
+    assert_eq!(hit["field_label"], "項目名");
+    assert_eq!(hit["snippet"]["text"], "ゼロカーボンシティの推進");
+    // Characters, not bytes: ゼロカーボン is 0..6, 推進 10..12.
+    assert_eq!(
+        hit["snippet"]["marks"],
+        serde_json::json!([[0, 6], [10, 12]])
+    );
+    assert_eq!(json["hits"].as_array().map(Vec::len), Some(1));
+}
+
+/// `?municipality=CODE` keeps a search to one municipality's plans, on the page and in the
+/// API; the hits name their municipality; a code that is not one is refused in Japanese.
+#[tokio::test]
+async fn search_keeps_to_one_municipality_when_asked() {
+    let chiyoda = kaede_as(town("131016", "千代田区"), KAEDE_PLAN);
+    let sakura = kaede_as(town("999989", "桜川市"), KAEDE_PLAN);
+    let app = TestApp::with_reports(&[("chiyoda.txt", chiyoda), ("sakura.txt", sakura)]).await;
+    // 研修: No.4 of 楓町's report (its only one), here under two towns with the same plan name.
+    let kenshu: String = form_urlencoded::byte_serialize("研修".as_bytes()).collect();
+
+    let everywhere = app.page(&format!("/search?q={kenshu}")).await;
+    assert_contains(
+        &everywhere,
+        &[
+            "「研修」を含む項目：2件",
+            "<span class=\"search-hit-town\">千代田区</span> 第3次楓町行政改革実施計画",
+            "<span class=\"search-hit-town\">桜川市</span> 第3次楓町行政改革実施計画",
+            "name=\"municipality\" value=\"\"",
+        ],
+    );
+    // The empty field of the form restricts nothing.
+    let blank = app.page(&format!("/search?q={kenshu}&municipality=")).await;
+    assert_contains(&blank, &["「研修」を含む項目：2件"]);
+
+    let chiyoda_only = app
+        .page(&format!("/search?q={kenshu}&municipality=131016"))
+        .await;
+    assert_contains(
+        &chiyoda_only,
+        &[
+            "「研修」を含む項目（千代田区（131016））：1件",
+            "<span class=\"search-hit-town\">千代田区</span> 第3次楓町行政改革実施計画",
+            "<input id=\"search-municipality\" type=\"text\" name=\"municipality\" value=\"131016\"",
+        ],
+    );
+    assert!(!chiyoda_only.contains("桜川市"), "{chiyoda_only}");
+    let nowhere = app
+        .page(&format!("/search?q={kenshu}&municipality=011002"))
+        .await;
+    assert_contains(
+        &nowhere,
+        &["「研修」を含む項目は団体コード 011002の計画に見つかりませんでした。"],
+    );
+
+    // A wrong check digit or not six digits: a message, no search; the value is kept.
+    let wrong = app
+        .page(&format!("/search?q={kenshu}&municipality=131017"))
+        .await;
+    assert_contains(
+        &wrong,
+        &[
+            "地方公共団体コード「131017」の検査数字が合いません（正しくは末尾が 6）。",
+            "name=\"municipality\" value=\"131017\"",
+        ],
+    );
+    assert!(!wrong.contains("search-results"), "{wrong}");
+
+    let json: serde_json::Value = serde_json::from_str(
+        &app.page(&format!("/api/v1/search?q={kenshu}&municipality=999989"))
+            .await,
+    )
+    .expect("JSON");
+    assert_eq!(json["municipality"], "999989");
+    let hits = json["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1);
+    for hit in hits {
+        assert_eq!(
+            (&hit["municipality_code"], &hit["municipality_name"]),
+            (
+                &serde_json::Value::from("999989"),
+                &serde_json::Value::from("桜川市")
+            )
+        );
+    }
+    let all: serde_json::Value =
+        serde_json::from_str(&app.page(&format!("/api/v1/search?q={kenshu}")).await).expect("JSON");
+    assert_eq!(all["municipality"], serde_json::Value::Null);
+    assert_eq!(all["hits"].as_array().map(Vec::len), Some(2));
+
+    let refused = app
+        .get(&format!("/api/v1/search?q={kenshu}&municipality=12345"))
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let json: serde_json::Value = serde_json::from_str(&refused.body).expect("JSON");
+    assert_eq!(
+        json["error"],
+        "地方公共団体コード「12345」は6桁の数字ではありません。団体コードは6桁で入力してください（例: 131016）。"
+    );
+}
