@@ -32,7 +32,8 @@ async fn harness_drives_a_real_browser() -> Result<()> {
     const PAGE: &str = r#"<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>harness</title>
 <script src="/app.js" defer></script></head>
-<body><p id="out">まだ</p><input id="name"><button id="go" type="button">押す</button></body>
+<body><main><p id="out">まだ</p><label for="name">名前</label><input id="name">
+<button id="go" type="button">押す</button></main></body>
 </html>"#;
     const SCRIPT: &str = r#"document.getElementById("go").addEventListener("click", () => {
   document.getElementById("out").textContent =
@@ -65,6 +66,30 @@ async fn harness_drives_a_real_browser() -> Result<()> {
     Ok(())
 }
 
+/// The accessibility check every page visit runs: a page with an unlabelled field and an image
+/// without a text alternative fails the visit, naming both rules and the elements.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_breaks_wcag_fails_the_visit() -> Result<()> {
+    const PAGE: &str = r#"<!DOCTYPE html>
+<html lang="ja"><head><meta charset="utf-8"><title>検査</title></head>
+<body><main><input id="nameless"><img src="/x.png"></main></body></html>"#;
+    let site = Site::router(Router::new().route("/", get(|| async { Html(PAGE) }))).await?;
+    let browser = Browser::start(&site).await?;
+    let error = match browser.goto("/").await {
+        Ok(()) => return Err(anyhow!("the page passed axe-core")),
+        Err(error) => format!("{error:#}"),
+    };
+    for expected in [
+        "label (critical)",
+        "image-alt (critical)",
+        "#nameless",
+        "axe-core: 2",
+    ] {
+        ensure!(error.contains(expected), "{expected} is not in: {error}");
+    }
+    Ok(())
+}
+
 /// An anonymous visitor finds the Osaki edition on the home page, reads it (22 item sheets),
 /// opens item No.19 from its sheet and sees its figures; the print stylesheet is there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,6 +114,7 @@ async fn anonymous_visitor_reads_a_published_edition() -> Result<()> {
     let href = link.attr("href").await?.unwrap_or_default();
     ensure!(href.starts_with("/plans/"), "edition link: {href}");
     link.click().await?;
+    browser.audit().await?;
     let path = browser.current_path().await?;
     ensure!(
         path.starts_with("/plans/") && path.ends_with("/2021"),
@@ -830,6 +856,100 @@ async fn the_whole_reporting_cycle_in_a_real_browser() -> Result<()> {
             .any(|n| n.fiscal_year == year && n.text.contains(FIXED_ONLY)),
         "the published No.2: {:?}",
         item.narratives
+    );
+    Ok(())
+}
+
+/// Every kind of page the site has passes axe-core's WCAG 2.0/2.1 A and AA rules (the check
+/// runs on each visit, see `support.rs`): the public pages of two towns (the directory, a
+/// town, the national and prefecture figures, an edition, an item, both dashboards, the
+/// comparison form, search, log-in), the error pages, and the logged-in pages of the cycle
+/// (account, users, the cycle, the board, the sheet as a form and read-only, its history).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_page_passes_wcag_21_aa() -> Result<()> {
+    let town = |code: &str, name: &str| {
+        Some(kaikaku_model::Municipality {
+            code: kaikaku_model::LocalGovernmentCode::parse(code).expect("a valid code"),
+            name: name.to_owned(),
+        })
+    };
+    let mut kaede = kaedemachi();
+    kaede.municipality = town("999997", "楓町");
+    let mut sakura = kaikaku_reader::read(
+        &kaikaku_fixtures::bundled("sakuragawa_h30.txt"),
+        &Default::default(),
+    )
+    .context("the bundled 桜川市 report reads")?;
+    sakura.municipality = town("131016", "千代田区");
+    let site =
+        Site::kaikaku(&[("kaedemachi_r6.txt", kaede), ("sakuragawa_h30.txt", sakura)]).await?;
+    let store = site.store()?;
+    let users = tokio::spawn(create_users(store.clone()));
+    let browser = Browser::start(&site).await?;
+    let admin_id = users.await.context("creating the users")??;
+    let plan_id = store
+        .list_reports()
+        .await?
+        .iter()
+        .find(|r| r.plan_name == "第3次楓町行政改革実施計画")
+        .context("the 楓町 report is stored")?
+        .plan_id;
+    let edition = store
+        .open_cycle(
+            plan_id,
+            FiscalYear::new(2025).context("FY2025")?,
+            None,
+            admin_id,
+        )
+        .await?;
+
+    let plan = format!("/plans/{plan_id}");
+    let public = [
+        "/".to_owned(),
+        "/municipalities/999997".to_owned(),
+        "/dashboard?year=2024".to_owned(),
+        "/prefectures/13?year=2019".to_owned(),
+        format!("{plan}/2024"),
+        format!("{plan}/2024/items/2"),
+        format!("{plan}/2024/dashboard"),
+        format!("{plan}/dashboard"),
+        format!("{plan}/compare"),
+        "/search?q=研修".to_owned(),
+        "/login".to_owned(),
+        "/no-such-page".to_owned(),
+    ];
+    for path in &public {
+        browser
+            .goto(path)
+            .await
+            .with_context(|| format!("visiting {path}"))?;
+    }
+    let board = format!("/editions/{edition}");
+    browser.login(ADMIN.0, ADMIN.1).await?;
+    for path in [
+        "/account".to_owned(),
+        "/admin/users".to_owned(),
+        "/cycle".to_owned(),
+        board.clone(),
+        format!("{board}/sheets/2"),
+        format!("{board}/sheets/2/history"),
+    ] {
+        browser
+            .goto(&path)
+            .await
+            .with_context(|| format!("visiting {path} as the admin"))?;
+    }
+    browser.logout().await?;
+    browser.login(REVIEWER.0, REVIEWER.1).await?;
+    for path in [format!("{board}/sheets/2"), "/admin/users".to_owned()] {
+        browser
+            .goto(&path)
+            .await
+            .with_context(|| format!("visiting {path} as the reviewer"))?;
+    }
+    ensure!(
+        browser.page_text().await?.contains("権限"),
+        "the reviewer should see the 403 page at /admin/users"
     );
     Ok(())
 }

@@ -12,6 +12,12 @@
 //! chromedriver stays in the test's process group, so a Ctrl-C at the terminal or a test
 //! runner killing the test's group stops it and Chromium along with the test.
 //!
+//! Every page the browser arrives at ([`Browser::goto`], a click that leads to a new page) is
+//! checked with axe-core against the WCAG 2.0 and 2.1 A and AA rules before the test goes on;
+//! any violation fails the test, naming the page, the rule and the elements. axe-core is
+//! `$KAIKAKU_AXE`, else `target/axe-core/node_modules/axe-core/axe.min.js`, which
+//! `scripts/axe-core` installs (scripts/test runs it).
+//!
 //! Needs the Debian packages `chromium` and `chromium-driver` (`.ci/run` installs them). When
 //! they are missing the test fails and says what to install; it is never skipped.
 
@@ -44,6 +50,8 @@ const MAX_SCREENSHOT_HEIGHT: u32 = 8000;
 const FIND_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long chromedriver may take to answer `GET /status` with `ready: true`.
 const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(15);
+/// The axe-core rule tags every page must pass: WCAG 2.0 and 2.1, levels A and AA.
+const AXE_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const INSTALL_HINT: &str = "install the Debian packages chromium and chromium-driver \
      (`apt-get install -y chromium chromium-driver`, as .ci/run does)";
 
@@ -51,6 +59,29 @@ const INSTALL_HINT: &str = "install the Debian packages chromium and chromium-dr
 /// workspace root (`/artifacts` is ignored by git).
 pub fn screenshots_dir() -> PathBuf {
     kaikaku_fixtures::workspace_root().join("artifacts/screenshots")
+}
+
+/// The source of axe-core (`$KAIKAKU_AXE`, else what `scripts/axe-core` installed), read once.
+fn axe_source() -> Result<&'static str> {
+    static SOURCE: std::sync::OnceLock<std::result::Result<String, String>> =
+        std::sync::OnceLock::new();
+    let source = SOURCE.get_or_init(|| {
+        let path = std::env::var_os("KAIKAKU_AXE").map_or_else(
+            || {
+                kaikaku_fixtures::workspace_root()
+                    .join("target/axe-core/node_modules/axe-core/axe.min.js")
+            },
+            PathBuf::from,
+        );
+        std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "cannot read axe-core at {}: {e}; run scripts/axe-core (scripts/test does) \
+                 or set KAIKAKU_AXE to its axe.min.js",
+                path.display()
+            )
+        })
+    });
+    source.as_deref().map_err(|e| anyhow!("{e}"))
 }
 
 /// A free TCP port on 127.0.0.1 (bound, read, released).
@@ -466,13 +497,78 @@ impl Browser {
         format!("{}{path}", self.base_url)
     }
 
-    /// Opens a path of the site (`/`, `/plans/1/2021`) and waits for the page to load.
+    /// Opens a path of the site (`/`, `/plans/1/2021`), waits for the page to load and checks
+    /// it with axe-core ([`Browser::audit`]).
     pub async fn goto(&self, path: &str) -> Result<()> {
         let url = self.url(path);
         self.client
             .goto(&url)
             .await
-            .with_context(|| format!("opening {url}"))
+            .with_context(|| format!("opening {url}"))?;
+        self.audit().await
+    }
+
+    /// Checks the current page with axe-core against the WCAG 2.0/2.1 A and AA rules, once per
+    /// page loaded (a page marks itself checked), and fails naming every violation: its rule,
+    /// what it means and the elements (CSS selectors). WebDriver scripts are not subject to
+    /// the page's CSP, so the pages need not allow scripts.
+    pub async fn audit(&self) -> Result<()> {
+        let checked = self
+            .client
+            .execute("return window.__kaikakuAudited === true;", Vec::new())
+            .await
+            .context("asking whether the page was checked")?;
+        if checked == Value::Bool(true) {
+            return Ok(());
+        }
+        self.client
+            .execute(
+                &format!(
+                    "{}\n;window.__kaikakuAudited = true; return true;",
+                    axe_source()?
+                ),
+                Vec::new(),
+            )
+            .await
+            .context("loading axe-core into the page")?;
+        let violations = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: arguments[0] } })
+                   .then(results => done(results.violations.map(v => ({
+                       id: v.id, impact: v.impact, help: v.help,
+                       nodes: v.nodes.map(n => n.target.join(' ')),
+                   }))))
+                   .catch(error => done([{ id: 'axe-error', help: String(error), nodes: [] }]));",
+                vec![json!(AXE_TAGS)],
+            )
+            .await
+            .context("running axe-core")?;
+        let Value::Array(violations) = violations else {
+            bail!("axe-core answered {violations}");
+        };
+        if violations.is_empty() {
+            return Ok(());
+        }
+        let url = self.client.current_url().await.context("reading the URL")?;
+        let lines: Vec<String> = violations
+            .iter()
+            .map(|v| {
+                format!(
+                    "  {} ({}): {} — {}",
+                    v["id"].as_str().unwrap_or("?"),
+                    v["impact"].as_str().unwrap_or("?"),
+                    v["help"].as_str().unwrap_or("?"),
+                    v["nodes"]
+                )
+            })
+            .collect();
+        bail!(
+            "axe-core: {} WCAG 2.1 A/AA violation(s) on {url}:\n{}",
+            violations.len(),
+            lines.join("\n")
+        )
     }
 
     /// The path (and query) of the current page.
@@ -556,22 +652,26 @@ impl Browser {
             .with_context(|| format!("reading `{name}` of `{css}`"))
     }
 
-    /// Clicks the first element matching `css`; a link click returns once the new page loaded.
+    /// Clicks the first element matching `css`; a link click returns once the new page loaded,
+    /// which is then checked with axe-core ([`Browser::audit`]).
     pub async fn click(&self, css: &str) -> Result<()> {
         self.find(css)
             .await?
             .click()
             .await
-            .with_context(|| format!("clicking `{css}`"))
+            .with_context(|| format!("clicking `{css}`"))?;
+        self.audit().await
     }
 
-    /// Clicks the first link whose visible text contains `text`.
+    /// Clicks the first link whose visible text contains `text`, and checks the page it leads
+    /// to with axe-core.
     pub async fn click_link(&self, text: &str) -> Result<()> {
         self.find_link(text)
             .await?
             .click()
             .await
-            .with_context(|| format!("clicking the link 「{text}」"))
+            .with_context(|| format!("clicking the link 「{text}」"))?;
+        self.audit().await
     }
 
     /// Empties the field matching `css` and types `value` into it.
