@@ -3,7 +3,8 @@
 //! Published editions never change, so a public page (the top page, a municipality, an
 //! edition, an item, a dashboard, the national and prefecture figures, the published-data
 //! API) is the same for every anonymous visitor until something is imported or published.
-//! [`keep_pages`] answers those requests from memory, keyed by path and query, and renders
+//! Which routes those are is a column of the route table ([`crate::routes::Route::kept`]);
+//! [`keep_pages`] answers their requests from memory, keyed by path and query, and renders
 //! only on a miss.
 //!
 //! Freshness: every entry carries the [`PublicationStamp`] it was rendered under; an entry is
@@ -12,7 +13,8 @@
 //! server, shows within that time), and any state-changing request through this server clears
 //! the cache at once (a publication is visible to the next request). Logged-in users (any
 //! session cookie) and every other path bypass the cache: drafts, forms and search results
-//! are never kept. Only complete `200 OK` answers without `Set-Cookie` are kept, each at most
+//! are never kept. Only complete `200 OK` answers without `Set-Cookie` and not marked
+//! [`NotKept`] by their handler (PDFs, which have a cache of their own) are kept, each at most
 //! [`PageCache::MAX_ENTRY`] bytes, all of them at most [`PageCache::MAX_TOTAL`] (the oldest go
 //! first).
 
@@ -29,14 +31,25 @@ use axum::response::{IntoResponse, Response};
 use kaikaku_store::{PublicationStamp, Store};
 
 use crate::AppState;
+use crate::http::access::NotKept;
 use crate::http::files::matches_etag;
 use crate::people::auth::session_secret;
 
 /// The kept pages and the last stamp read.
-#[derive(Debug)]
 pub struct PageCache {
     max_age: Duration,
+    /// The paths of the routes the table marks kept ([`crate::routes::kept_paths`]).
+    kept: matchit::Router<()>,
     inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("max_age", &self.max_age)
+            .field("pages", &self.len())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -72,10 +85,24 @@ impl PageCache {
     /// A cache that reads the store's stamp at most once per `max_age` (`Duration::ZERO`:
     /// on every request, which the tests use; `kaikaku serve` uses one second).
     pub fn new(max_age: Duration) -> PageCache {
+        let mut kept = matchit::Router::new();
+        for path in crate::routes::kept_paths() {
+            // The table's paths are distinct (a test of the route table checks); a path
+            // matchit refused would only be left out of the cache.
+            if let Err(error) = kept.insert(path, ()) {
+                tracing::error!(%error, path, "a kept route's path is not a pattern");
+            }
+        }
         PageCache {
             max_age,
+            kept,
             inner: Mutex::new(Inner::default()),
         }
+    }
+
+    /// Whether `path` is the address of a route whose answers are kept.
+    fn keeps(&self, path: &str) -> bool {
+        self.kept.at(path).is_ok()
     }
 
     /// How long a stamp read is trusted.
@@ -151,18 +178,6 @@ impl PageCache {
     }
 }
 
-/// Whether `path` is a public page that is the same for every anonymous visitor. PDFs are
-/// kept by [`crate::public::pdf::PdfCache`]; search results, forms and the cycle never.
-fn is_kept(path: &str) -> bool {
-    path == "/"
-        || path == "/dashboard"
-        || path.starts_with("/dashboard/")
-        || path.starts_with("/prefectures/")
-        || path.starts_with("/municipalities/")
-        || (path.starts_with("/plans/") && !path.ends_with(".pdf"))
-        || path.starts_with("/api/v1/plans")
-}
-
 /// Middleware: answers anonymous GET/HEAD requests for public pages from the cache, and
 /// clears it after any other request that succeeded.
 pub(crate) async fn keep_pages(
@@ -184,7 +199,7 @@ pub(crate) async fn keep_pages(
     }
     let anonymous = session_secret(request.headers()).is_none();
     let path = request.uri().path();
-    if !anonymous || !is_kept(path) {
+    if !anonymous || !cache.keeps(path) {
         return next.run(request).await;
     }
     let key = match request.uri().query() {
@@ -227,6 +242,7 @@ pub(crate) async fn keep_pages(
     let response = next.run(request).await;
     let keep = response.status() == StatusCode::OK
         && method == Method::GET
+        && response.extensions().get::<NotKept>().is_none()
         && !response
             .headers()
             .contains_key(axum::http::header::SET_COOKIE);
@@ -326,7 +342,8 @@ mod tests {
     }
 
     #[test]
-    fn only_public_pages_are_kept() {
+    fn only_the_routes_the_table_marks_are_kept() {
+        let cache = PageCache::default();
         for kept in [
             "/",
             "/municipalities/999997",
@@ -337,16 +354,17 @@ mod tests {
             "/plans/1/2021/items/3",
             "/api/v1/plans",
         ] {
-            assert!(is_kept(kept), "{kept}");
+            assert!(cache.keeps(kept), "{kept}");
         }
         for not in [
             "/search",
             "/login",
             "/cycle",
             "/editions/3",
-            "/plans/1/2021/files/report.pdf",
+            "/api/v1/search",
+            "/api/v1/editions/3",
         ] {
-            assert!(!is_kept(not), "{not}");
+            assert!(!cache.keeps(not), "{not}");
         }
     }
 }

@@ -1,31 +1,28 @@
-//! Every route of the site in one table, with who may use it. The router is built from
-//! [`table`], so a route cannot exist without its [`Access`]; the access is checked on the
-//! server, by a layer on each route, before the handler runs.
+//! Every route of the site in one table, with who may use it and whether its answers are kept
+//! for anonymous visitors. The router is built from [`table`], so a route cannot exist without
+//! its [`Access`]; the access is checked on the server, by a layer on each route, before the
+//! handler runs; the page cache keeps exactly the routes marked [`Route::kept`] ([`kept_paths`]).
 //!
 //! To add a route, add one line to [`table`]:
 //!
 //! ```text
-//! Route::get("/cycle/{report_id}", Access::LoggedIn, cycle::board),
-//! Route::post("/cycle/{report_id}/lock", ADMIN, cycle::lock),
-//! Route::get("/api/v1/plans", Access::Public, api::plans),
+//! Route::get("/editions/{id}", LoggedIn, cycle::pages::board),
+//! Route::post("/editions/{id}/lock", ADMIN, cycle::pages::lock),
+//! Route::get("/api/v1/plans", Public, api::published::plans).kept(),
 //! ```
 //!
-//! then add its expected outcomes to the authorisation matrix of `tests/http.rs`, which fails
-//! for any route of the table it has no entry for. A handler that needs finer rules than the
-//! route's access (an editor's own department) decides them itself with the extractors of
-//! [`crate::auth`] and [`kaikaku_model::workflow::may`].
+//! then add its expected outcomes to the authorisation matrix of
+//! `tests/http/authorization.rs`, which fails for any route of the table it has no entry for
+//! (and, under `/api/v1/`, its operation to `api/openapi.rs`, which a test below compares). A
+//! handler that needs finer rules than the route's access (an editor's own department) decides
+//! them itself with the extractors of [`crate::people::auth`] and
+//! [`kaikaku_model::workflow::may`].
 //!
 //! What the access check answers when it refuses: an anonymous visitor gets a 303 to
 //! `/login?next=…` (a 401 JSON body under `/api/`), a logged-in user whose role is not listed
 //! a 403 page (JSON under `/api/`). State-changing requests also pass the CSRF check of
 //! [`crate::people::csrf`], which runs for every route.
 
-use crate::http::access::{ADMIN, Access, COMMENTERS, RouteSpec};
-use crate::http::{assets, health};
-use crate::people::auth::{self, CurrentUser};
-use crate::people::{account, admin, login};
-use crate::public::{across, dashboard, downloads, municipalities, pages as public, search};
-use crate::{AppState, Error, api, cycle};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
@@ -33,6 +30,13 @@ use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
+
+use crate::http::access::{ADMIN, Access, COMMENTERS, Cache, RouteSpec};
+use crate::http::{assets, health};
+use crate::people::auth::{self, CurrentUser};
+use crate::people::{account, admin, login};
+use crate::public::{across, dashboard, downloads, municipalities, pages as public, search};
+use crate::{AppState, Error, api, cycle};
 
 /// A route: its spec and its handler.
 #[derive(Debug)]
@@ -86,10 +90,20 @@ impl Route {
                 method,
                 path,
                 access,
+                cache: Cache::Never,
             },
             handler: on(filter, handler)
                 .route_layer(middleware::from_fn_with_state(access, enforce)),
         }
+    }
+
+    /// The same route with its answers to anonymous visitors kept by the page cache until the
+    /// next publication ([`Cache::Anonymous`]): for published pages only, which are the same
+    /// for every anonymous visitor. A handler may still refuse it for one answer
+    /// ([`crate::http::access::NotKept`]).
+    pub fn kept(mut self) -> Route {
+        self.spec.cache = Cache::Anonymous;
+        self
     }
 }
 
@@ -98,46 +112,52 @@ pub fn table() -> Vec<Route> {
     use Access::{LoggedIn, Public};
     vec![
         // Published editions (public.rs).
-        Route::get("/", Public, public::index),
-        Route::get("/municipalities/{code}", Public, municipalities::page),
+        Route::get("/", Public, public::index).kept(),
+        Route::get("/municipalities/{code}", Public, municipalities::page).kept(),
         Route::get(
             "/municipalities/{code}/files/{file}",
             Public,
             municipalities::file,
-        ),
+        )
+        .kept(),
         // Figures across municipalities, nationally and per prefecture (across.rs).
-        Route::get("/dashboard", Public, across::national),
-        Route::get("/dashboard/files/{file}", Public, across::national_file),
-        Route::get("/prefectures/{code}", Public, across::prefecture),
+        Route::get("/dashboard", Public, across::national).kept(),
+        Route::get("/dashboard/files/{file}", Public, across::national_file).kept(),
+        Route::get("/prefectures/{code}", Public, across::prefecture).kept(),
         Route::get(
             "/prefectures/{code}/files/{file}",
             Public,
             across::prefecture_file,
-        ),
-        Route::get("/plans/{plan_id}/{fiscal_year}", Public, public::edition),
+        )
+        .kept(),
+        Route::get("/plans/{plan_id}/{fiscal_year}", Public, public::edition).kept(),
         Route::get(
             "/plans/{plan_id}/{fiscal_year}/items/{no}",
             Public,
             public::item,
-        ),
+        )
+        .kept(),
         // Dashboards and the comparison of published editions (dashboard.rs).
         Route::get(
             "/plans/{plan_id}/{fiscal_year}/dashboard",
             Public,
             dashboard::edition_dashboard,
-        ),
+        )
+        .kept(),
         Route::get(
             "/plans/{plan_id}/dashboard",
             Public,
             dashboard::plan_dashboard,
-        ),
-        Route::get("/plans/{plan_id}/compare", Public, dashboard::compare),
+        )
+        .kept(),
+        Route::get("/plans/{plan_id}/compare", Public, dashboard::compare).kept(),
         // The downloads of a published edition (downloads.rs, pdf.rs).
         Route::get(
             "/plans/{plan_id}/{fiscal_year}/files/{file}",
             Public,
             downloads::file,
-        ),
+        )
+        .kept(),
         // Full-text search, page and JSON (search.rs): anyone searches the published
         // editions; the handlers add the drafts when the session is logged in.
         Route::get("/search", Public, search::page),
@@ -195,27 +215,31 @@ pub fn table() -> Vec<Route> {
         // service. Every route here is documented in api/openapi.rs (a test checks).
         Route::get("/api/v1/openapi.json", Public, api::openapi::serve),
         Route::get("/api/v1/session", LoggedIn, api::session::show),
-        Route::get("/api/v1/plans", Public, api::published::plans),
+        Route::get("/api/v1/plans", Public, api::published::plans).kept(),
         Route::get(
             "/api/v1/plans/{plan_id}/{fiscal_year}",
             Public,
             api::published::edition,
-        ),
+        )
+        .kept(),
         Route::get(
             "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
             Public,
             api::published::item,
-        ),
+        )
+        .kept(),
         Route::get(
             "/api/v1/plans/{plan_id}/{fiscal_year}/dashboard",
             Public,
             api::analysis::edition_dashboard,
-        ),
+        )
+        .kept(),
         Route::get(
             "/api/v1/plans/{plan_id}/compare",
             Public,
             api::analysis::compare,
-        ),
+        )
+        .kept(),
         Route::get("/api/v1/editions", LoggedIn, api::cycle::editions),
         Route::get("/api/v1/editions/{id}", LoggedIn, api::cycle::edition),
         Route::get(
@@ -263,6 +287,15 @@ pub fn table() -> Vec<Route> {
             api::cycle::correction,
         ),
     ]
+}
+
+/// The paths of the routes whose answers are kept for anonymous visitors, in axum's syntax.
+pub fn kept_paths() -> Vec<&'static str> {
+    specs()
+        .into_iter()
+        .filter(|spec| spec.cache == Cache::Anonymous)
+        .map(|spec| spec.path)
+        .collect()
 }
 
 /// What every route of [`table`] is and who may use it.

@@ -1,6 +1,7 @@
-//! Who may use a route ([`Access`]) and what the route table says about one route
-//! ([`RouteSpec`]): plain data, shared by the route table ([`crate::routes`]), which enforces
-//! it, and the OpenAPI document, which describes it.
+//! What the route table says about one route ([`RouteSpec`]): who may use it ([`Access`]) and
+//! whether its answers are kept for anonymous visitors ([`Cache`]). Plain data, shared by the
+//! route table ([`crate::routes`]), which enforces it, the page cache, which follows it, and
+//! the OpenAPI document, which describes it.
 
 use axum::http::Method;
 use kaikaku_model::workflow::Role;
@@ -35,8 +36,23 @@ impl Access {
     }
 }
 
+/// Whether the page cache keeps a route's answers ([`crate::page_cache`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cache {
+    /// Never: drafts, forms, sessions, search results.
+    Never,
+    /// Kept for anonymous visitors while nothing is published: the answer is the same for
+    /// every anonymous visitor until the store's publication stamp changes (published pages).
+    Anonymous,
+}
+
+/// Attached to an answer of a kept route that must not be kept after all (a PDF, which the
+/// server keeps in its own `PdfCache`).
+#[derive(Clone, Copy, Debug)]
+pub struct NotKept;
+
 /// What the table says about one route: its method, its path in axum's syntax
-/// (`/plans/{plan_id}/{fiscal_year}`) and who may use it.
+/// (`/plans/{plan_id}/{fiscal_year}`), who may use it and whether its answers are kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteSpec {
     /// The HTTP method (GET also answers HEAD).
@@ -45,6 +61,8 @@ pub struct RouteSpec {
     pub path: &'static str,
     /// Who may use it.
     pub access: Access,
+    /// Whether anonymous visitors' answers are kept.
+    pub cache: Cache,
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use kaikaku_export::csv::{CsvOptions, Table};
 use kaikaku_interchange::ReportJson;
 use kaikaku_model::Report;
 
+use crate::http::access::NotKept;
 use crate::http::extract::params;
 use crate::http::extract::{edition_key, has_pair};
 use crate::http::files::{attachment, etag_value, not_modified};
@@ -253,7 +254,7 @@ pub(crate) async fn file(
             .into(),
         Download::Text => kaikaku_export::text::render(&report).into(),
     };
-    attachment(
+    let mut response = attachment(
         download.content_type(),
         &format!(
             "plan{}_{}_{}",
@@ -264,7 +265,12 @@ pub(crate) async fn file(
         &download.saved_name(&report.plan_name, key),
         etag,
         body,
-    )
+    )?;
+    if matches!(download, Download::Pdf(_)) {
+        // Kept by the server's PdfCache, not twice by the page cache.
+        response.extensions_mut().insert(NotKept);
+    }
+    Ok(response)
 }
 
 /// An export that failed: the edition lacks what the format needs (409, saying what), or the
