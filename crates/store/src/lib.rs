@@ -65,6 +65,7 @@ pub mod backup;
 mod codec;
 mod database;
 mod records;
+mod rows;
 pub mod search;
 #[macro_use]
 mod sql;
@@ -102,20 +103,32 @@ mod on_sqlite {
     pub(crate) type Row = sqlx::sqlite::SqliteRow;
     pub(crate) type Backend = engine::SqliteStore;
 
+    #[path = "audit.rs"]
+    mod audit;
     #[path = "backend.rs"]
     mod backend;
+    #[path = "backlog.rs"]
+    mod backlog;
+    #[path = "body.rs"]
+    mod body;
     #[path = "editions.rs"]
     mod editions;
     #[path = "sqlite.rs"]
     pub(crate) mod engine;
+    #[path = "guard.rs"]
+    mod guard;
     #[path = "index.rs"]
     mod index;
+    #[path = "insert.rs"]
+    mod insert;
     #[path = "load.rs"]
     mod load;
     #[path = "save.rs"]
     mod save;
     #[path = "sheets.rs"]
     mod sheets;
+    #[path = "tx.rs"]
+    mod tx;
     #[path = "users.rs"]
     mod users;
 }
@@ -133,20 +146,32 @@ mod on_postgres {
     pub(crate) type Row = sqlx::postgres::PgRow;
     pub(crate) type Backend = engine::PgStore;
 
+    #[path = "audit.rs"]
+    mod audit;
     #[path = "backend.rs"]
     mod backend;
+    #[path = "backlog.rs"]
+    mod backlog;
+    #[path = "body.rs"]
+    mod body;
     #[path = "editions.rs"]
     mod editions;
     #[path = "postgres.rs"]
     pub(crate) mod engine;
+    #[path = "guard.rs"]
+    mod guard;
     #[path = "index.rs"]
     mod index;
+    #[path = "insert.rs"]
+    mod insert;
     #[path = "load.rs"]
     mod load;
     #[path = "save.rs"]
     mod save;
     #[path = "sheets.rs"]
     mod sheets;
+    #[path = "tx.rs"]
+    mod tx;
     #[path = "users.rs"]
     mod users;
 }

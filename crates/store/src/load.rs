@@ -11,20 +11,11 @@ use kaikaku_model::{
 };
 
 use crate::codec::{
-    decode_actions, decode_date, decode_decimal, decode_narrative_kind, decode_phase,
-    decode_status, fiscal_year_from_i32, item_no_from_i64, line_from_i64, unit_from_symbol,
+    corrupt, decode_actions, decode_date, decode_decimal, decode_narrative_kind, decode_origin,
+    decode_phase, decode_status, fiscal_year_from_i32, item_no_from_i64, line_from_i64,
+    unit_from_symbol,
 };
-use crate::{Listing, MunicipalitySummary, Origin, StoreError, StoredReport, sql};
-
-/// Turns a decoding failure into [`StoreError::Corrupt`] for a row.
-pub(crate) fn corrupt(table: &'static str, id: i64) -> impl Fn(String) -> StoreError {
-    move |detail| StoreError::Corrupt { table, id, detail }
-}
-
-/// An origin from its code.
-pub(crate) fn decode_origin(code: &str) -> Result<Origin, String> {
-    Origin::from_code(code).ok_or_else(|| format!("origin 「{code}」 is unknown"))
-}
+use crate::{Listing, MunicipalitySummary, StoreError, StoredReport, sql};
 
 /// Which items to load: those of the reports whose id lies in `first_report ..= last_report`
 /// and whose number lies in `first_no ..= last_no`.

@@ -2,22 +2,20 @@
 //! progress board, saving content and moving states under the version guard, and the
 //! comments, waivers and history of a sheet.
 //!
-//! Every function runs inside the transaction its caller opened; writers are given a
-//! connection inside `BEGIN IMMEDIATE`, and a failed write is rolled back by the caller.
+//! Every function runs inside the transaction its caller opened (how a write transaction
+//! begins is the engine's); a failed write is rolled back by the caller.
 
-use super::Conn;
 use kaikaku_model::workflow::{Field, FieldChange, SheetAction, SheetState, diff_items};
 use kaikaku_model::{Item, ItemNo};
 
-use super::editions::{
-    append_audit, audit_entries, claim_open_edition, claim_unpublished_edition, edition_key,
-};
-use super::index;
-use super::load::{corrupt, load_item};
-use super::save::{check_units, write_item_children};
-use super::users::require_user;
+use super::audit::{append_audit, audit_entries};
+use super::body::{check_units, write_item_children};
+use super::guard::{claim_open_edition, claim_unpublished_edition, edition_key, require_user};
+use super::load::load_item;
+use super::{Conn, index};
 use crate::codec::{
-    decode_field, decode_sheet_state, field_order, item_no_from_i64, line_to_i64, now_rfc3339,
+    corrupt, decode_field, decode_sheet_state, field_order, item_no_from_i64, line_to_i64,
+    now_rfc3339,
 };
 use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, sql};
 

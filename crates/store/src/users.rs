@@ -1,35 +1,12 @@
 //! Users and log-in sessions: the rows, and their conversion to [`User`] and [`Session`].
 
-use super::Conn;
 use chrono::{DateTime, Utc};
 
-use super::load::corrupt;
-use crate::codec::{decode_role, decode_timestamp, encode_timestamp, now_rfc3339};
+use super::Conn;
+use super::guard::require_user;
+use crate::codec::{corrupt, decode_timestamp, encode_timestamp, now_rfc3339};
+use crate::rows::{UserRow, decode_user};
 use crate::{NewUser, Session, StoreError, User, sql};
-
-/// A `users` row: id, name, role, department, password hash, created at.
-pub(crate) type UserRow = (i64, String, String, Option<String>, String, String);
-
-/// A user from its row.
-pub(crate) fn decode_user(row: UserRow) -> Result<User, StoreError> {
-    let (id, name, role, department, password_hash, created_at) = row;
-    Ok(User {
-        id,
-        name,
-        role: decode_role(&role).map_err(corrupt("users", id))?,
-        department,
-        password_hash,
-        created_at,
-    })
-}
-
-/// Fails with [`StoreError::UserNotFound`] unless a user has this id.
-pub(crate) async fn require_user(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
-    match user(conn, id).await? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::UserNotFound { id }),
-    }
-}
 
 pub(crate) async fn create_user(conn: &mut Conn, user: &NewUser) -> Result<i64, StoreError> {
     let inserted = sqlx::query_scalar(sql::INSERT_USER)
