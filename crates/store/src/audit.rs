@@ -6,7 +6,8 @@ use kaikaku_model::ItemNo;
 use kaikaku_model::workflow::{EditionState, Field, FieldChange};
 
 use super::Conn;
-use crate::codec::{corrupt, decode_field};
+use crate::codec::{corrupt, decode_field, decode_timestamp};
+use crate::rows::AuditRow;
 use crate::{AuditEntry, StoreError, sql};
 
 /// Appends one row to the audit log: a sheet's when `item_no` is given, else the edition's.
@@ -55,20 +56,20 @@ pub(crate) async fn audit_entries(
     report_id: i64,
     item_no: Option<ItemNo>,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    type Row = (i64, String, Option<String>, String, String, String);
-    let mut statement = sqlx::query_as::<_, Row>(query).bind(report_id);
+    let mut statement = sqlx::query_as::<_, AuditRow>(query).bind(report_id);
     if let Some(no) = item_no {
         statement = statement.bind(i64::from(no.0));
     }
     let rows = statement.fetch_all(&mut *conn).await?;
     rows.into_iter()
-        .map(|(id, at, user, field, before, after)| {
+        .map(|row| {
+            let bad = corrupt("audit_log", row.id);
             Ok(AuditEntry {
-                at,
-                user,
-                field: decode_field(&field).map_err(corrupt("audit_log", id))?,
-                before,
-                after,
+                at: decode_timestamp(&row.at).map_err(&bad)?,
+                user: row.user_name,
+                field: decode_field(&row.field).map_err(&bad)?,
+                before: row.before_text,
+                after: row.after_text,
             })
         })
         .collect()

@@ -155,6 +155,13 @@ pub(crate) fn decode_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("timestamp 「{text}」 is not RFC 3339: {e}"))
 }
 
+/// An optional timestamp from [`encode_timestamp`] (NULL: `None`).
+pub(crate) fn decode_optional_timestamp(
+    text: Option<&str>,
+) -> Result<Option<DateTime<Utc>>, String> {
+    text.map(decode_timestamp).transpose()
+}
+
 /// A date as ISO 8601 (`2022-03-31`).
 pub(crate) fn encode_date(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()

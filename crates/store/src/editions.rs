@@ -17,66 +17,32 @@ use super::guard::{edition_key, lock_plan, require_user};
 use super::load::{Parts, load_item, load_parts};
 use super::{Conn, index};
 use crate::codec::{
-    corrupt, decode_date, decode_edition_state, decode_origin, encode_date, fiscal_year_from_i32,
-    now_rfc3339,
+    corrupt, decode_date, decode_edition_state, decode_optional_timestamp, decode_origin,
+    encode_date, fiscal_year_from_i32, now_rfc3339,
 };
+use crate::rows::EditionListRow;
 use crate::{AuditEntry, Edition, Origin, StoreError, sql};
 
-/// An edition listing row.
-type EditionListRow = (
-    i64,
-    i64,
-    String,
-    i32,
-    i32,
-    String,
-    String,
-    String,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
 fn decode_edition(row: EditionListRow) -> Result<Edition, StoreError> {
-    let (
-        report_id,
-        plan_id,
-        plan_name,
-        year,
-        revision,
-        status,
-        origin,
-        title,
-        items,
-        due_date,
-        base_date,
-        opened_at,
-        locked_at,
-        published_at,
-        correction_note,
-    ) = row;
-    let bad = corrupt("reports", report_id);
+    let bad = corrupt("reports", row.report_id);
     let date = |text: Option<String>| text.as_deref().map(decode_date).transpose();
+    let time = |text: Option<String>| decode_optional_timestamp(text.as_deref());
     Ok(Edition {
-        report_id,
-        plan_id,
-        plan_name,
-        fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-        revision,
-        status: decode_edition_state(&status).map_err(&bad)?,
-        origin: decode_origin(&origin).map_err(&bad)?,
-        title,
-        items,
-        due_date: date(due_date).map_err(&bad)?,
-        base_date: date(base_date).map_err(&bad)?,
-        opened_at,
-        locked_at,
-        published_at,
-        correction_note,
+        report_id: row.report_id,
+        plan_id: row.plan_id,
+        plan_name: row.plan_name,
+        fiscal_year: fiscal_year_from_i32(row.report_fiscal_year).map_err(&bad)?,
+        revision: row.revision,
+        status: decode_edition_state(&row.status).map_err(&bad)?,
+        origin: decode_origin(&row.origin).map_err(&bad)?,
+        title: row.title,
+        items: row.items,
+        due_date: date(row.due_date).map_err(&bad)?,
+        base_date: date(row.base_date).map_err(&bad)?,
+        opened_at: time(row.opened_at).map_err(&bad)?,
+        locked_at: time(row.locked_at).map_err(&bad)?,
+        published_at: time(row.published_at).map_err(&bad)?,
+        correction_note: row.correction_note,
     })
 }
 

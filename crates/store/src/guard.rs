@@ -8,7 +8,7 @@ use kaikaku_model::workflow::EditionState;
 
 use super::Conn;
 use crate::codec::{corrupt, decode_edition_state, fiscal_year_from_i32};
-use crate::rows::{UserRow, decode_user};
+use crate::rows::{EditionKeyRow, UserRow};
 use crate::{StoreError, sql};
 
 /// What an edition is filed under, and its state.
@@ -23,20 +23,20 @@ pub(crate) struct EditionKey {
 
 /// The key and state of an edition; [`StoreError::NotFound`] when there is none.
 pub(crate) async fn edition_key(conn: &mut Conn, report_id: i64) -> Result<EditionKey, StoreError> {
-    let row: Option<(i64, String, i32, i32, String)> = sqlx::query_as(sql::SELECT_EDITION_KEY)
+    let row: Option<EditionKeyRow> = sqlx::query_as(sql::SELECT_EDITION_KEY)
         .bind(report_id)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some((plan_id, plan, year, revision, status)) = row else {
+    let Some(row) = row else {
         return Err(StoreError::NotFound { id: report_id });
     };
     let bad = corrupt("reports", report_id);
     Ok(EditionKey {
-        plan_id,
-        plan,
-        year: fiscal_year_from_i32(year).map_err(&bad)?,
-        revision,
-        status: decode_edition_state(&status).map_err(&bad)?,
+        plan_id: row.plan_id,
+        plan: row.plan_name,
+        year: fiscal_year_from_i32(row.report_fiscal_year).map_err(&bad)?,
+        revision: row.revision,
+        status: decode_edition_state(&row.status).map_err(&bad)?,
     })
 }
 
@@ -94,7 +94,7 @@ pub(crate) async fn require_user(conn: &mut Conn, id: i64) -> Result<(), StoreEr
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    match row.map(decode_user).transpose()? {
+    match row.map(UserRow::decode).transpose()? {
         Some(_) => Ok(()),
         None => Err(StoreError::UserNotFound { id }),
     }

@@ -25,6 +25,7 @@ use super::{Conn, engine};
 use crate::codec::{
     corrupt, decode_edition_state, decode_field, fiscal_year_from_i32, item_no_from_i64, to_i32,
 };
+use crate::rows::HitRow;
 use crate::search::{
     SNIPPET_WIDTH, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope, documents,
 };
@@ -117,21 +118,6 @@ pub(crate) async fn optimize(conn: &mut Conn) -> Result<(), StoreError> {
         .await?;
     Ok(())
 }
-
-/// One row of `SEARCH_ITEMS`/`SEARCH_WALK` (see `sql::search_columns`).
-type HitRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    i32,
-    i32,
-    String,
-    i64,
-    String,
-);
 
 /// Whether `query` may match so many items that the editions a walk covers
 /// (`engine::WALK`) hold `wanted` hits on average: then walking finds a page of hits sooner
@@ -228,7 +214,7 @@ pub(crate) async fn search(
     rows.truncate(limit as usize);
 
     // The text each hit is shown by, chosen by the database from the stored folded texts.
-    let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
+    let ids: Vec<i64> = rows.iter().map(|row| row.item_id).collect();
     let best: Vec<(i64, String, String, String)> = if ids.is_empty() {
         Vec::new()
     } else {
@@ -245,20 +231,9 @@ pub(crate) async fn search(
 
     let words: Vec<&str> = query.words().collect();
     let mut hits = Vec::with_capacity(rows.len());
-    for (
-        item_id,
-        report_id,
-        plan_id,
-        plan_name,
-        municipality_code,
-        municipality_name,
-        year,
-        revision,
-        status,
-        no,
-        title,
-    ) in rows
-    {
+    for row in rows {
+        let item_id = row.item_id;
+        let title = row.title;
         let best = best.remove(&item_id);
         let bad = corrupt("search_documents", item_id);
         let (field, field_label, text) = match best {
@@ -267,15 +242,15 @@ pub(crate) async fn search(
         };
         let bad = corrupt("items", item_id);
         hits.push(SearchHit {
-            report_id,
-            plan_id,
-            plan_name,
-            municipality_code,
-            municipality_name,
-            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-            revision,
-            edition_status: decode_edition_state(&status).map_err(&bad)?,
-            no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
+            report_id: row.report_id,
+            plan_id: row.plan_id,
+            plan_name: row.plan_name,
+            municipality_code: row.municipality_code,
+            municipality_name: row.municipality_name,
+            fiscal_year: fiscal_year_from_i32(row.report_fiscal_year).map_err(&bad)?,
+            revision: row.revision,
+            edition_status: decode_edition_state(&row.status).map_err(&bad)?,
+            no: ItemNo(item_no_from_i64(row.item_no).map_err(&bad)?),
             title,
             field,
             field_label,

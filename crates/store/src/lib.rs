@@ -244,15 +244,15 @@ pub struct StoredReport {
     pub warnings: i64,
     /// The source file name; empty for editions made in kaikaku.
     pub source: String,
-    /// When the report was stored, RFC 3339 in UTC (`2026-11-29T09:40:00Z`): the import, or
-    /// the opening of a cycle edition.
-    pub imported_at: String,
+    /// When the report was stored (to the second): the import, or the opening of a cycle
+    /// edition.
+    pub imported_at: DateTime<Utc>,
     /// 1, or the revision of the latest correction (訂正).
     pub revision: i32,
     /// Imported, or made in kaikaku.
     pub origin: Origin,
     /// When the edition was published (imports: when they were imported).
-    pub published_at: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
     /// 基準日, for editions made in kaikaku.
     pub base_date: Option<NaiveDate>,
     /// Why the correction was made, for revision 2 and later.

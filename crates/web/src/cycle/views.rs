@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, NaiveDate, Timelike};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use kaikaku_model::calendar::wareki_date;
 use kaikaku_model::workflow::{Field, FieldChange};
 use kaikaku_model::{FiscalYear, Item, NarrativeKind, Report, Status, Unit};
@@ -18,21 +18,15 @@ use super::form::{FormErrors, FormMap, SheetForm, TOTAL, columns, year_choices};
 use super::service::CheckedFinding;
 use crate::views::{ActionView, EditionKey, SheetView};
 
-/// `2026-11-29T01:35:00Z` as `令和8年11月29日 10:35` (Japan time); the text itself when it is
-/// not such a timestamp.
-pub fn when(rfc3339: &str) -> String {
-    match DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(at) => {
-            let japan = at.naive_utc() + chrono::Duration::hours(9);
-            format!(
-                "{} {:02}:{:02}",
-                wareki_date(japan.date()),
-                japan.hour(),
-                japan.minute()
-            )
-        }
-        Err(_) => rfc3339.to_owned(),
-    }
+/// `2026-11-29T01:35:00Z` as `令和8年11月29日 10:35` (Japan time).
+pub fn when(at: DateTime<Utc>) -> String {
+    let japan = at.naive_utc() + chrono::Duration::hours(9);
+    format!(
+        "{} {:02}:{:02}",
+        wareki_date(japan.date()),
+        japan.hour(),
+        japan.minute()
+    )
 }
 
 /// `令和8年11月30日`.
@@ -132,7 +126,7 @@ pub fn history(entries: &[AuditEntry]) -> Vec<HistoryRow> {
     entries
         .iter()
         .map(|entry| HistoryRow {
-            when: when(&entry.at),
+            when: when(entry.at),
             user: entry.user.clone().unwrap_or_else(|| "—".to_owned()),
             is_state: entry.field == Field::State,
             change: ChangeView::new(&FieldChange {
@@ -171,9 +165,9 @@ impl CommentView {
             path: comment.field.path(),
             label: comment.field.label_in(item),
             author: comment.author.clone(),
-            when: when(&comment.created_at),
+            when: when(comment.created_at),
             body: comment.body.clone(),
-            resolved: comment.resolved_at.as_ref().map(|at| {
+            resolved: comment.resolved_at.map(|at| {
                 format!(
                     "解決済み（{}、{}）",
                     comment.resolved_by.as_deref().unwrap_or("—"),
@@ -214,7 +208,7 @@ fn waiver_text(waiver: &Waiver) -> String {
     format!(
         "確認済み（{}、{}）：{}",
         waiver.user,
-        when(&waiver.at),
+        when(waiver.at),
         waiver.reason
     )
 }
@@ -828,9 +822,13 @@ mod tests {
 
     #[test]
     fn times_are_shown_in_wareki_japan_time() {
-        assert_eq!(when("2026-11-29T01:35:00Z"), "令和8年11月29日 10:35");
-        assert_eq!(when("2026-11-29T20:05:00Z"), "令和8年11月30日 05:05");
-        assert_eq!(when("not a time"), "not a time");
+        let at = |text| {
+            DateTime::parse_from_rfc3339(text)
+                .expect("a timestamp")
+                .with_timezone(&Utc)
+        };
+        assert_eq!(when(at("2026-11-29T01:35:00Z")), "令和8年11月29日 10:35");
+        assert_eq!(when(at("2026-11-29T20:05:00Z")), "令和8年11月30日 05:05");
     }
 
     #[test]
