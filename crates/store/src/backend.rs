@@ -1,6 +1,7 @@
 //! The three traits over one engine's store, written once: each method opens the transaction
 //! it needs (`begin_write`/`begin_read` are the engine's), runs the shared operations on its
-//! connection and commits, or rolls back on any error.
+//! connection and commits, or rolls back on any error (`tx::finish`). The operations are in
+//! the files named after their subject; this file only chooses their transactions.
 
 use super::load::Parts;
 use super::tx::finish;
