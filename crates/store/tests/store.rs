@@ -876,6 +876,7 @@ async fn concurrent_saves_to_one_file_all_succeed() {
 
 #[tokio::test]
 async fn real_sample_round_trips_with_22_items() {
+    kaikaku_fixtures::skip_without_real_sample!();
     let bytes = kaikaku_fixtures::real_sample();
     let report = kaikaku_reader::read(&bytes, &Default::default())
         .expect("the reader reads the real sample");

@@ -146,16 +146,19 @@ fn edited_no1(sheet_item: &Item, text: &str) -> Item {
 // Opening a year
 
 #[tokio::test]
-async fn open_cycle_carries_the_real_sample_over_into_22_sheets() {
+async fn open_cycle_carries_the_last_edition_over_into_its_9_sheets() {
     let db = temp_store().await;
-    let report = kaikaku_reader::read(&kaikaku_fixtures::real_sample(), &Default::default())
-        .expect("the reader reads the real sample");
-    assert_eq!(report.report_fiscal_year, Some(fy(2021)));
+    let report = kaikaku_reader::read(
+        &kaikaku_fixtures::bundled("kaedemachi_r6.txt"),
+        &Default::default(),
+    )
+    .expect("the reader reads the 楓町 sample");
+    assert_eq!(report.report_fiscal_year, Some(fy(2024)));
     let imported = db
         .store
-        .save_report(&report, &source(kaikaku_fixtures::REAL_SAMPLE))
+        .save_report(&report, &source("kaedemachi_r6.txt"))
         .await
-        .expect("import FY2021")
+        .expect("import FY2024")
         .report_id();
     let admin = db
         .store
@@ -166,27 +169,27 @@ async fn open_cycle_carries_the_real_sample_over_into_22_sheets() {
 
     let id = db
         .store
-        .open_cycle(plan_id, fy(2022), Some(date("2022-05-31")), admin)
+        .open_cycle(plan_id, fy(2025), Some(date("2025-05-31")), admin)
         .await
-        .expect("open FY2022");
+        .expect("open FY2025");
 
     let edition = db.store.edition(id).await.expect("edition");
-    assert_eq!(edition.fiscal_year, fy(2022));
+    assert_eq!(edition.fiscal_year, fy(2025));
     assert_eq!(edition.revision, 1);
     assert_eq!(edition.status, EditionState::Open);
     assert_eq!(edition.origin, Origin::Cycle);
-    assert_eq!(edition.items, 22);
-    assert_eq!(edition.due_date, Some(date("2022-05-31")));
+    assert_eq!(edition.items, 9);
+    assert_eq!(edition.due_date, Some(date("2025-05-31")));
     assert_eq!(edition.base_date, None);
     assert_eq!(edition.published_at, None);
     assert!(edition.opened_at.is_some());
     assert_eq!(
         edition.title,
-        "第5次集中改革プラン取組実績一覧(令和4年度実績)"
+        "第3次楓町行政改革実施計画 取組実績報告書（令和7年度実績）"
     );
 
     let board = db.store.sheets(id).await.expect("sheets");
-    assert_eq!(board.len(), 22);
+    assert_eq!(board.len(), 9);
     assert!(
         board
             .iter()
