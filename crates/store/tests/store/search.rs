@@ -18,7 +18,7 @@ use kaikaku_store::{
 };
 
 use super::cycle::{confirm_all, date, new_user};
-use super::{fy, row_counts, source, temp_store};
+use super::{assert_refused, fy, row_counts, source, temp_store};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -252,18 +252,20 @@ async fn a_saved_sheet_is_searched_as_saved_and_drafts_stay_private() {
     // A refused save (stale version) indexes nothing.
     let before = row_counts(&db.raw).await;
     item.title = "水素社会の推進".to_owned();
-    let err = store
-        .save_sheet(
-            draft,
-            ItemNo(11),
-            sheet.version,
-            &item,
-            SheetState::InProgress,
-            admin,
-        )
-        .await
-        .expect_err("stale version");
-    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    // Refused: stale version.
+    assert_refused(
+        store
+            .save_sheet(
+                draft,
+                ItemNo(11),
+                sheet.version,
+                &item,
+                SheetState::InProgress,
+                admin,
+            )
+            .await,
+        |e| matches!(e, StoreError::Conflict { .. }),
+    );
     assert!(everywhere(store, "水素社会").await.is_empty());
     assert_eq!(everywhere(store, "ぜろかーぼん").await, [(2022, 1, 11)]);
     assert_eq!(row_counts(&db.raw).await, before);
