@@ -93,7 +93,7 @@ mod tests {
             items: 0,
             warnings: 0,
             source: String::new(),
-            imported_at: String::new(),
+            imported_at: chrono::DateTime::default(),
             revision: 1,
             origin: Origin::Import,
             published_at: None,

@@ -235,7 +235,7 @@ pub fn stored_reports(out: &mut dyn Write, reports: &[StoredReport]) -> io::Resu
                 r.items.to_string(),
                 r.warnings.to_string(),
                 r.source.clone(),
-                r.imported_at.clone(),
+                r.imported_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             ]
         })
         .collect();

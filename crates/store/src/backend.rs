@@ -1,39 +1,20 @@
 //! The three traits over one engine's store, written once: each method opens the transaction
 //! it needs (`begin_write`/`begin_read` are the engine's), runs the shared operations on its
-//! connection and commits, or rolls back on any error.
-
-use chrono::{DateTime, NaiveDate, Utc};
-use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
-use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
-use sqlx::Transaction;
+//! connection and commits, or rolls back on any error (`tx::finish`). The operations are in
+//! the files named after their subject; this file only chooses their transactions.
 
 use super::load::Parts;
-use super::{Backend, Db, editions, index, load, save, sheets, users};
-use crate::codec::{decode_edition_state, now_rfc3339};
+use super::tx::finish;
+use super::{Backend, body, editions, index, load, save, sheets, users};
+use crate::codec::{corrupt, decode_edition_state, now_rfc3339};
 use crate::{
     AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PublicationStamp,
     Saved, Search, SearchFilter, SearchQuery, SearchResults, SearchScope, Session, Sheet,
     SheetSummary, Source, Store, StoreError, StoredReport, User, Waiver, sql,
 };
-
-/// Commits when `result` is a success, rolls back otherwise, and returns `result`.
-pub(super) async fn finish<T>(
-    tx: Transaction<'static, Db>,
-    result: Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    match result {
-        Ok(value) => {
-            tx.commit().await?;
-            Ok(value)
-        }
-        Err(e) => {
-            // The first error is the one worth reporting; a failed rollback still ends the
-            // transaction when the connection is dropped or reused.
-            let _ = tx.rollback().await;
-            Err(e)
-        }
-    }
-}
+use chrono::{DateTime, NaiveDate, Utc};
+use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
+use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 
 impl Store for Backend {
     async fn save_report(&self, report: &Report, source: &Source) -> Result<Saved, StoreError> {
@@ -75,7 +56,7 @@ impl Store for Backend {
         }
         // Every edition row first, then the bodies of all in one statement per table.
         if !failed
-            && save::write_bodies(&mut tx, &bodies, SheetState::Confirmed)
+            && body::write_bodies(&mut tx, &bodies, SheetState::Confirmed)
                 .await
                 .is_ok()
         {
@@ -150,7 +131,7 @@ impl Store for Backend {
             .await?;
         let published = match status {
             Some(code) => {
-                decode_edition_state(&code).map_err(load::corrupt("reports", id))?
+                decode_edition_state(&code).map_err(corrupt("reports", id))?
                     == EditionState::Published
             }
             None => false,

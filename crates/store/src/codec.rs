@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use kaikaku_model::workflow::{EditionState, Field, Role, SheetState};
 use kaikaku_model::{Decimal, FiscalYear, Line, NarrativeKind, Phase, Status, Unit};
 
-use crate::StoreError;
+use crate::{Origin, StoreError};
 
 /// A `usize` (position, line number) as an `i32` column.
 pub(crate) fn to_i32(value: usize, what: &'static str) -> Result<i32, StoreError> {
@@ -40,6 +40,16 @@ pub(crate) fn fiscal_year_from_i32(value: i32) -> Result<FiscalYear, String> {
 /// A BIGINT column as an item number.
 pub(crate) fn item_no_from_i64(value: i64) -> Result<u32, String> {
     u32::try_from(value).map_err(|_| format!("item number {value} is out of range"))
+}
+
+/// Turns a decoding failure into [`StoreError::Corrupt`] for a row.
+pub(crate) fn corrupt(table: &'static str, id: i64) -> impl Fn(String) -> StoreError {
+    move |detail| StoreError::Corrupt { table, id, detail }
+}
+
+/// An origin from its code.
+pub(crate) fn decode_origin(code: &str) -> Result<Origin, String> {
+    Origin::from_code(code).ok_or_else(|| format!("origin 「{code}」 is unknown"))
 }
 
 /// The action numbers of a schedule cell as text: `1,2,3`, or empty when there are none.
@@ -143,6 +153,13 @@ pub(crate) fn decode_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|e| format!("timestamp 「{text}」 is not RFC 3339: {e}"))
+}
+
+/// An optional timestamp from [`encode_timestamp`] (NULL: `None`).
+pub(crate) fn decode_optional_timestamp(
+    text: Option<&str>,
+) -> Result<Option<DateTime<Utc>>, String> {
+    text.map(decode_timestamp).transpose()
 }
 
 /// A date as ISO 8601 (`2022-03-31`).

@@ -1,224 +1,48 @@
 //! Editions in the reporting cycle: listing them, opening a year from the last published
-//! edition, locking, unlocking, publishing, corrections and their change lists, and the audit
-//! log both editions and sheets write to.
+//! edition, locking, unlocking, publishing, corrections and their change lists, and an
+//! edition's own history.
 //!
-//! Every function runs inside the transaction its caller opened; writers are given a
-//! connection inside `BEGIN IMMEDIATE`.
+//! Every function runs inside the transaction its caller opened (how a write transaction
+//! begins is the engine's); a failed write is rolled back by the caller.
 
 use std::collections::HashMap;
 
-use super::{Conn, index};
 use chrono::NaiveDate;
-use kaikaku_model::workflow::{
-    EditionState, Field, FieldChange, SheetState, carry_over, diff_items,
-};
+use kaikaku_model::workflow::{EditionState, FieldChange, SheetState, carry_over, diff_items};
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report, calendar::scan_fiscal_years};
 
-use super::load::{Parts, corrupt, decode_origin, load_parts};
-use super::save::{EditionRow, insert_edition, write_body};
-use super::users::require_user;
+use super::audit::{audit_entries, journal_edition_state};
+use super::body::{EditionRow, insert_edition, write_body};
+use super::guard::{edition_key, lock_plan, require_user};
+use super::load::{Parts, load_item, load_parts};
+use super::{Conn, index};
 use crate::codec::{
-    decode_date, decode_edition_state, decode_field, encode_date, fiscal_year_from_i32, now_rfc3339,
+    corrupt, decode_date, decode_edition_state, decode_optional_timestamp, decode_origin,
+    encode_date, fiscal_year_from_i32, now_rfc3339,
 };
+use crate::rows::EditionListRow;
 use crate::{AuditEntry, Edition, Origin, StoreError, sql};
 
-/// What an edition is filed under, and its state.
-#[derive(Debug)]
-pub(crate) struct EditionKey {
-    pub(crate) plan_id: i64,
-    pub(crate) plan: String,
-    pub(crate) year: FiscalYear,
-    pub(crate) revision: i32,
-    pub(crate) status: EditionState,
-}
-
-/// The key and state of an edition; [`StoreError::NotFound`] when there is none.
-pub(crate) async fn edition_key(conn: &mut Conn, report_id: i64) -> Result<EditionKey, StoreError> {
-    let row: Option<(i64, String, i32, i32, String)> = sqlx::query_as(sql::SELECT_EDITION_KEY)
-        .bind(report_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some((plan_id, plan, year, revision, status)) = row else {
-        return Err(StoreError::NotFound { id: report_id });
-    };
-    let bad = corrupt("reports", report_id);
-    Ok(EditionKey {
-        plan_id,
-        plan,
-        year: fiscal_year_from_i32(year).map_err(&bad)?,
-        revision,
-        status: decode_edition_state(&status).map_err(&bad)?,
-    })
-}
-
-/// Succeeds while the edition is open, holding (on PostgreSQL) its row lock until the
-/// transaction ends; fails with [`StoreError::EditionClosed`] or [`StoreError::NotFound`].
-pub(crate) async fn claim_open_edition(conn: &mut Conn, report_id: i64) -> Result<(), StoreError> {
-    let claimed: Option<i64> = sqlx::query_scalar(sql::CLAIM_OPEN_EDITION)
-        .bind(report_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if claimed.is_some() {
-        return Ok(());
-    }
-    let key = edition_key(conn, report_id).await?;
-    Err(StoreError::EditionClosed {
-        report_id,
-        state: key.status,
-    })
-}
-
-/// Succeeds while the edition is not published (open or locked: comments are still
-/// allowed), holding (on PostgreSQL) its row lock until the transaction ends, so that a
-/// concurrent publish waits for it or is seen by it; fails with [`StoreError::EditionClosed`]
-/// or [`StoreError::NotFound`].
-pub(crate) async fn claim_unpublished_edition(
-    conn: &mut Conn,
-    report_id: i64,
-) -> Result<(), StoreError> {
-    let claimed: Option<i64> = sqlx::query_scalar(sql::CLAIM_UNPUBLISHED_EDITION)
-        .bind(report_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if claimed.is_some() {
-        return Ok(());
-    }
-    let key = edition_key(conn, report_id).await?;
-    Err(StoreError::EditionClosed {
-        report_id,
-        state: key.status,
-    })
-}
-
-/// Takes the plan's row lock (see [`sql::LOCK_PLAN`]) and returns its name, `None` when there
-/// is no such plan.
-async fn lock_plan(conn: &mut Conn, plan_id: i64) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar(sql::LOCK_PLAN)
-        .bind(plan_id)
-        .fetch_optional(&mut *conn)
-        .await?)
-}
-
-/// Appends one row to the audit log: a sheet's when `item_no` is given, else the edition's.
-pub(crate) async fn append_audit(
-    conn: &mut Conn,
-    report_id: i64,
-    item_no: Option<ItemNo>,
-    by: i64,
-    at: &str,
-    change: &FieldChange,
-) -> Result<(), StoreError> {
-    sqlx::query(sql::INSERT_AUDIT)
-        .bind(report_id)
-        .bind(item_no.map(|no| i64::from(no.0)))
-        .bind(by)
-        .bind(at)
-        .bind(change.field.path())
-        .bind(&change.before)
-        .bind(&change.after)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Journals a change of the edition's state.
-async fn journal_edition_state(
-    conn: &mut Conn,
-    report_id: i64,
-    by: i64,
-    at: &str,
-    before: Option<EditionState>,
-    after: EditionState,
-) -> Result<(), StoreError> {
-    let change = FieldChange {
-        field: Field::State,
-        before: before.map(|s| s.label().to_owned()).unwrap_or_default(),
-        after: after.label().to_owned(),
-    };
-    append_audit(conn, report_id, None, by, at, &change).await
-}
-
-/// Audit rows of `query` (bound to `report_id` and, for a sheet, its number), oldest first.
-pub(crate) async fn audit_entries(
-    conn: &mut Conn,
-    query: &'static str,
-    report_id: i64,
-    item_no: Option<ItemNo>,
-) -> Result<Vec<AuditEntry>, StoreError> {
-    type Row = (i64, String, Option<String>, String, String, String);
-    let mut statement = sqlx::query_as::<_, Row>(query).bind(report_id);
-    if let Some(no) = item_no {
-        statement = statement.bind(i64::from(no.0));
-    }
-    let rows = statement.fetch_all(&mut *conn).await?;
-    rows.into_iter()
-        .map(|(id, at, user, field, before, after)| {
-            Ok(AuditEntry {
-                at,
-                user,
-                field: decode_field(&field).map_err(corrupt("audit_log", id))?,
-                before,
-                after,
-            })
-        })
-        .collect()
-}
-
-/// An edition listing row.
-type EditionListRow = (
-    i64,
-    i64,
-    String,
-    i32,
-    i32,
-    String,
-    String,
-    String,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
 fn decode_edition(row: EditionListRow) -> Result<Edition, StoreError> {
-    let (
-        report_id,
-        plan_id,
-        plan_name,
-        year,
-        revision,
-        status,
-        origin,
-        title,
-        items,
-        due_date,
-        base_date,
-        opened_at,
-        locked_at,
-        published_at,
-        correction_note,
-    ) = row;
-    let bad = corrupt("reports", report_id);
+    let bad = corrupt("reports", row.report_id);
     let date = |text: Option<String>| text.as_deref().map(decode_date).transpose();
+    let time = |text: Option<String>| decode_optional_timestamp(text.as_deref());
     Ok(Edition {
-        report_id,
-        plan_id,
-        plan_name,
-        fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-        revision,
-        status: decode_edition_state(&status).map_err(&bad)?,
-        origin: decode_origin(&origin).map_err(&bad)?,
-        title,
-        items,
-        due_date: date(due_date).map_err(&bad)?,
-        base_date: date(base_date).map_err(&bad)?,
-        opened_at,
-        locked_at,
-        published_at,
-        correction_note,
+        report_id: row.report_id,
+        plan_id: row.plan_id,
+        plan_name: row.plan_name,
+        fiscal_year: fiscal_year_from_i32(row.report_fiscal_year).map_err(&bad)?,
+        revision: row.revision,
+        status: decode_edition_state(&row.status).map_err(&bad)?,
+        origin: decode_origin(&row.origin).map_err(&bad)?,
+        title: row.title,
+        items: row.items,
+        due_date: date(row.due_date).map_err(&bad)?,
+        base_date: date(row.base_date).map_err(&bad)?,
+        opened_at: time(row.opened_at).map_err(&bad)?,
+        locked_at: time(row.locked_at).map_err(&bad)?,
+        published_at: time(row.published_at).map_err(&bad)?,
+        correction_note: row.correction_note,
     })
 }
 
@@ -301,9 +125,9 @@ pub(crate) async fn previous_item(
 ) -> Result<Option<Item>, StoreError> {
     let key = edition_key(conn, report_id).await?;
     match previous_edition(conn, key.plan_id, key.year).await? {
-        Previous::Published(previous) => Ok(super::load::load_item(conn, previous, no)
-            .await?
-            .map(|(_, item)| item)),
+        Previous::Published(previous) => {
+            Ok(load_item(conn, previous, no).await?.map(|(_, item)| item))
+        }
         Previous::None | Previous::InCycle(_) => Ok(None),
     }
 }

@@ -20,13 +20,12 @@ use kaikaku_model::text::{fold_search_text, snippet};
 use kaikaku_model::workflow::Field;
 use kaikaku_model::{Item, ItemNo};
 
-use super::backend::finish;
-use super::load::{Scope, corrupt, load_items};
-use super::save::insert_rows;
-use super::{Backend, Conn, engine};
+use super::insert::insert_rows;
+use super::{Conn, engine};
 use crate::codec::{
-    decode_edition_state, decode_field, fiscal_year_from_i32, item_no_from_i64, to_i32,
+    corrupt, decode_edition_state, decode_field, fiscal_year_from_i32, item_no_from_i64, to_i32,
 };
+use crate::rows::HitRow;
 use crate::search::{
     SNIPPET_WIDTH, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope, documents,
 };
@@ -97,24 +96,6 @@ pub(crate) async fn index_new_items(
     Ok(())
 }
 
-/// Indexes the editions stored before search existed (listed by the `0003_search` migration),
-/// then empties that list. Runs inside the caller's write transaction.
-pub(crate) async fn index_backlog(conn: &mut Conn) -> Result<(), StoreError> {
-    let backlog: Vec<i64> = sqlx::query_scalar(sql::SELECT_SEARCH_BACKLOG)
-        .fetch_all(&mut *conn)
-        .await?;
-    for report_id in backlog {
-        for (_, item_id, item) in load_items(conn, Scope::reports(report_id, report_id)).await? {
-            index_item(conn, item_id, &item).await?;
-        }
-        sqlx::query(sql::DELETE_SEARCH_BACKLOG)
-            .bind(report_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 /// Sets which edition of the plan and year of edition `report_id` is the latest published
 /// (`reports.latest_published`, what a public search looks in), inside the caller's
 /// transaction. Called by every write that changes it: an import, a publication.
@@ -129,53 +110,6 @@ pub(crate) async fn refresh_latest_published(
     Ok(())
 }
 
-/// How many documents [`fold_backlog`] folds per statement.
-const FOLD_BATCH: i64 = 2_000;
-
-/// Folds up to `batch` documents stored without their folded text (before the
-/// `0005_search_speed` migration) with ids above `after`, inside the caller's transaction;
-/// returns the highest id folded, or `None` when none was left.
-pub(crate) async fn fold_backlog(
-    conn: &mut Conn,
-    after: i64,
-    batch: i64,
-) -> Result<Option<i64>, StoreError> {
-    let unfolded: Vec<(i64, String)> = sqlx::query_as(sql::SELECT_UNFOLDED_DOCUMENTS)
-        .bind(after)
-        .bind(batch)
-        .fetch_all(&mut *conn)
-        .await?;
-    let Some(&(last, _)) = unfolded.last() else {
-        return Ok(None);
-    };
-    let folded: Vec<(i64, String)> = unfolded
-        .into_iter()
-        .map(|(id, text)| (id, fold_search_text(&text)))
-        .collect();
-    insert_rows(
-        conn,
-        &sql::UPDATE_FOLDED_DOCUMENTS,
-        &folded,
-        |q, (id, folded)| Ok(q.bind(*id).bind(folded.clone())),
-    )
-    .await?;
-    Ok(Some(last))
-}
-
-/// Folds every document stored without its folded text, [`FOLD_BATCH`] per transaction (so
-/// that an interrupted run keeps what it did). Run when the store opens.
-pub(crate) async fn fold_all(store: &Backend) -> Result<(), StoreError> {
-    let mut after = 0;
-    loop {
-        let mut tx = store.begin_write().await?;
-        let result = fold_backlog(&mut tx, after, FOLD_BATCH).await;
-        match finish(tx, result).await? {
-            Some(last) => after = last,
-            None => return Ok(()),
-        }
-    }
-}
-
 /// Merges the engine's index into as few pieces as it keeps (`engine::OPTIMIZE_SEARCH_INDEX`),
 /// inside the caller's transaction.
 pub(crate) async fn optimize(conn: &mut Conn) -> Result<(), StoreError> {
@@ -184,21 +118,6 @@ pub(crate) async fn optimize(conn: &mut Conn) -> Result<(), StoreError> {
         .await?;
     Ok(())
 }
-
-/// One row of `SEARCH_ITEMS`/`SEARCH_WALK` (see `sql::search_columns`).
-type HitRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    i32,
-    i32,
-    String,
-    i64,
-    String,
-);
 
 /// Whether `query` may match so many items that the editions a walk covers
 /// (`engine::WALK`) hold `wanted` hits on average: then walking finds a page of hits sooner
@@ -295,7 +214,7 @@ pub(crate) async fn search(
     rows.truncate(limit as usize);
 
     // The text each hit is shown by, chosen by the database from the stored folded texts.
-    let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
+    let ids: Vec<i64> = rows.iter().map(|row| row.item_id).collect();
     let best: Vec<(i64, String, String, String)> = if ids.is_empty() {
         Vec::new()
     } else {
@@ -312,20 +231,9 @@ pub(crate) async fn search(
 
     let words: Vec<&str> = query.words().collect();
     let mut hits = Vec::with_capacity(rows.len());
-    for (
-        item_id,
-        report_id,
-        plan_id,
-        plan_name,
-        municipality_code,
-        municipality_name,
-        year,
-        revision,
-        status,
-        no,
-        title,
-    ) in rows
-    {
+    for row in rows {
+        let item_id = row.item_id;
+        let title = row.title;
         let best = best.remove(&item_id);
         let bad = corrupt("search_documents", item_id);
         let (field, field_label, text) = match best {
@@ -334,15 +242,15 @@ pub(crate) async fn search(
         };
         let bad = corrupt("items", item_id);
         hits.push(SearchHit {
-            report_id,
-            plan_id,
-            plan_name,
-            municipality_code,
-            municipality_name,
-            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-            revision,
-            edition_status: decode_edition_state(&status).map_err(&bad)?,
-            no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
+            report_id: row.report_id,
+            plan_id: row.plan_id,
+            plan_name: row.plan_name,
+            municipality_code: row.municipality_code,
+            municipality_name: row.municipality_name,
+            fiscal_year: fiscal_year_from_i32(row.report_fiscal_year).map_err(&bad)?,
+            revision: row.revision,
+            edition_status: decode_edition_state(&row.status).map_err(&bad)?,
+            no: ItemNo(item_no_from_i64(row.item_no).map_err(&bad)?),
             title,
             field,
             field_label,

@@ -37,11 +37,11 @@
 //! (INTEGER for `i32`, BIGINT for `i64`, TEXT, BOOLEAN), decimals kept as TEXT, timestamps as
 //! fixed-width RFC 3339 text written in Rust. A report's rows are written with one multi-row
 //! INSERT per table (`sql::Insert`, its text generated for the number of rows, values always
-//! bound; anonymous `?` placeholders on SQLite, see `NUMBERED_PLACEHOLDERS`). The operations
-//! (`editions`, `load`, `save`, `sheets`, `users`, `index`) and the trait impls (`backend`)
-//! are written once against a connection type `Conn` and compiled twice, as the modules
-//! `on_sqlite` (`Conn` = `SqliteConnection`) and `on_postgres` (`PgConnection`), each beside
-//! its own `engine` file.
+//! bound; anonymous `?` placeholders on SQLite, see `NUMBERED_PLACEHOLDERS`). Rows are read
+//! into named structs (`rows`, one per statement of five columns or more) and decoded strictly
+//! (`codec`) into the public records (`records`). The per-engine files are written once
+//! against a connection type `Conn` and compiled twice, as the modules `on_sqlite` (`Conn` =
+//! `SqliteConnection`) and `on_postgres` (`PgConnection`), each beside its own `engine` file.
 //! The engine files (`sqlite.rs`, `postgres.rs`) hold everything that differs, each in one
 //! place: opening and migrating (`migrations/sqlite` or `migrations/postgres`: identity ids, a
 //! trigger function for the append-only audit log, a `tsvector` under GIN), how a write
@@ -49,6 +49,51 @@
 //! REPEATABLE READ snapshot, as SQLite's do) and the search index statements (FTS5 `MATCH` or
 //! `@@` with phrase `tsquery`s over the same Rust-made tokens, see [`search`]). Unique
 //! violations are recognised through sqlx's engine-independent `is_unique_violation`.
+//!
+//! # Where things are
+//!
+//! From the top down; each file imports only files after it in this list, so no file imports
+//! one that imports it back:
+//!
+//! - `backend`: the three traits for one engine's store: each method opens the transaction it
+//!   needs (read snapshot, write, or none), calls one operation and ends it (`tx::finish`).
+//! - operations, each a function over `&mut Conn` inside its caller's transaction:
+//!   `editions` (the cycle of an edition), `sheets` (a sheet, its comments and waivers),
+//!   `save` (the import), `users` (users and sessions), `backlog` (work the migrations leave
+//!   for when the store opens), `load` (reading reports back).
+//! - helpers of the operations: `guard` (the acting user exists, the edition's state allows
+//!   the write, the row locks writers take first), `audit` (the append-only log), `body`
+//!   (writing an edition's rows), `index` (the search index's writes and the search itself),
+//!   `insert` (the multi-row `INSERT`), `tx` (commit or roll back).
+//! - `engine` (`sqlite.rs` / `postgres.rs`): the store type, opening and migrating, how a
+//!   transaction begins, the statements that differ. It imports none of the above; once
+//!   migrated, its opening calls the store's `catch_up` (in `backlog`, a method of the store).
+//! - shared by both engines, not compiled twice: `sql` (every portable statement), `rows`,
+//!   `codec`, `records`, [`search`] (queries and tokens), `database` ([`Database`]).
+//!
+//! # How to add an operation
+//!
+//! 1. Declare the method, with its documentation and how it fails, in its trait below
+//!    ([`Store`], [`Cycle`] or [`Search`]). The traits are declared through
+//!    `dispatched_trait!`, which implements them for [`Database`] too: nothing to add there.
+//! 2. Write its statements in `sql.rs` (`$n` placeholders, portable SQL; a statement that
+//!    cannot be portable goes into both engine files), naming every column a row struct
+//!    reads; add the row struct to `rows.rs` when it reads five columns or more.
+//! 3. Write the operation as a `pub(crate) async fn` over `&mut Conn` in the file of its
+//!    subject (`editions`, `sheets`, `users`, `save`, `load`), starting with its guards
+//!    (`guard::require_user`, `guard::claim_open_edition` …) and journaling in `audit`.
+//! 4. Implement the method in `backend.rs`: `begin_write` (or `begin_read` for a consistent
+//!    read of several statements), the operation, `finish`.
+//! 5. Test it in `tests/store/` on both engines (`scripts/test`, or
+//!    `KAIKAKU_TEST_POSTGRES=URL cargo test -p kaikaku-store`).
+//!
+//! A signature is thus written three times: the trait (the contract, with its documentation),
+//! `backend` (where the transaction is chosen, compiled per engine) and the operation (the work
+//! on a connection, which other operations reuse inside their own transaction, e.g.
+//! `open_cycle` loading the previous edition). Generating `backend` from the trait as well
+//! would need each method to name its transaction kind and operation inside the trait's
+//! declaration, and a few methods are more than one call (`save_reports`' batch, `load_report`'s
+//! visibility check): the macro would hide more than it saves.
 //!
 //! Writers stay correct under PostgreSQL's READ COMMITTED without `SELECT … FOR UPDATE`:
 //! every write to an edition's sheets first runs a guarded no-op `UPDATE reports … WHERE
@@ -63,8 +108,10 @@
 
 pub mod backup;
 mod codec;
+#[macro_use]
 mod database;
 mod records;
+mod rows;
 pub mod search;
 #[macro_use]
 mod sql;
@@ -102,20 +149,32 @@ mod on_sqlite {
     pub(crate) type Row = sqlx::sqlite::SqliteRow;
     pub(crate) type Backend = engine::SqliteStore;
 
+    #[path = "audit.rs"]
+    mod audit;
     #[path = "backend.rs"]
     mod backend;
+    #[path = "backlog.rs"]
+    mod backlog;
+    #[path = "body.rs"]
+    mod body;
     #[path = "editions.rs"]
     mod editions;
     #[path = "sqlite.rs"]
     pub(crate) mod engine;
+    #[path = "guard.rs"]
+    mod guard;
     #[path = "index.rs"]
     mod index;
+    #[path = "insert.rs"]
+    mod insert;
     #[path = "load.rs"]
     mod load;
     #[path = "save.rs"]
     mod save;
     #[path = "sheets.rs"]
     mod sheets;
+    #[path = "tx.rs"]
+    mod tx;
     #[path = "users.rs"]
     mod users;
 }
@@ -133,20 +192,32 @@ mod on_postgres {
     pub(crate) type Row = sqlx::postgres::PgRow;
     pub(crate) type Backend = engine::PgStore;
 
+    #[path = "audit.rs"]
+    mod audit;
     #[path = "backend.rs"]
     mod backend;
+    #[path = "backlog.rs"]
+    mod backlog;
+    #[path = "body.rs"]
+    mod body;
     #[path = "editions.rs"]
     mod editions;
     #[path = "postgres.rs"]
     pub(crate) mod engine;
+    #[path = "guard.rs"]
+    mod guard;
     #[path = "index.rs"]
     mod index;
+    #[path = "insert.rs"]
+    mod insert;
     #[path = "load.rs"]
     mod load;
     #[path = "save.rs"]
     mod save;
     #[path = "sheets.rs"]
     mod sheets;
+    #[path = "tx.rs"]
+    mod tx;
     #[path = "users.rs"]
     mod users;
 }
@@ -219,15 +290,15 @@ pub struct StoredReport {
     pub warnings: i64,
     /// The source file name; empty for editions made in kaikaku.
     pub source: String,
-    /// When the report was stored, RFC 3339 in UTC (`2026-11-29T09:40:00Z`): the import, or
-    /// the opening of a cycle edition.
-    pub imported_at: String,
+    /// When the report was stored (to the second): the import, or the opening of a cycle
+    /// edition.
+    pub imported_at: DateTime<Utc>,
     /// 1, or the revision of the latest correction (訂正).
     pub revision: i32,
     /// Imported, or made in kaikaku.
     pub origin: Origin,
     /// When the edition was published (imports: when they were imported).
-    pub published_at: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
     /// 基準日, for editions made in kaikaku.
     pub base_date: Option<NaiveDate>,
     /// Why the correction was made, for revision 2 and later.
@@ -276,6 +347,7 @@ pub struct MunicipalitySummary {
     pub latest_fiscal_year: FiscalYear,
 }
 
+dispatched_trait! {
 /// Imports reports and reads published editions back: what the CLI and the public pages use.
 ///
 /// A plan is named within its municipality: two towns may both have a plan called
@@ -367,7 +439,9 @@ pub trait Store {
         which: Listing<'_>,
     ) -> Result<Vec<(StoredReport, Report)>, StoreError>;
 }
+}
 
+dispatched_trait! {
 /// Users, sessions and the yearly reporting cycle.
 ///
 /// Every method that writes runs ONE transaction and changes nothing when it fails. `by` is
@@ -570,7 +644,9 @@ pub trait Cycle {
     /// A sheet's waivers, oldest first.
     async fn waivers(&self, report_id: i64, no: ItemNo) -> Result<Vec<Waiver>, StoreError>;
 }
+}
 
+dispatched_trait! {
 /// Full-text search over the texts of the sheets (titles, contents, goals, actions,
 /// narratives, effects, evaluations): see [`search`].
 #[allow(async_fn_in_trait)]
@@ -593,6 +669,7 @@ pub trait Search {
     /// corpus, after which searches are faster (BENCHMARKS.md); meant for the end of a bulk
     /// import. One write transaction.
     async fn optimize_search_index(&self) -> Result<(), StoreError>;
+}
 }
 
 /// Why the store could not do what was asked.

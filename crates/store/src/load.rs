@@ -11,20 +11,15 @@ use kaikaku_model::{
 };
 
 use crate::codec::{
-    decode_actions, decode_date, decode_decimal, decode_narrative_kind, decode_phase,
-    decode_status, fiscal_year_from_i32, item_no_from_i64, line_from_i64, unit_from_symbol,
+    corrupt, decode_actions, decode_date, decode_decimal, decode_narrative_kind,
+    decode_optional_timestamp, decode_origin, decode_phase, decode_status, decode_timestamp,
+    fiscal_year_from_i32, item_no_from_i64, line_from_i64, unit_from_symbol,
 };
-use crate::{Listing, MunicipalitySummary, Origin, StoreError, StoredReport, sql};
-
-/// Turns a decoding failure into [`StoreError::Corrupt`] for a row.
-pub(crate) fn corrupt(table: &'static str, id: i64) -> impl Fn(String) -> StoreError {
-    move |detail| StoreError::Corrupt { table, id, detail }
-}
-
-/// An origin from its code.
-pub(crate) fn decode_origin(code: &str) -> Result<Origin, String> {
-    Origin::from_code(code).ok_or_else(|| format!("origin 「{code}」 is unknown"))
-}
+use crate::rows::{
+    EffectLineRow, EvaluationRow, ItemRow, ListingRow, MunicipalityRow, NarrativeRow, QuantityRow,
+    ReportRow, ScheduleCellRow, SummaryLineRow,
+};
+use crate::{Listing, MunicipalitySummary, StoreError, StoredReport, sql};
 
 /// Which items to load: those of the reports whose id lies in `first_report ..= last_report`
 /// and whose number lies in `first_no ..= last_no`.
@@ -82,25 +77,7 @@ pub(crate) async fn list(
     conn: &mut Conn,
     which: Listing<'_>,
 ) -> Result<Vec<StoredReport>, StoreError> {
-    type Row = (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        i32,
-        String,
-        i64,
-        i64,
-        Option<String>,
-        String,
-        i32,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = match which {
+    let rows: Vec<ListingRow> = match which {
         Listing::All => {
             sqlx::query_as(sql::LIST_REPORTS)
                 .fetch_all(&mut *conn)
@@ -136,49 +113,35 @@ pub(crate) async fn list(
         }
     };
     rows.into_iter()
-        .map(
-            |(
-                id,
-                plan_id,
-                plan_name,
-                code,
-                municipality_name,
-                year,
-                title,
-                items,
-                warnings,
-                source,
-                imported_at,
-                revision,
-                origin,
-                published_at,
-                base_date,
-                correction_note,
-            )| {
-                let bad = corrupt("reports", id);
-                Ok(StoredReport {
-                    id,
-                    plan_id,
-                    plan_name,
-                    municipality: municipality(&code, municipality_name).map_err(&bad)?,
-                    report_fiscal_year: Some(fiscal_year_from_i32(year).map_err(&bad)?),
-                    title,
-                    items,
-                    warnings,
-                    source: source.unwrap_or_default(),
-                    imported_at,
-                    revision,
-                    origin: decode_origin(&origin).map_err(&bad)?,
-                    published_at,
-                    base_date: base_date
-                        .as_deref()
-                        .map(decode_date)
-                        .transpose()
-                        .map_err(&bad)?,
-                    correction_note,
-                })
-            },
-        )
+        .map(|row| {
+            let bad = corrupt("reports", row.id);
+            Ok(StoredReport {
+                id: row.id,
+                plan_id: row.plan_id,
+                plan_name: row.plan_name,
+                municipality: municipality(&row.municipality_code, row.municipality_name)
+                    .map_err(&bad)?,
+                report_fiscal_year: Some(
+                    fiscal_year_from_i32(row.report_fiscal_year).map_err(&bad)?,
+                ),
+                title: row.title,
+                items: row.items,
+                warnings: row.warnings,
+                source: row.source_name.unwrap_or_default(),
+                imported_at: decode_timestamp(&row.imported_at).map_err(&bad)?,
+                revision: row.revision,
+                origin: decode_origin(&row.origin).map_err(&bad)?,
+                published_at: decode_optional_timestamp(row.published_at.as_deref())
+                    .map_err(&bad)?,
+                base_date: row
+                    .base_date
+                    .as_deref()
+                    .map(decode_date)
+                    .transpose()
+                    .map_err(&bad)?,
+                correction_note: row.correction_note,
+            })
+        })
         .collect()
 }
 
@@ -187,21 +150,22 @@ pub(crate) async fn list(
 pub(crate) async fn municipalities(
     conn: &mut Conn,
 ) -> Result<Vec<MunicipalitySummary>, StoreError> {
-    let rows: Vec<(String, String, i64, i64, i32)> = sqlx::query_as(sql::LIST_MUNICIPALITIES)
+    let rows: Vec<MunicipalityRow> = sqlx::query_as(sql::LIST_MUNICIPALITIES)
         .fetch_all(&mut *conn)
         .await?;
     rows.into_iter()
-        .map(|(code, name, plans, editions, latest)| {
+        .map(|row| {
+            let code = row.municipality_code;
             let bad = |detail: String| StoreError::Corrupt {
                 table: "plans",
                 id: 0,
                 detail: format!("municipality {code}: {detail}"),
             };
             Ok(MunicipalitySummary {
-                municipality: municipality(&code, name).map_err(bad)?,
-                plans,
-                editions,
-                latest_fiscal_year: fiscal_year_from_i32(latest).map_err(bad)?,
+                municipality: municipality(&code, row.municipality_name).map_err(bad)?,
+                plans: row.plans,
+                editions: row.editions,
+                latest_fiscal_year: fiscal_year_from_i32(row.latest_fiscal_year).map_err(bad)?,
             })
         })
         .collect()
@@ -262,12 +226,11 @@ pub(crate) async fn load_parts(
     parts: Parts,
 ) -> Result<Vec<(i64, Report)>, StoreError> {
     // Reports.
-    let reports: Vec<(i64, String, String, String, i32, String)> =
-        sqlx::query_as(sql::SELECT_REPORTS)
-            .bind(first)
-            .bind(last)
-            .fetch_all(&mut *conn)
-            .await?;
+    let reports: Vec<ReportRow> = sqlx::query_as(sql::SELECT_REPORTS)
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *conn)
+        .await?;
     if reports.is_empty() {
         return Ok(Vec::new());
     }
@@ -280,23 +243,19 @@ pub(crate) async fn load_parts(
         Ok((report_id, year))
     })?);
 
-    let rows: Vec<(i64, i64, i64, String, String, i64)> =
-        fetch(conn, sql::SELECT_SUMMARY_ROWS, first, last).await?;
-    let mut summary = Children::new(decode(
-        rows,
-        |(id, report_id, no, title, reporting_department, line)| {
-            let bad = corrupt("summary_rows", id);
-            Ok((
-                report_id,
-                SummaryRow {
-                    no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
-                    title,
-                    reporting_department,
-                    line: line_from_i64(line).map_err(&bad)?,
-                },
-            ))
-        },
-    )?);
+    let rows: Vec<SummaryLineRow> = fetch(conn, sql::SELECT_SUMMARY_ROWS, first, last).await?;
+    let mut summary = Children::new(decode(rows, |row| {
+        let bad = corrupt("summary_rows", row.id);
+        Ok((
+            row.report_id,
+            SummaryRow {
+                no: ItemNo(item_no_from_i64(row.item_no).map_err(&bad)?),
+                title: row.title,
+                reporting_department: row.reporting_department,
+                line: line_from_i64(row.line).map_err(&bad)?,
+            },
+        ))
+    })?);
 
     let rows: Vec<(i64, i64, i64, String)> = fetch(conn, sql::SELECT_WARNINGS, first, last).await?;
     let mut warnings = Children::new(decode(rows, |(id, report_id, line, message)| {
@@ -318,16 +277,17 @@ pub(crate) async fn load_parts(
     // Assembly.
     reports
         .into_iter()
-        .map(|(id, plan_name, code, municipality_name, year, title)| {
+        .map(|row| {
+            let id = row.id;
             let items = items.take(id);
-            let municipality =
-                municipality(&code, municipality_name).map_err(corrupt("reports", id))?;
+            let municipality = municipality(&row.municipality_code, row.municipality_name)
+                .map_err(corrupt("reports", id))?;
             let report = Report {
-                title,
-                plan_name,
+                title: row.title,
+                plan_name: row.plan_name,
                 municipality,
                 report_fiscal_year: Some(
-                    fiscal_year_from_i32(year).map_err(corrupt("reports", id))?,
+                    fiscal_year_from_i32(row.report_fiscal_year).map_err(corrupt("reports", id))?,
                 ),
                 fiscal_years: fiscal_years.take(id),
                 summary: summary.take(id),
@@ -346,51 +306,35 @@ pub(crate) async fn load_items(
     scope: Scope,
 ) -> Result<Vec<(i64, i64, Item)>, StoreError> {
     // Items, in report id and document order.
-    type ItemRow = (i64, i64, i64, String, Option<String>, Option<String>, i64);
     let rows: Vec<ItemRow> = fetch_items(conn, sql::SELECT_ITEMS, scope).await?;
-    let items = decode(
-        rows,
-        |(id, report_id, no, title, reporting_department, goal, line)| {
-            let bad = corrupt("items", id);
-            let item = Item {
-                no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
-                title,
-                reporting_department,
-                goal,
-                line: line_from_i64(line).map_err(&bad)?,
-                ..Item::default()
-            };
-            Ok((report_id, (id, item)))
-        },
-    )?;
+    let items = decode(rows, |row| {
+        let bad = corrupt("items", row.id);
+        let item = Item {
+            no: ItemNo(item_no_from_i64(row.item_no).map_err(&bad)?),
+            title: row.title,
+            reporting_department: row.reporting_department,
+            goal: row.goal,
+            line: line_from_i64(row.line).map_err(&bad)?,
+            ..Item::default()
+        };
+        Ok((row.report_id, (row.id, item)))
+    })?;
 
     // Item children.
     let rows: Vec<(i64, String)> = fetch_items(conn, sql::SELECT_DEPARTMENTS, scope).await?;
     let mut departments = Children::new(rows);
 
-    type CellRow = (
-        i64,
-        i64,
-        i32,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<CellRow> = fetch_items(conn, sql::SELECT_SCHEDULE_CELLS, scope).await?;
-    let mut cells = Children::new(decode(
-        rows,
-        |(id, row_id, year, text, actions, phase_code, phase)| {
-            let bad = corrupt("schedule_cells", id);
-            let cell = ScheduleCell {
-                fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-                text,
-                actions: decode_actions(&actions).map_err(&bad)?,
-                phase: decode_phase(phase_code.as_deref(), phase).map_err(&bad)?,
-            };
-            Ok((row_id, cell))
-        },
-    )?);
+    let rows: Vec<ScheduleCellRow> = fetch_items(conn, sql::SELECT_SCHEDULE_CELLS, scope).await?;
+    let mut cells = Children::new(decode(rows, |row| {
+        let bad = corrupt("schedule_cells", row.id);
+        let cell = ScheduleCell {
+            fiscal_year: fiscal_year_from_i32(row.fiscal_year).map_err(&bad)?,
+            text: row.text,
+            actions: decode_actions(&row.actions).map_err(&bad)?,
+            phase: decode_phase(row.phase_code.as_deref(), row.phase).map_err(&bad)?,
+        };
+        Ok((row.content_row_id, cell))
+    })?);
 
     let rows: Vec<(i64, i64, String, i64)> =
         fetch_items(conn, sql::SELECT_CONTENT_ROWS, scope).await?;
@@ -411,62 +355,59 @@ pub(crate) async fn load_items(
         Ok((item_id, Action { no, text }))
     })?);
 
-    let rows: Vec<(i64, i64, i32, String, String, i64)> =
-        fetch_items(conn, sql::SELECT_NARRATIVES, scope).await?;
-    let mut narratives = Children::new(decode(rows, |(id, item_id, year, kind, text, line)| {
-        let bad = corrupt("narratives", id);
+    let rows: Vec<NarrativeRow> = fetch_items(conn, sql::SELECT_NARRATIVES, scope).await?;
+    let mut narratives = Children::new(decode(rows, |row| {
+        let bad = corrupt("narratives", row.id);
         let narrative = Narrative {
-            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-            kind: decode_narrative_kind(&kind).map_err(&bad)?,
-            text,
-            line: line_from_i64(line).map_err(&bad)?,
+            fiscal_year: fiscal_year_from_i32(row.fiscal_year).map_err(&bad)?,
+            kind: decode_narrative_kind(&row.kind).map_err(&bad)?,
+            text: row.text,
+            line: line_from_i64(row.line).map_err(&bad)?,
         };
-        Ok((item_id, narrative))
+        Ok((row.item_id, narrative))
     })?);
 
-    let rows: Vec<(i64, i64, String, String, String, Option<String>)> =
-        fetch_items(conn, sql::SELECT_QUANTITIES, scope).await?;
-    let mut quantities =
-        Children::new(decode(rows, |(id, row_id, label, value, unit, status)| {
-            let bad = corrupt("quantities", id);
-            let quantity = Quantity {
-                label,
-                value: decode_decimal(&value).map_err(&bad)?,
-                unit: unit_from_symbol(&unit)
-                    .ok_or_else(|| format!("unit 「{unit}」 is unknown"))
-                    .map_err(&bad)?,
-                status: decode_status(status.as_deref()).map_err(&bad)?,
-            };
-            Ok((row_id, quantity))
-        })?);
-
-    let rows: Vec<(i64, i64, Option<i32>, bool, String, i64)> =
-        fetch_items(conn, sql::SELECT_EFFECT_ROWS, scope).await?;
-    let mut effects = Children::new(decode(
-        rows,
-        |(id, item_id, year, is_total, text, line)| {
-            let bad = corrupt("effect_rows", id);
-            let row = EffectRow {
-                fiscal_year: year.map(fiscal_year_from_i32).transpose().map_err(&bad)?,
-                is_total,
-                text,
-                quantities: quantities.take(id),
-                line: line_from_i64(line).map_err(&bad)?,
-            };
-            Ok((item_id, row))
-        },
-    )?);
-
-    let rows: Vec<(i64, i64, i32, String, i64)> =
-        fetch_items(conn, sql::SELECT_EVALUATIONS, scope).await?;
-    let mut evaluations = Children::new(decode(rows, |(id, item_id, year, text, line)| {
-        let bad = corrupt("evaluations", id);
-        let evaluation = Evaluation {
-            fiscal_year: fiscal_year_from_i32(year).map_err(&bad)?,
-            text,
-            line: line_from_i64(line).map_err(&bad)?,
+    let rows: Vec<QuantityRow> = fetch_items(conn, sql::SELECT_QUANTITIES, scope).await?;
+    let mut quantities = Children::new(decode(rows, |row| {
+        let bad = corrupt("quantities", row.id);
+        let unit = &row.unit;
+        let quantity = Quantity {
+            label: row.label,
+            value: decode_decimal(&row.value).map_err(&bad)?,
+            unit: unit_from_symbol(unit)
+                .ok_or_else(|| format!("unit 「{unit}」 is unknown"))
+                .map_err(&bad)?,
+            status: decode_status(row.status.as_deref()).map_err(&bad)?,
         };
-        Ok((item_id, evaluation))
+        Ok((row.effect_row_id, quantity))
+    })?);
+
+    let rows: Vec<EffectLineRow> = fetch_items(conn, sql::SELECT_EFFECT_ROWS, scope).await?;
+    let mut effects = Children::new(decode(rows, |row| {
+        let bad = corrupt("effect_rows", row.id);
+        let effect = EffectRow {
+            fiscal_year: row
+                .fiscal_year
+                .map(fiscal_year_from_i32)
+                .transpose()
+                .map_err(&bad)?,
+            is_total: row.is_total,
+            text: row.text,
+            quantities: quantities.take(row.id),
+            line: line_from_i64(row.line).map_err(&bad)?,
+        };
+        Ok((row.item_id, effect))
+    })?);
+
+    let rows: Vec<EvaluationRow> = fetch_items(conn, sql::SELECT_EVALUATIONS, scope).await?;
+    let mut evaluations = Children::new(decode(rows, |row| {
+        let bad = corrupt("evaluations", row.id);
+        let evaluation = Evaluation {
+            fiscal_year: fiscal_year_from_i32(row.fiscal_year).map_err(&bad)?,
+            text: row.text,
+            line: line_from_i64(row.line).map_err(&bad)?,
+        };
+        Ok((row.item_id, evaluation))
     })?);
 
     let rows: Vec<(i64, i64, i64)> = fetch_items(conn, sql::SELECT_REPOSTS, scope).await?;

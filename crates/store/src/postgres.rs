@@ -10,8 +10,6 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::backend::finish;
-use super::index;
 use crate::StoreError;
 use crate::search::{SearchQuery, tsvector_rows};
 use crate::sql::Insert;
@@ -60,10 +58,8 @@ impl PgStore {
             .map_err(open_error)?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         let store = PgStore { pool };
-        let mut tx = store.begin_write().await?;
-        let result = index::index_backlog(&mut tx).await;
-        finish(tx, result).await?;
-        index::fold_all(&store).await?;
+        // The work the migrations leave to Rust (see `backlog`).
+        store.catch_up().await?;
         Ok(store)
     }
 

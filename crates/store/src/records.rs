@@ -1,8 +1,9 @@
 //! The records the reporting cycle reads and writes through [`crate::Cycle`]: users and
 //! sessions, editions, sheets, comments, audit entries and waivers.
 //!
-//! Timestamps are RFC 3339 text in UTC to the second (`2026-11-29T09:40:00Z`), written by the
-//! store; dates (基準日, 提出期限) are [`NaiveDate`]s.
+//! Timestamps are [`DateTime<Utc>`] to the second (stored as fixed-width RFC 3339 text,
+//! `2026-11-29T09:40:00Z`, which the store writes and reads back strictly); dates (基準日,
+//! 提出期限) are [`NaiveDate`]s.
 
 use std::fmt;
 
@@ -59,7 +60,7 @@ pub struct User {
     /// The password hash (a PHC string); the store never sees a password.
     pub password_hash: String,
     /// When the user was created.
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
 }
 
 impl fmt::Debug for User {
@@ -150,11 +151,11 @@ pub struct Edition {
     /// 基準日, set when the edition is locked.
     pub base_date: Option<NaiveDate>,
     /// When the cycle opened the edition.
-    pub opened_at: Option<String>,
+    pub opened_at: Option<DateTime<Utc>>,
     /// When the edition was locked (cleared when it is unlocked).
-    pub locked_at: Option<String>,
+    pub locked_at: Option<DateTime<Utc>>,
     /// When the edition was published (imports: when they were imported).
-    pub published_at: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
     /// Why this correction was made (revision 2 and later).
     pub correction_note: Option<String>,
 }
@@ -175,7 +176,7 @@ pub struct Sheet {
     /// The version a save or transition must name (bumped by each of them).
     pub version: i64,
     /// When the sheet was last saved or moved.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
     /// Who last saved or moved it (user name).
     pub updated_by: Option<String>,
     /// The parts carried over from last year and not edited since, in sheet order.
@@ -196,7 +197,7 @@ pub struct SheetSummary {
     /// The current version.
     pub version: i64,
     /// When the sheet was last saved or moved.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
     /// Who last saved or moved it (user name).
     pub updated_by: Option<String>,
     /// How many comments are not resolved.
@@ -215,9 +216,9 @@ pub struct Comment {
     /// The remark.
     pub body: String,
     /// When it was written.
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     /// When it was resolved, if it was.
-    pub resolved_at: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
     /// Who resolved it (user name).
     pub resolved_by: Option<String>,
 }
@@ -226,7 +227,7 @@ pub struct Comment {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
     /// When.
-    pub at: String,
+    pub at: DateTime<Utc>,
     /// Who (user name); `None` when no person acted.
     pub user: Option<String>,
     /// Which part of the sheet; [`Field::State`] for a change of state (of the sheet, or of
@@ -250,5 +251,5 @@ pub struct Waiver {
     /// Who accepted it (user name).
     pub user: String,
     /// When.
-    pub at: String,
+    pub at: DateTime<Utc>,
 }

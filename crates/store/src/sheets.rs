@@ -2,23 +2,23 @@
 //! progress board, saving content and moving states under the version guard, and the
 //! comments, waivers and history of a sheet.
 //!
-//! Every function runs inside the transaction its caller opened; writers are given a
-//! connection inside `BEGIN IMMEDIATE`, and a failed write is rolled back by the caller.
+//! Every function runs inside the transaction its caller opened (how a write transaction
+//! begins is the engine's); a failed write is rolled back by the caller.
 
-use super::Conn;
+use chrono::{DateTime, Utc};
 use kaikaku_model::workflow::{Field, FieldChange, SheetAction, SheetState, diff_items};
 use kaikaku_model::{Item, ItemNo};
 
-use super::editions::{
-    append_audit, audit_entries, claim_open_edition, claim_unpublished_edition, edition_key,
-};
-use super::index;
-use super::load::{corrupt, load_item};
-use super::save::{check_units, write_item_children};
-use super::users::require_user;
+use super::audit::{append_audit, audit_entries};
+use super::body::{check_units, write_item_children};
+use super::guard::{claim_open_edition, claim_unpublished_edition, edition_key, require_user};
+use super::load::load_item;
+use super::{Conn, index};
 use crate::codec::{
-    decode_field, decode_sheet_state, field_order, item_no_from_i64, line_to_i64, now_rfc3339,
+    corrupt, decode_field, decode_optional_timestamp, decode_sheet_state, decode_timestamp,
+    field_order, item_no_from_i64, line_to_i64, now_rfc3339,
 };
+use crate::rows::{CommentRow, SheetHeadRow, SheetSummaryRow, WaiverRow};
 use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, sql};
 
 /// A sheet's own row.
@@ -28,38 +28,31 @@ struct Head {
     state: SheetState,
     version: i64,
     reporting_department: Option<String>,
-    updated_at: Option<String>,
+    updated_at: Option<DateTime<Utc>>,
     updated_by: Option<String>,
 }
 
 /// The row of sheet `no` in the edition; [`StoreError::NotFound`] for an unknown edition and
 /// [`StoreError::SheetNotFound`] for an unknown number.
 async fn head(conn: &mut Conn, report_id: i64, no: ItemNo) -> Result<Head, StoreError> {
-    type Row = (
-        i64,
-        String,
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let row: Option<Row> = sqlx::query_as(sql::SELECT_SHEET_HEAD)
+    let row: Option<SheetHeadRow> = sqlx::query_as(sql::SELECT_SHEET_HEAD)
         .bind(report_id)
         .bind(i64::from(no.0))
         .fetch_optional(&mut *conn)
         .await?;
-    let Some((item_id, state, version, reporting_department, updated_at, updated_by)) = row else {
+    let Some(row) = row else {
         // Tell an unknown edition from an unknown sheet.
         edition_key(conn, report_id).await?;
         return Err(StoreError::SheetNotFound { report_id, no });
     };
+    let bad = corrupt("items", row.item_id);
     Ok(Head {
-        item_id,
-        state: decode_sheet_state(&state).map_err(corrupt("items", item_id))?,
-        version,
-        reporting_department,
-        updated_at,
-        updated_by,
+        item_id: row.item_id,
+        state: decode_sheet_state(&row.state).map_err(&bad)?,
+        version: row.version,
+        reporting_department: row.reporting_department,
+        updated_at: decode_optional_timestamp(row.updated_at.as_deref()).map_err(&bad)?,
+        updated_by: row.updated_by,
     })
 }
 
@@ -126,47 +119,24 @@ pub(crate) async fn sheets(
     report_id: i64,
 ) -> Result<Vec<SheetSummary>, StoreError> {
     edition_key(conn, report_id).await?;
-    type Row = (
-        i64,
-        i64,
-        String,
-        Option<String>,
-        String,
-        i64,
-        Option<String>,
-        Option<String>,
-        i64,
-    );
-    let rows: Vec<Row> = sqlx::query_as(sql::SELECT_SHEET_SUMMARIES)
+    let rows: Vec<SheetSummaryRow> = sqlx::query_as(sql::SELECT_SHEET_SUMMARIES)
         .bind(report_id)
         .fetch_all(&mut *conn)
         .await?;
     rows.into_iter()
-        .map(
-            |(
-                item_id,
-                no,
-                title,
-                reporting_department,
-                state,
-                version,
-                updated_at,
-                updated_by,
-                open,
-            )| {
-                let bad = corrupt("items", item_id);
-                Ok(SheetSummary {
-                    no: ItemNo(item_no_from_i64(no).map_err(&bad)?),
-                    title,
-                    reporting_department,
-                    state: decode_sheet_state(&state).map_err(&bad)?,
-                    version,
-                    updated_at,
-                    updated_by,
-                    open_comments: open,
-                })
-            },
-        )
+        .map(|row| {
+            let bad = corrupt("items", row.item_id);
+            Ok(SheetSummary {
+                no: ItemNo(item_no_from_i64(row.item_no).map_err(&bad)?),
+                title: row.title,
+                reporting_department: row.reporting_department,
+                state: decode_sheet_state(&row.state).map_err(&bad)?,
+                version: row.version,
+                updated_at: decode_optional_timestamp(row.updated_at.as_deref()).map_err(&bad)?,
+                updated_by: row.updated_by,
+                open_comments: row.open_comments,
+            })
+        })
         .collect()
 }
 
@@ -335,34 +305,24 @@ pub(crate) async fn comments(
     no: ItemNo,
 ) -> Result<Vec<Comment>, StoreError> {
     head(conn, report_id, no).await?;
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(sql::SELECT_COMMENTS)
+    let rows: Vec<CommentRow> = sqlx::query_as(sql::SELECT_COMMENTS)
         .bind(report_id)
         .bind(i64::from(no.0))
         .fetch_all(&mut *conn)
         .await?;
     rows.into_iter()
-        .map(
-            |(id, field, author, body, created_at, resolved_at, resolved_by)| {
-                Ok(Comment {
-                    id,
-                    field: decode_field(&field).map_err(corrupt("comments", id))?,
-                    author,
-                    body,
-                    created_at,
-                    resolved_at,
-                    resolved_by,
-                })
-            },
-        )
+        .map(|row| {
+            let bad = corrupt("comments", row.id);
+            Ok(Comment {
+                id: row.id,
+                field: decode_field(&row.field).map_err(&bad)?,
+                author: row.author,
+                body: row.body,
+                created_at: decode_timestamp(&row.created_at).map_err(&bad)?,
+                resolved_at: decode_optional_timestamp(row.resolved_at.as_deref()).map_err(&bad)?,
+                resolved_by: row.resolved_by,
+            })
+        })
         .collect()
 }
 
@@ -436,21 +396,22 @@ pub(crate) async fn waivers(
     no: ItemNo,
 ) -> Result<Vec<Waiver>, StoreError> {
     head(conn, report_id, no).await?;
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(sql::SELECT_WAIVERS)
+    let rows: Vec<WaiverRow> = sqlx::query_as(sql::SELECT_WAIVERS)
         .bind(report_id)
         .bind(i64::from(no.0))
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, finding_key, reason, user, at)| Waiver {
-            id,
-            finding_key,
-            reason,
-            user,
-            at,
+    rows.into_iter()
+        .map(|row| {
+            Ok(Waiver {
+                at: decode_timestamp(&row.at).map_err(corrupt("waivers", row.id))?,
+                id: row.id,
+                finding_key: row.finding_key,
+                reason: row.reason,
+                user: row.user_name,
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

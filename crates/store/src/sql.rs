@@ -190,10 +190,10 @@ pub(crate) const PING: &str = "SELECT 1";
 /// plan and year; `report_listing!()` followed by `AND …` conditions and an ORDER BY.
 macro_rules! report_listing {
     () => {
-        "SELECT r.id, p.id, p.name, p.municipality_code, p.municipality_name, \
-         r.report_fiscal_year, r.title, \
-         (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id), \
-         (SELECT COUNT(*) FROM warnings w WHERE w.report_id = r.id), \
+        "SELECT r.id, p.id AS plan_id, p.name AS plan_name, p.municipality_code, \
+         p.municipality_name, r.report_fiscal_year, r.title, \
+         (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id) AS items, \
+         (SELECT COUNT(*) FROM warnings w WHERE w.report_id = r.id) AS warnings, \
          r.source_name, r.imported_at, r.revision, r.origin, r.published_at, r.base_date, \
          r.correction_note \
          FROM reports r JOIN plans p ON p.id = r.plan_id \
@@ -234,7 +234,8 @@ pub(crate) const SELECT_PUBLISHED: &str = concat!(
 /// Revision 1 of a plan and year stays published when corrections follow, so counting those
 /// counts each published plan and year once.
 pub(crate) const LIST_MUNICIPALITIES: &str = "SELECT p.municipality_code, \
-     MAX(p.municipality_name), COUNT(DISTINCT p.id), COUNT(*), MAX(r.report_fiscal_year) \
+     MAX(p.municipality_name) AS municipality_name, COUNT(DISTINCT p.id) AS plans, \
+     COUNT(*) AS editions, MAX(r.report_fiscal_year) AS latest_fiscal_year \
      FROM reports r JOIN plans p ON p.id = r.plan_id \
      WHERE r.status = 'published' AND r.revision = 1 \
      GROUP BY p.municipality_code ORDER BY p.municipality_code";
@@ -246,7 +247,7 @@ pub(crate) const PUBLICATION_STAMP: &str = "SELECT COUNT(*), COALESCE(MAX(id), 0
 /// The state of one report. `$1` report id.
 pub(crate) const SELECT_REPORT_STATUS: &str = "SELECT status FROM reports WHERE id = $1";
 
-pub(crate) const SELECT_REPORTS: &str = "SELECT r.id, p.name, p.municipality_code, \
+pub(crate) const SELECT_REPORTS: &str = "SELECT r.id, p.name AS plan_name, p.municipality_code, \
      p.municipality_name, r.report_fiscal_year, r.title \
      FROM reports r JOIN plans p ON p.id = r.plan_id \
      WHERE r.id BETWEEN $1 AND $2 \
@@ -363,8 +364,9 @@ pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE exp
 /// The columns of an edition listing; `edition_select!()` followed by a WHERE or ORDER BY.
 macro_rules! edition_select {
     () => {
-        "SELECT r.id, p.id, p.name, r.report_fiscal_year, r.revision, r.status, r.origin, \
-         r.title, (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id), r.due_date, \
+        "SELECT r.id AS report_id, p.id AS plan_id, p.name AS plan_name, \
+         r.report_fiscal_year, r.revision, r.status, r.origin, r.title, \
+         (SELECT COUNT(*) FROM items i WHERE i.report_id = r.id) AS items, r.due_date, \
          r.base_date, r.opened_at, r.locked_at, r.published_at, r.correction_note \
          FROM reports r JOIN plans p ON p.id = r.plan_id"
     };
@@ -379,7 +381,8 @@ pub(crate) const LIST_EDITIONS: &str = concat!(
 pub(crate) const SELECT_EDITION: &str = concat!(edition_select!(), " WHERE r.id = $1");
 
 /// What an edition is filed under, and its state. `$1` report id.
-pub(crate) const SELECT_EDITION_KEY: &str = "SELECT r.plan_id, p.name, r.report_fiscal_year, \
+pub(crate) const SELECT_EDITION_KEY: &str = "SELECT r.plan_id, p.name AS plan_name, \
+     r.report_fiscal_year, \
      r.revision, r.status FROM reports r JOIN plans p ON p.id = r.plan_id WHERE r.id = $1";
 
 /// A no-op write of a plan that returns its name: run first by the writers that create an
@@ -442,12 +445,12 @@ pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// A sheet's history, oldest first. `$1` report id, `$2` item number.
-pub(crate) const SELECT_SHEET_AUDIT: &str = "SELECT a.id, a.at, u.name, a.field, \
+pub(crate) const SELECT_SHEET_AUDIT: &str = "SELECT a.id, a.at, u.name AS user_name, a.field, \
      a.before_text, a.after_text FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
      WHERE a.report_id = $1 AND a.item_no = $2 ORDER BY a.id";
 
 /// An edition's own history, oldest first. `$1` report id.
-pub(crate) const SELECT_EDITION_AUDIT: &str = "SELECT a.id, a.at, u.name, a.field, \
+pub(crate) const SELECT_EDITION_AUDIT: &str = "SELECT a.id, a.at, u.name AS user_name, a.field, \
      a.before_text, a.after_text FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
      WHERE a.report_id = $1 AND a.item_no IS NULL ORDER BY a.id";
 
@@ -455,17 +458,18 @@ pub(crate) const SELECT_EDITION_AUDIT: &str = "SELECT a.id, a.at, u.name, a.fiel
 // Sheets
 
 /// A sheet's row. `$1` report id, `$2` item number.
-pub(crate) const SELECT_SHEET_HEAD: &str = "SELECT i.id, i.state, i.version, \
-     i.reporting_department, i.updated_at, u.name \
+pub(crate) const SELECT_SHEET_HEAD: &str = "SELECT i.id AS item_id, i.state, i.version, \
+     i.reporting_department, i.updated_at, u.name AS updated_by \
      FROM items i LEFT JOIN users u ON u.id = i.updated_by \
      WHERE i.report_id = $1 AND i.item_no = $2";
 
 pub(crate) const SELECT_SHEET_VERSION: &str = "SELECT version FROM items WHERE id = $1";
 
 /// The progress board. `$1` report id.
-pub(crate) const SELECT_SHEET_SUMMARIES: &str = "SELECT i.id, i.item_no, i.title, \
-     i.reporting_department, i.state, i.version, i.updated_at, u.name, \
+pub(crate) const SELECT_SHEET_SUMMARIES: &str = "SELECT i.id AS item_id, i.item_no, i.title, \
+     i.reporting_department, i.state, i.version, i.updated_at, u.name AS updated_by, \
      (SELECT COUNT(*) FROM comments c WHERE c.item_id = i.id AND c.resolved_at IS NULL) \
+     AS open_comments \
      FROM items i LEFT JOIN users u ON u.id = i.updated_by \
      WHERE i.report_id = $1 ORDER BY i.position";
 
@@ -511,8 +515,8 @@ pub(crate) const INSERT_COMMENT: &str = "INSERT INTO comments \
      (item_id, field, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
 
 /// `$1` report id, `$2` item number.
-pub(crate) const SELECT_COMMENTS: &str = "SELECT c.id, c.field, a.name, c.body, \
-     c.created_at, c.resolved_at, r.name FROM comments c \
+pub(crate) const SELECT_COMMENTS: &str = "SELECT c.id, c.field, a.name AS author, c.body, \
+     c.created_at, c.resolved_at, r.name AS resolved_by FROM comments c \
      JOIN items i ON i.id = c.item_id JOIN users a ON a.id = c.author_id \
      LEFT JOIN users r ON r.id = c.resolved_by \
      WHERE i.report_id = $1 AND i.item_no = $2 ORDER BY c.id";
@@ -530,7 +534,8 @@ pub(crate) const INSERT_WAIVER: &str = "INSERT INTO waivers \
      (item_id, finding_key, reason, user_id, at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
 
 /// `$1` report id, `$2` item number.
-pub(crate) const SELECT_WAIVERS: &str = "SELECT w.id, w.finding_key, w.reason, u.name, w.at \
+pub(crate) const SELECT_WAIVERS: &str = "SELECT w.id, w.finding_key, w.reason, \
+     u.name AS user_name, w.at \
      FROM waivers w JOIN items i ON i.id = w.item_id JOIN users u ON u.id = w.user_id \
      WHERE i.report_id = $1 AND i.item_no = $2 ORDER BY w.id";
 
@@ -589,8 +594,9 @@ pub(crate) const DELETE_SEARCH_BACKLOG: &str = "DELETE FROM search_backlog WHERE
 /// municipality code and name, report fiscal year, revision, status, item number, title.
 macro_rules! search_columns {
     () => {
-        "SELECT i.id, r.id, p.id, p.name, p.municipality_code, p.municipality_name, \
-         r.report_fiscal_year, r.revision, r.status, i.item_no, i.title"
+        "SELECT i.id AS item_id, r.id AS report_id, p.id AS plan_id, p.name AS plan_name, \
+         p.municipality_code, p.municipality_name, r.report_fiscal_year, r.revision, \
+         r.status, i.item_no, i.title"
     };
 }
 

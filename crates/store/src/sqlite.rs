@@ -10,8 +10,6 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::backend::finish;
-use super::index;
 use crate::StoreError;
 use crate::search::{SearchQuery, fts_tokens};
 use crate::sql::Insert;
@@ -95,10 +93,8 @@ impl SqliteStore {
     async fn migrated(pool: SqlitePool) -> Result<SqliteStore, StoreError> {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let store = SqliteStore { pool };
-        let mut tx = store.begin_write().await?;
-        let result = index::index_backlog(&mut tx).await;
-        finish(tx, result).await?;
-        index::fold_all(&store).await?;
+        // The work the migrations leave to Rust (see `backlog`).
+        store.catch_up().await?;
         Ok(store)
     }
 

@@ -1,35 +1,12 @@
 //! Users and log-in sessions: the rows, and their conversion to [`User`] and [`Session`].
 
-use super::Conn;
 use chrono::{DateTime, Utc};
 
-use super::load::corrupt;
-use crate::codec::{decode_role, decode_timestamp, encode_timestamp, now_rfc3339};
+use super::Conn;
+use super::guard::require_user;
+use crate::codec::{corrupt, decode_timestamp, encode_timestamp, now_rfc3339};
+use crate::rows::{SessionRow, UserRow};
 use crate::{NewUser, Session, StoreError, User, sql};
-
-/// A `users` row: id, name, role, department, password hash, created at.
-pub(crate) type UserRow = (i64, String, String, Option<String>, String, String);
-
-/// A user from its row.
-pub(crate) fn decode_user(row: UserRow) -> Result<User, StoreError> {
-    let (id, name, role, department, password_hash, created_at) = row;
-    Ok(User {
-        id,
-        name,
-        role: decode_role(&role).map_err(corrupt("users", id))?,
-        department,
-        password_hash,
-        created_at,
-    })
-}
-
-/// Fails with [`StoreError::UserNotFound`] unless a user has this id.
-pub(crate) async fn require_user(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
-    match user(conn, id).await? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::UserNotFound { id }),
-    }
-}
 
 pub(crate) async fn create_user(conn: &mut Conn, user: &NewUser) -> Result<i64, StoreError> {
     let inserted = sqlx::query_scalar(sql::INSERT_USER)
@@ -56,7 +33,7 @@ pub(crate) async fn user(conn: &mut Conn, id: i64) -> Result<Option<User>, Store
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(decode_user).transpose()
+    row.map(UserRow::decode).transpose()
 }
 
 pub(crate) async fn user_by_name(conn: &mut Conn, name: &str) -> Result<Option<User>, StoreError> {
@@ -64,14 +41,14 @@ pub(crate) async fn user_by_name(conn: &mut Conn, name: &str) -> Result<Option<U
         .bind(name)
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(decode_user).transpose()
+    row.map(UserRow::decode).transpose()
 }
 
 pub(crate) async fn list_users(conn: &mut Conn) -> Result<Vec<User>, StoreError> {
     let rows: Vec<UserRow> = sqlx::query_as(sql::SELECT_USERS)
         .fetch_all(&mut *conn)
         .await?;
-    rows.into_iter().map(decode_user).collect()
+    rows.into_iter().map(UserRow::decode).collect()
 }
 
 pub(crate) async fn set_password_hash(
@@ -108,35 +85,23 @@ pub(crate) async fn session(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(Session, User)>, StoreError> {
-    type Row = (
-        String,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-    );
-    let row: Option<Row> = sqlx::query_as(sql::SELECT_SESSION)
+    let row: Option<SessionRow> = sqlx::query_as(sql::SELECT_SESSION)
         .bind(token_hash)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some((token_hash, csrf_token, expires_at, id, name, role, department, hash, created)) = row
-    else {
+    let Some(row) = row else {
         return Ok(None);
     };
     // Sessions have a text key; the user id names the row well enough for a report.
-    let expires_at = decode_timestamp(&expires_at).map_err(corrupt("sessions", id))?;
+    let expires_at = decode_timestamp(&row.expires_at).map_err(corrupt("sessions", row.user.id))?;
     if expires_at <= now {
         return Ok(None);
     }
-    let user = decode_user((id, name, role, department, hash, created))?;
+    let user = row.user.decode()?;
     let session = Session {
-        token_hash,
+        token_hash: row.token_hash,
         user_id: user.id,
-        csrf_token,
+        csrf_token: row.csrf_token,
         expires_at,
     };
     Ok(Some((session, user)))

@@ -315,7 +315,7 @@ pub(crate) fn sheet_json(detail: &SheetDetail) -> SheetJson {
         state: sheet.state.code(),
         state_label: sheet.state.label(),
         version: sheet.version,
-        updated_at: sheet.updated_at.clone(),
+        updated_at: sheet.updated_at.map(super::wire::rfc3339),
         updated_by: sheet.updated_by.clone(),
         copied: sheet.copied.iter().map(|field| field.path()).collect(),
         previous_forecast: detail.previous_forecast.clone(),

@@ -31,7 +31,7 @@ pub(crate) async fn edition(
         report: ReportJson::from(&report),
         plan_id: stored.plan_id,
         revision: stored.revision,
-        published_at: stored.published_at,
+        published_at: stored.published_at.map(super::wire::rfc3339),
         base_date: stored.base_date.map(|d| d.to_string()),
         correction_note: stored.correction_note,
         findings: findings.iter().map(FindingJson::from).collect(),

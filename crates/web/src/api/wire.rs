@@ -8,6 +8,7 @@
 //!
 //! [`crate::api::openapi`] describes every shape here; keep the two in step.
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use kaikaku_interchange::{FindingJson, ItemJson, ReportJson};
 use kaikaku_model::workflow::{EditionState, SheetState};
 use kaikaku_store::{AuditEntry, Comment, Edition, StoredReport, Waiver};
@@ -15,6 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::cycle::service::BoardRow;
 use crate::people::auth::SessionUser;
+
+/// A time as the API gives it: RFC 3339 in UTC to the second (`2026-11-29T09:40:00Z`).
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Published data.
@@ -75,7 +81,7 @@ impl PlansJson {
                 title: report.title.clone(),
                 items: report.items,
                 revision: report.revision,
-                published_at: report.published_at.clone(),
+                published_at: report.published_at.map(rfc3339),
                 origin: report.origin.code(),
                 url: format!("/api/v1/plans/{}/{}", report.plan_id, year.gregorian()),
                 page: format!("/plans/{}/{}", report.plan_id, year.gregorian()),
@@ -213,9 +219,9 @@ impl From<&Edition> for EditionJson {
             items: edition.items,
             due_date: edition.due_date.map(|d| d.to_string()),
             base_date: edition.base_date.map(|d| d.to_string()),
-            opened_at: edition.opened_at.clone(),
-            locked_at: edition.locked_at.clone(),
-            published_at: edition.published_at.clone(),
+            opened_at: edition.opened_at.map(rfc3339),
+            locked_at: edition.locked_at.map(rfc3339),
+            published_at: edition.published_at.map(rfc3339),
             correction_note: edition.correction_note.clone(),
         }
     }
@@ -272,7 +278,7 @@ impl From<&BoardRow> for SheetRowJson {
             state: sheet.state.code(),
             state_label: sheet.state.label(),
             version: sheet.version,
-            updated_at: sheet.updated_at.clone(),
+            updated_at: sheet.updated_at.map(rfc3339),
             updated_by: sheet.updated_by.clone(),
             open_comments: sheet.open_comments,
             overdue: row.overdue,
@@ -377,8 +383,8 @@ impl From<&Comment> for CommentJson {
             field_label: comment.field.label(),
             author: comment.author.clone(),
             body: comment.body.clone(),
-            created_at: comment.created_at.clone(),
-            resolved_at: comment.resolved_at.clone(),
+            created_at: rfc3339(comment.created_at),
+            resolved_at: comment.resolved_at.map(rfc3339),
             resolved_by: comment.resolved_by.clone(),
         }
     }
@@ -406,7 +412,7 @@ impl From<&Waiver> for WaiverJson {
             finding_key: waiver.finding_key.clone(),
             reason: waiver.reason.clone(),
             user: waiver.user.clone(),
-            at: waiver.at.clone(),
+            at: rfc3339(waiver.at),
         }
     }
 }
@@ -438,7 +444,7 @@ pub(crate) struct AuditEntryJson {
 impl From<&AuditEntry> for AuditEntryJson {
     fn from(entry: &AuditEntry) -> AuditEntryJson {
         AuditEntryJson {
-            at: entry.at.clone(),
+            at: rfc3339(entry.at),
             user: entry.user.clone(),
             field: entry.field.path(),
             field_label: entry.field.label(),

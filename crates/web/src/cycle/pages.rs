@@ -428,12 +428,7 @@ async fn board_page(
             .href(),
             state_code: row.sheet.state.code(),
             state_label: row.sheet.state.label(),
-            updated: row
-                .sheet
-                .updated_at
-                .as_deref()
-                .map(time::when)
-                .unwrap_or_default(),
+            updated: row.sheet.updated_at.map(time::when).unwrap_or_default(),
             updated_by: row.sheet.updated_by.clone().unwrap_or_default(),
             overdue: row.overdue,
             open_comments: row.sheet.open_comments,
@@ -746,11 +741,7 @@ async fn sheet_page(
                 current_version: sheet.version,
                 updated: format!(
                     "{}（{}）",
-                    sheet
-                        .updated_at
-                        .as_deref()
-                        .map(time::when)
-                        .unwrap_or_default(),
+                    sheet.updated_at.map(time::when).unwrap_or_default(),
                     sheet.updated_by.as_deref().unwrap_or("—")
                 ),
                 differs: changes.iter().map(|c| c.field.label()).collect(),
@@ -828,11 +819,7 @@ async fn sheet_page(
             .version
             .filter(|_| !extras.conflict)
             .unwrap_or(sheet.version),
-        updated: sheet
-            .updated_at
-            .as_deref()
-            .map(time::when)
-            .unwrap_or_default(),
+        updated: sheet.updated_at.map(time::when).unwrap_or_default(),
         updated_by: sheet.updated_by.clone().unwrap_or_default(),
         copied: sheet.copied.len(),
         open_findings: detail.open_findings().count(),

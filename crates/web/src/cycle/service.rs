@@ -909,7 +909,7 @@ mod tests {
             finding_key: finding.key.clone(),
             reason: "確認済み".to_owned(),
             user: "admin".to_owned(),
-            at: "2026-11-29T01:00:00Z".to_owned(),
+            at: "2026-11-29T01:00:00Z".parse().expect("a time"),
         };
         let waived = checked_findings(&Report::default(), &item, &[waiver]);
         assert!(!waived[0].is_open());

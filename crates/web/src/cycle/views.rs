@@ -36,7 +36,7 @@ pub fn history(entries: &[AuditEntry]) -> Vec<HistoryRow> {
     entries
         .iter()
         .map(|entry| HistoryRow {
-            when: when(&entry.at),
+            when: when(entry.at),
             user: entry.user.clone().unwrap_or_else(|| "—".to_owned()),
             is_state: entry.field == Field::State,
             change: ChangeView::new(&FieldChange {
@@ -75,9 +75,9 @@ impl CommentView {
             path: comment.field.path(),
             label: comment.field.label_in(item),
             author: comment.author.clone(),
-            when: when(&comment.created_at),
+            when: when(comment.created_at),
             body: comment.body.clone(),
-            resolved: comment.resolved_at.as_ref().map(|at| {
+            resolved: comment.resolved_at.map(|at| {
                 format!(
                     "解決済み（{}、{}）",
                     comment.resolved_by.as_deref().unwrap_or("—"),
@@ -118,7 +118,7 @@ fn waiver_text(waiver: &Waiver) -> String {
     format!(
         "確認済み（{}、{}）：{}",
         waiver.user,
-        when(&waiver.at),
+        when(waiver.at),
         waiver.reason
     )
 }

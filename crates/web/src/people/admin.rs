@@ -113,7 +113,9 @@ fn row(user: &User) -> UserRow {
         name: user.name.clone(),
         role_label: user.role.label(),
         department: user.department.clone().unwrap_or_default(),
-        created_at: user.created_at.clone(),
+        created_at: user
+            .created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }
 }
 

@@ -52,7 +52,6 @@ pub(crate) async fn correction_box(
         revision: stored.revision,
         published: stored
             .published_at
-            .as_deref()
             .map(crate::views::time::when)
             .unwrap_or_default(),
         note: stored.correction_note.clone().unwrap_or_default(),
