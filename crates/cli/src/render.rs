@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use kaikaku_check::Finding;
 use kaikaku_model::quantity::format_decimal;
-use kaikaku_model::text::circled;
+use kaikaku_model::text::action_mark;
 use kaikaku_model::workflow::{ItemChange, diff_reports};
 use kaikaku_model::{Decimal, FiscalYear, Item, ItemNo, Report, ScheduleCell, Unit};
 use kaikaku_store::{StoredReport, User};
@@ -78,7 +78,7 @@ fn item(out: &mut dyn Write, item: &Item) -> io::Result<()> {
     if !item.actions.is_empty() {
         writeln!(out, "  主な取組内容:")?;
         for action in &item.actions {
-            writeln!(out, "    {}{}", action_number(action.no), action.text)?;
+            writeln!(out, "    {}{}", action_mark(action.no), action.text)?;
         }
     }
     if !item.narratives.is_empty() {
@@ -128,24 +128,14 @@ fn item(out: &mut dyn Write, item: &Item) -> io::Result<()> {
     Ok(())
 }
 
-/// A schedule cell as written; rebuilt from its actions and phase when the text is missing
-/// (reports imported from JSON without it); `—` when empty.
+/// A schedule cell as written ([`ScheduleCell::written`]); `—` when empty.
 fn schedule_cell(cell: &ScheduleCell) -> String {
-    if !cell.text.trim().is_empty() {
-        return cell.text.clone();
+    let text = cell.written();
+    if text.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        text
     }
-    if cell.actions.is_empty() {
-        return "—".to_owned();
-    }
-    let mut text: String = cell.actions.iter().map(|&n| action_number(n)).collect();
-    if let Some(phase) = &cell.phase {
-        text.push_str(&format!(" ({})", phase.word()));
-    }
-    text
-}
-
-fn action_number(no: u8) -> String {
-    circled(no).map_or_else(|| format!("({no})"), String::from)
 }
 
 fn year_or_unknown(year: Option<FiscalYear>) -> String {

@@ -162,6 +162,23 @@ impl ScheduleCell {
             phase,
         }
     }
+
+    /// The cell as written; rebuilt from its actions and phase (`①② (検討)`) when the text is
+    /// missing (a report that came as JSON without it); empty for an empty cell.
+    pub fn written(&self) -> String {
+        if !self.text.trim().is_empty() || self.actions.is_empty() {
+            return self.text.clone();
+        }
+        let mut text: String = self
+            .actions
+            .iter()
+            .map(|&n| crate::text::action_mark(n))
+            .collect();
+        if let Some(phase) = &self.phase {
+            text.push_str(&format!(" ({})", phase.word()));
+        }
+        text
+    }
 }
 
 fn read_schedule(cell: &str) -> (Vec<u8>, Option<Phase>) {

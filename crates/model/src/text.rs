@@ -290,6 +290,11 @@ pub fn circled(n: u8) -> Option<char> {
     char::from_u32(code)
 }
 
+/// The mark of action `n` as documents write it: `①` (1…50), else `(51)`.
+pub fn action_mark(n: u8) -> String {
+    circled(n).map_or_else(|| format!("({n})"), String::from)
+}
+
 /// The value of an ASCII or full-width decimal digit.
 pub fn digit_value(c: char) -> Option<u32> {
     match c {

@@ -39,7 +39,6 @@ pub(crate) mod analysis;
 pub(crate) mod body;
 pub(crate) mod cycle;
 pub(crate) mod openapi;
-mod path;
 pub(crate) mod published;
 pub(crate) mod session;
 pub(crate) mod wire;

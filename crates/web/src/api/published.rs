@@ -9,8 +9,8 @@ use kaikaku_model::Report;
 use kaikaku_store::{Store, StoredReport};
 
 use super::ApiError;
-use super::path::PublishedItem;
 use super::wire::{PlansJson, PublishedEditionJson};
+use crate::http::extract::ItemKey;
 use crate::views::EditionKey;
 use crate::{AppState, Error};
 
@@ -41,7 +41,7 @@ pub(crate) async fn edition(
 /// `GET /api/v1/plans/{plan_id}/{fiscal_year}/items/{no}`: one item of the published edition.
 pub(crate) async fn item(
     State(state): State<AppState>,
-    PublishedItem { key, no }: PublishedItem,
+    ItemKey { edition: key, no }: ItemKey,
 ) -> Result<Json<ItemJson>, ApiError> {
     let (_, report) = load(&state, key).await?;
     let item = report.item(no.0).ok_or(Error::NotFound)?;

@@ -196,7 +196,7 @@ impl SheetForm {
                             .schedule
                             .iter()
                             .find(|cell| cell.fiscal_year == *year)
-                            .map(schedule_text)
+                            .map(ScheduleCell::written)
                             .unwrap_or_default();
                         (year.gregorian(), text)
                     })
@@ -709,23 +709,6 @@ impl SheetForm {
         };
         Ok((item, map))
     }
-}
-
-/// A schedule cell as typed: its text, or one rebuilt from its actions and phase when the
-/// text is missing.
-fn schedule_text(cell: &ScheduleCell) -> String {
-    if !cell.text.trim().is_empty() || cell.actions.is_empty() {
-        return cell.text.clone();
-    }
-    let mut text: String = cell
-        .actions
-        .iter()
-        .map(|&n| kaikaku_model::text::circled(n).map_or_else(|| format!("({n})"), String::from))
-        .collect();
-    if let Some(phase) = &cell.phase {
-        text.push_str(&format!(" ({})", phase.word()));
-    }
-    text
 }
 
 /// Text as typed, with `\r\n` made `\n` and the edges trimmed.

@@ -107,11 +107,14 @@ pub(crate) fn has_pair(query: Option<&str>, pair: &str) -> bool {
     query.is_some_and(|query| query.split('&').any(|p| p.eq_ignore_ascii_case(pair)))
 }
 
-/// The item address `/plans/{plan_id}/{fiscal_year}/items/{no}`.
+/// The address of one item of a published edition, `{plan_id}/{fiscal_year}/items/{no}`: the
+/// item page and the API's item alike.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ItemKey {
+    /// The edition.
     pub edition: EditionKey,
-    pub no: u32,
+    /// The item number.
+    pub no: ItemNo,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for EditionKey {
@@ -131,7 +134,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ItemKey {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let params = params(parts, state).await?;
         let edition = edition_key(&params).ok_or(Error::NotFound)?;
-        let no = param(&params, "no")?;
+        let no = ItemNo(param(&params, "no")?);
         Ok(ItemKey { edition, no })
     }
 }

@@ -31,15 +31,14 @@ use axum::response::{IntoResponse, Response};
 use kaikaku_analysis::{Across, Area, AreaSummary, Reporter, Row, Tally, Totals};
 use kaikaku_export::csv::CsvOptions;
 use kaikaku_model::municipality::prefecture_name;
-use kaikaku_model::quantity::format_decimal;
-use kaikaku_model::{Decimal, FiscalYear, LocalGovernmentCode};
+use kaikaku_model::{FiscalYear, LocalGovernmentCode};
 use kaikaku_store::{Listing, PublicationStamp, Store};
 
 use crate::http::extract::has_pair;
 use crate::http::extract::params;
 use crate::http::files::{attachment, etag_value, not_modified};
 use crate::people::auth::CurrentUser;
-use crate::views::{Crumb, Layout, prefecture_href};
+use crate::views::{Crumb, Layout, prefecture_href, yen_text};
 use crate::{AppState, Error};
 
 /// `/dashboard`.
@@ -241,10 +240,6 @@ pub(crate) struct FigureRow {
     plan: String,
     findings: usize,
     items_with_findings: usize,
-}
-
-fn yen_text(value: Decimal) -> String {
-    format!("{}円", format_decimal(value))
 }
 
 impl FigureRow {

@@ -27,7 +27,7 @@ use crate::http::extract::{param, params};
 use crate::people::auth::CurrentUser;
 use crate::views::changes::ChangeView;
 use crate::views::chart::{Arrangement, Chart, Group, LegendEntry, Segment};
-use crate::views::{Crumb, EditionHead, EditionKey, Layout};
+use crate::views::{Crumb, EditionHead, EditionKey, Layout, yen_text};
 use crate::{AppState, Error};
 
 /// `{plan_id}` of `/plans/{plan_id}/…`.
@@ -62,10 +62,6 @@ pub(crate) fn edition_dashboard_href(key: EditionKey) -> String {
 /// Where the effects table of an item is: `/plans/1/2021/items/19#no-19-effects`.
 fn effects_href(key: EditionKey, no: ItemNo) -> String {
     format!("{}#no-{}-effects", key.item_href(no), no.0)
-}
-
-fn yen_text(value: Decimal) -> String {
-    format!("{}円", format_decimal(value))
 }
 
 fn amount_text(value: Decimal, unit: Unit) -> String {

@@ -17,9 +17,9 @@ use super::service::{correction_box, load_edition};
 use crate::http::extract::{ItemKey, has_pair};
 use crate::people::auth::CurrentUser;
 use crate::public::municipalities::{self, Directory};
-use crate::views::edition::{CorrectionBox, DownloadView, EditionParts};
+use crate::views::edition::{CorrectionBox, EditionArticle};
 use crate::views::{
-    self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView, SummaryRowView,
+    self, Crumb, EditionHead, EditionKey, FindingView, Layout, PlanGroup, SheetView,
 };
 use crate::{AppState, Error};
 
@@ -38,13 +38,7 @@ pub(crate) struct IndexPage {
 #[template(path = "edition.html")]
 pub(crate) struct EditionPage {
     layout: Layout,
-    head: EditionHead,
-    summary: Vec<SummaryRowView>,
-    findings: Vec<FindingView>,
-    sheets: Vec<SheetView>,
-    correction: Option<CorrectionBox>,
-    /// The 「ダウンロード（オープンデータ）」 box.
-    downloads: Vec<DownloadView>,
+    article: EditionArticle,
 }
 
 /// `GET /plans/{plan_id}/{fiscal_year}/items/{no}`: one item sheet.
@@ -107,26 +101,16 @@ pub(crate) async fn edition(
     RawQuery(query): RawQuery,
 ) -> Result<EditionPage, Error> {
     let (stored, report) = load_edition(&state, key).await?;
-    let EditionParts {
-        head,
-        summary,
-        findings,
-        sheets,
-    } = EditionParts::new(&report, key);
     let correction = correction_box(&state, &stored, &report, key, None).await?;
+    let article = EditionArticle::new(&report, key, correction, downloads::views(key));
     Ok(EditionPage {
-        correction,
-        downloads: downloads::views(key),
         layout: Layout {
             title: report.title.clone(),
-            crumbs: head.crumbs(true, []),
+            crumbs: article.head.crumbs(true, []),
             paper_a3: wants_a3(query.as_deref()),
             session: user.bar(),
         },
-        summary,
-        findings,
-        sheets,
-        head,
+        article,
     })
 }
 
@@ -138,7 +122,7 @@ pub(crate) async fn item(
     RawQuery(query): RawQuery,
 ) -> Result<ItemPage, Error> {
     let (stored, report) = load_edition(&state, key).await?;
-    let item = report.item(no).ok_or(Error::NotFound)?;
+    let item = report.item(no.0).ok_or(Error::NotFound)?;
     let correction = correction_box(&state, &stored, &report, key, Some(item.no)).await?;
     let head = EditionHead::new(key, &report);
     let sheet = SheetView::new(key, &report.fiscal_years, item);
@@ -146,7 +130,7 @@ pub(crate) async fn item(
         .into_iter()
         .filter(|finding| finding.item_no == item.no)
         .collect();
-    let (previous, next) = views::neighbours(&report, no);
+    let (previous, next) = views::neighbours(&report, no.0);
     let link = |item: &Item| ItemLink {
         href: key.item_href(item.no),
         label: format!("{} {}", item.no, item.title),

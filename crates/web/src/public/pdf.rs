@@ -25,8 +25,8 @@ use tokio::process::Command;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::http::assets::{PRINT_CSS, SITE_CSS};
-use crate::views::edition::{CorrectionBox, DownloadView, EditionParts};
-use crate::views::{EditionHead, EditionKey, FindingView, Layout, SheetView, SummaryRowView};
+use crate::views::edition::{CorrectionBox, EditionArticle};
+use crate::views::{EditionKey, Layout};
 
 /// How long Chromium may take to print one edition before it is killed.
 pub const TIMEOUT: Duration = Duration::from_secs(90);
@@ -118,13 +118,7 @@ pub async fn edition_pdf(
 #[template(path = "edition_document.html")]
 pub(crate) struct EditionDocument {
     layout: Layout,
-    head: EditionHead,
-    summary: Vec<SummaryRowView>,
-    findings: Vec<FindingView>,
-    sheets: Vec<SheetView>,
-    correction: Option<CorrectionBox>,
-    /// Always empty: the download box is for the page.
-    downloads: Vec<DownloadView>,
+    article: EditionArticle,
 }
 
 impl EditionDocument {
@@ -136,12 +130,6 @@ impl EditionDocument {
         paper: Paper,
         correction: Option<CorrectionBox>,
     ) -> EditionDocument {
-        let EditionParts {
-            head,
-            summary,
-            findings,
-            sheets,
-        } = EditionParts::new(report, key);
         EditionDocument {
             layout: Layout {
                 title: report.title.clone(),
@@ -149,12 +137,12 @@ impl EditionDocument {
                 paper_a3: paper == Paper::A3,
                 session: None,
             },
-            head,
-            summary,
-            findings,
-            sheets,
-            correction: correction.map(CorrectionBox::linked_within_document),
-            downloads: Vec::new(),
+            article: EditionArticle::new(
+                report,
+                key,
+                correction.map(CorrectionBox::linked_within_document),
+                Vec::new(),
+            ),
         }
     }
 }

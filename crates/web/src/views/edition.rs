@@ -1,27 +1,40 @@
-//! One edition as a document: the parts its page and its PDF both show ([`EditionParts`]),
-//! the 訂正 box of a correction ([`CorrectionBox`]) and the download links ([`DownloadView`]).
+//! One edition as a document: the article its page and its PDF both show
+//! ([`EditionArticle`], `templates/edition_article.html`), the 訂正 box of a correction
+//! ([`CorrectionBox`]) and the download links ([`DownloadView`]).
 
 use kaikaku_model::{ItemNo, Report};
 
 use super::changes::ChangeView;
 use super::{EditionHead, EditionKey, FindingView, SheetView, SummaryRowView};
 
-/// What an edition shows on its page and in its PDF (`pdf::EditionDocument`), built once.
+/// The edition as a document, the same on its page (`public::pages::EditionPage`) and in its
+/// PDF (`public::pdf::EditionDocument`): title block, 訂正 box, summary table, findings,
+/// downloads (the page only) and every item sheet.
 #[derive(Debug)]
-pub(crate) struct EditionParts {
+pub(crate) struct EditionArticle {
     pub head: EditionHead,
+    pub correction: Option<CorrectionBox>,
     pub summary: Vec<SummaryRowView>,
     pub findings: Vec<FindingView>,
+    /// The 「ダウンロード（オープンデータ）」 box; empty in the PDF.
+    pub downloads: Vec<DownloadView>,
     pub sheets: Vec<SheetView>,
 }
 
-impl EditionParts {
-    /// The parts of `report` published at `key`.
-    pub(crate) fn new(report: &Report, key: EditionKey) -> EditionParts {
-        EditionParts {
+impl EditionArticle {
+    /// The article of `report` published at `key`, with its 訂正 box and download links.
+    pub(crate) fn new(
+        report: &Report,
+        key: EditionKey,
+        correction: Option<CorrectionBox>,
+        downloads: Vec<DownloadView>,
+    ) -> EditionArticle {
+        EditionArticle {
             head: EditionHead::new(key, report),
+            correction,
             summary: super::summary(report),
             findings: super::findings(&kaikaku_check::check(report)),
+            downloads,
             sheets: report
                 .items
                 .iter()

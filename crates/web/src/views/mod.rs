@@ -12,7 +12,7 @@ pub(crate) mod edition;
 pub mod time;
 
 use kaikaku_check::Finding;
-use kaikaku_model::text::circled;
+use kaikaku_model::text::action_mark;
 use kaikaku_model::{
     ContentRow, EffectRow, FiscalYear, Item, ItemNo, Municipality, Narrative, Report, ScheduleCell,
 };
@@ -47,6 +47,11 @@ impl EditionKey {
     pub fn item_href(self, no: ItemNo) -> String {
         format!("{}/items/{}", self.href(), no.0)
     }
+}
+
+/// `1,234,567円`: an amount of yen as the pages write it.
+pub(crate) fn yen_text(value: kaikaku_model::Decimal) -> String {
+    format!("{}円", kaikaku_model::quantity::format_decimal(value))
 }
 
 /// `/municipalities/131016`: a municipality's page.
@@ -469,28 +474,11 @@ fn content(columns: &[FiscalYear], row: &ContentRow) -> ContentView {
                 row.schedule
                     .iter()
                     .find(|cell| cell.fiscal_year == *year)
-                    .map(schedule_cell)
+                    .map(ScheduleCell::written)
                     .unwrap_or_default()
             })
             .collect(),
     }
-}
-
-/// A schedule cell as written; rebuilt from its actions and phase when the text is missing
-/// (reports imported from JSON without it).
-fn schedule_cell(cell: &ScheduleCell) -> String {
-    if !cell.text.trim().is_empty() || cell.actions.is_empty() {
-        return cell.text.clone();
-    }
-    let mut text: String = cell.actions.iter().map(|&n| action_mark(n)).collect();
-    if let Some(phase) = &cell.phase {
-        text.push_str(&format!(" ({})", phase.word()));
-    }
-    text
-}
-
-fn action_mark(no: u8) -> String {
-    circled(no).map_or_else(|| format!("({no})"), String::from)
 }
 
 fn narrative(narrative: &Narrative) -> TextSection {
