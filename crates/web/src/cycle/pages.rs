@@ -594,6 +594,10 @@ pub(crate) async fn correction(
 // The sheet.
 // -------------------------------------------------------------------------------------------
 
+/// The start of the name of a 差戻し form's comment box, before the field's path
+/// (`comment.narratives.0`).
+const RETURN_COMMENT: &str = "comment.";
+
 /// A comment box of the 差戻し form.
 #[derive(Debug)]
 struct ReturnField {
@@ -829,7 +833,7 @@ async fn sheet_page(
         return_fields: fields
             .iter()
             .map(|(path, label)| ReturnField {
-                name: format!("comment.{path}"),
+                name: format!("{RETURN_COMMENT}{path}"),
                 label: label.clone(),
                 value: extras
                     .return_comments
@@ -980,7 +984,7 @@ pub(crate) async fn transition(
     let mut comments = Vec::new();
     let mut unknown = None;
     for (name, value) in &pairs {
-        let Some(path) = name.strip_prefix("comment.") else {
+        let Some(path) = name.strip_prefix(RETURN_COMMENT) else {
             continue;
         };
         if value.trim().is_empty() {
