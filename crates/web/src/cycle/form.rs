@@ -1,24 +1,12 @@
 //! The sheet form: every part of a sheet as the text typed into the form, read from a posted
-//! body and turned into an [`Item`] (or the errors that stop it, each named by its input).
+//! body and turned into an [`Item`] (or the errors that stop it, each keyed by its input).
 //!
-//! Input names (what a browser test can rely on):
-//!
-//! | input | part |
-//! |---|---|
-//! | `title` | 項目名 |
-//! | `departments` | 担当課, one per line |
-//! | `contents.{i}.text`, `contents.{i}.cells.{year}` | 改善・推進の内容 and its schedule cell of a Gregorian fiscal year, typed as written (`②③ (試行)`) |
-//! | `goal` | 改善・推進目標 |
-//! | `actions.{i}.no`, `actions.{i}.text` | 主な取組内容: the number (`1` → ①) and the text |
-//! | `narratives.{i}.year`, `narratives.{i}.kind`, `narratives.{i}.text` | a narrative: Gregorian year, `actual`/`forecast`/`plan`, text |
-//! | `effects.{i}.year`, `effects.{i}.text` | an effects row: Gregorian year or `total` (総計), the row as written |
-//! | `effects.{i}.q.{k}.label`, `.value`, `.unit`, `.status` | a quantity of the row: label, value (`27,075`, `▲350`), unit symbol, `actual`/`plan`/`target`/`forecast` or empty |
-//! | `evaluation` | 総評 of the report year |
-//!
-//! Rows whose inputs are all empty are ignored, so the page can always offer a few empty
-//! rows. Text is kept as typed, with line ends made `\n` and the edges trimmed (as the reader
-//! trims cells). Numbers are read with [`parse_value`], units with [`Unit::from_symbol`],
-//! schedule cells with [`ScheduleCell::read`]: one parser per value.
+//! The inputs and their names are [`FormField`] (module [`super::form_field`]). Rows whose
+//! inputs are all empty are ignored, so the page can always offer a few empty rows. Text is
+//! kept as typed, with line ends made `\n` and the edges trimmed (as the reader trims cells).
+//! Numbers are read with [`parse_value`], units with [`Unit::from_symbol`], schedule cells with
+//! [`ScheduleCell::read`]: one parser per value. [`SheetForm::to_item`] reads the sheet one
+//! section at a time, each section a function of its own.
 
 use std::collections::BTreeMap;
 
@@ -28,13 +16,15 @@ use kaikaku_model::{
     Quantity, Report, ScheduleCell, Status, Unit,
 };
 
-/// The most rows of one kind a form may send (more are ignored).
-const MAX_ROWS: usize = 300;
-/// The most quantities one effects row may send.
-const MAX_QUANTITIES: usize = 30;
+use super::form_field::{
+    ActionPart, ContentPart, EffectPart, FormField, NarrativePart, QuantityPart,
+};
 
-/// The value of `effects.{i}.year` on the 総計 row.
+/// The value of an effects row's year on the 総計 row.
 pub const TOTAL: &str = "total";
+
+/// The value a box or row with a fixed heading sends as its `fixed` input.
+pub const FIXED: &str = "1";
 
 /// A sheet as typed into the form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -62,8 +52,8 @@ pub struct SheetForm {
 pub struct ContentInput {
     /// The content.
     pub text: String,
-    /// The schedule cells typed, by Gregorian year.
-    pub cells: BTreeMap<i32, String>,
+    /// The schedule cells typed, by fiscal year.
+    pub cells: BTreeMap<FiscalYear, String>,
 }
 
 /// A numbered main action.
@@ -133,8 +123,8 @@ impl EffectInput {
     }
 }
 
-/// What stops a form from becoming a sheet: input name → Japanese message.
-pub type FormErrors = BTreeMap<String, String>;
+/// What stops a form from becoming a sheet: input → Japanese message.
+pub type FormErrors = BTreeMap<FormField, String>;
 
 /// Where each form row went in the item (`None`: an empty row, ignored).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -198,7 +188,7 @@ impl SheetForm {
                             .find(|cell| cell.fiscal_year == *year)
                             .map(ScheduleCell::written)
                             .unwrap_or_default();
-                        (year.gregorian(), text)
+                        (*year, text)
                     })
                     .collect(),
             })
@@ -329,48 +319,51 @@ impl SheetForm {
     /// The form as the pairs a browser sends (without `version`, `intent` and `_csrf`): the
     /// inverse of [`SheetForm::from_pairs`].
     pub fn to_pairs(&self) -> Vec<(String, String)> {
-        let mut pairs = vec![
-            ("title".to_owned(), self.title.clone()),
-            ("departments".to_owned(), self.departments.clone()),
-        ];
+        let mut pairs = Vec::new();
+        let mut put = |field: FormField, value: &str| pairs.push((field.name(), value.to_owned()));
+        put(FormField::Title, &self.title);
+        put(FormField::Departments, &self.departments);
         for (i, row) in self.contents.iter().enumerate() {
-            pairs.push((format!("contents.{i}.text"), row.text.clone()));
+            put(FormField::Content(i, ContentPart::Text), &row.text);
             for (year, cell) in &row.cells {
-                pairs.push((format!("contents.{i}.cells.{year}"), cell.clone()));
+                put(FormField::Content(i, ContentPart::Cell(*year)), cell);
             }
         }
-        pairs.push(("goal".to_owned(), self.goal.clone()));
+        put(FormField::Goal, &self.goal);
         for (i, row) in self.actions.iter().enumerate() {
-            pairs.push((format!("actions.{i}.no"), row.no.clone()));
-            pairs.push((format!("actions.{i}.text"), row.text.clone()));
+            put(FormField::Action(i, ActionPart::No), &row.no);
+            put(FormField::Action(i, ActionPart::Text), &row.text);
         }
         for (i, row) in self.narratives.iter().enumerate() {
-            pairs.push((format!("narratives.{i}.year"), row.year.clone()));
-            pairs.push((format!("narratives.{i}.kind"), row.kind.clone()));
-            pairs.push((format!("narratives.{i}.text"), row.text.clone()));
+            put(FormField::Narrative(i, NarrativePart::Year), &row.year);
+            put(FormField::Narrative(i, NarrativePart::Kind), &row.kind);
+            put(FormField::Narrative(i, NarrativePart::Text), &row.text);
             if row.fixed {
-                pairs.push((format!("narratives.{i}.fixed"), "1".to_owned()));
+                put(FormField::Narrative(i, NarrativePart::Fixed), FIXED);
             }
         }
         for (i, row) in self.effects.iter().enumerate() {
-            pairs.push((format!("effects.{i}.year"), row.year.clone()));
-            pairs.push((format!("effects.{i}.text"), row.text.clone()));
+            put(FormField::Effect(i, EffectPart::Year), &row.year);
+            put(FormField::Effect(i, EffectPart::Text), &row.text);
             if row.fixed {
-                pairs.push((format!("effects.{i}.fixed"), "1".to_owned()));
+                put(FormField::Effect(i, EffectPart::Fixed), FIXED);
             }
             for (k, q) in row.quantities.iter().enumerate() {
-                pairs.push((format!("effects.{i}.q.{k}.label"), q.label.clone()));
-                pairs.push((format!("effects.{i}.q.{k}.value"), q.value.clone()));
-                pairs.push((format!("effects.{i}.q.{k}.unit"), q.unit.clone()));
-                pairs.push((format!("effects.{i}.q.{k}.status"), q.status.clone()));
+                let mut quantity = |part, value: &str| {
+                    put(FormField::Effect(i, EffectPart::Quantity(k, part)), value)
+                };
+                quantity(QuantityPart::Label, &q.label);
+                quantity(QuantityPart::Value, &q.value);
+                quantity(QuantityPart::Unit, &q.unit);
+                quantity(QuantityPart::Status, &q.status);
             }
         }
-        pairs.push(("evaluation".to_owned(), self.evaluation.clone()));
+        put(FormField::Evaluation, &self.evaluation);
         pairs
     }
 
-    /// Reads a posted form (the pairs of an `application/x-www-form-urlencoded` body). Unknown
-    /// names are ignored; rows come back in the order of their index.
+    /// Reads a posted form (the pairs of an `application/x-www-form-urlencoded` body). Names
+    /// that are not a [`FormField`] are ignored; rows come back in the order of their index.
     pub fn from_pairs(pairs: &[(String, String)]) -> SheetForm {
         let mut form = SheetForm::default();
         let mut contents: BTreeMap<usize, ContentInput> = BTreeMap::new();
@@ -379,82 +372,57 @@ impl SheetForm {
         let mut effects: BTreeMap<usize, (EffectInput, BTreeMap<usize, QuantityInput>)> =
             BTreeMap::new();
         for (name, value) in pairs {
-            let value = value.clone();
-            let parts: Vec<&str> = name.split('.').collect();
-            let index = |i: usize| {
-                parts
-                    .get(i)
-                    .and_then(|p| p.parse::<usize>().ok())
-                    .filter(|n| *n < MAX_ROWS)
+            let Some(field) = FormField::parse(name) else {
+                continue;
             };
-            match parts.as_slice() {
-                ["title"] => form.title = value,
-                ["departments"] => form.departments = value,
-                ["goal"] => form.goal = value,
-                ["evaluation"] => form.evaluation = value,
-                ["contents", _, "text"] => {
-                    if let Some(i) = index(1) {
-                        contents.entry(i).or_default().text = value;
-                    }
-                }
-                ["contents", _, "cells", year] => {
-                    let year = year.parse::<i32>().ok().and_then(FiscalYear::new);
-                    if let (Some(i), Some(year)) = (index(1), year) {
-                        contents
-                            .entry(i)
-                            .or_default()
-                            .cells
-                            .insert(year.gregorian(), value);
-                    }
-                }
-                ["actions", _, field] => {
-                    if let Some(i) = index(1) {
-                        let action = actions.entry(i).or_default();
-                        match *field {
-                            "no" => action.no = value,
-                            "text" => action.text = value,
-                            _ => {}
+            let value = value.clone();
+            match field {
+                FormField::Title => form.title = value,
+                FormField::Departments => form.departments = value,
+                FormField::Goal => form.goal = value,
+                FormField::Evaluation => form.evaluation = value,
+                FormField::Content(i, part) => {
+                    let row = contents.entry(i).or_default();
+                    match part {
+                        ContentPart::Text => row.text = value,
+                        ContentPart::Cell(year) => {
+                            row.cells.insert(year, value);
                         }
                     }
                 }
-                ["narratives", _, field] => {
-                    if let Some(i) = index(1) {
-                        let narrative = narratives.entry(i).or_default();
-                        match *field {
-                            "year" => narrative.year = value,
-                            "kind" => narrative.kind = value,
-                            "text" => narrative.text = value,
-                            "fixed" => narrative.fixed = value == "1",
-                            _ => {}
+                FormField::Action(i, part) => {
+                    let row = actions.entry(i).or_default();
+                    match part {
+                        ActionPart::No => row.no = value,
+                        ActionPart::Text => row.text = value,
+                    }
+                }
+                FormField::Narrative(i, part) => {
+                    let row = narratives.entry(i).or_default();
+                    match part {
+                        NarrativePart::Year => row.year = value,
+                        NarrativePart::Kind => row.kind = value,
+                        NarrativePart::Text => row.text = value,
+                        NarrativePart::Fixed => row.fixed = value == FIXED,
+                    }
+                }
+                FormField::Effect(i, part) => {
+                    let (row, quantities) = effects.entry(i).or_default();
+                    match part {
+                        EffectPart::Year => row.year = value,
+                        EffectPart::Text => row.text = value,
+                        EffectPart::Fixed => row.fixed = value == FIXED,
+                        EffectPart::Quantity(k, part) => {
+                            let quantity = quantities.entry(k).or_default();
+                            match part {
+                                QuantityPart::Label => quantity.label = value,
+                                QuantityPart::Value => quantity.value = value,
+                                QuantityPart::Unit => quantity.unit = value,
+                                QuantityPart::Status => quantity.status = value,
+                            }
                         }
                     }
                 }
-                ["effects", _, field] => {
-                    if let Some(i) = index(1) {
-                        let (effect, _) = effects.entry(i).or_default();
-                        match *field {
-                            "year" => effect.year = value,
-                            "text" => effect.text = value,
-                            "fixed" => effect.fixed = value == "1",
-                            _ => {}
-                        }
-                    }
-                }
-                ["effects", _, "q", k, field] => {
-                    let k = k.parse::<usize>().ok().filter(|k| *k < MAX_QUANTITIES);
-                    if let (Some(i), Some(k)) = (index(1), k) {
-                        let (_, quantities) = effects.entry(i).or_default();
-                        let quantity = quantities.entry(k).or_default();
-                        match *field {
-                            "label" => quantity.label = value,
-                            "value" => quantity.value = value,
-                            "unit" => quantity.unit = value,
-                            "status" => quantity.status = value,
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
             }
         }
         form.contents = contents.into_values().collect();
@@ -475,231 +443,25 @@ impl SheetForm {
     /// error found. The report year (for the 総評) comes from `frame`.
     pub fn to_item(&self, stored: &Item, frame: &Report) -> Result<(Item, FormMap), FormErrors> {
         let mut errors = FormErrors::new();
-        let mut map = FormMap::default();
-        let title = clean(&self.title);
-        if title.is_empty() {
-            errors.insert("title".to_owned(), "項目名を入力してください。".to_owned());
-        }
-
-        let mut contents = Vec::new();
-        for (i, row) in self.contents.iter().enumerate() {
-            if row.is_empty() {
-                map.contents.push(None);
-                continue;
-            }
-            let text = clean(&row.text);
-            if text.is_empty() {
-                errors.insert(
-                    format!("contents.{i}.text"),
-                    "改善・推進の内容を入力してください（スケジュールだけの行は保存できません）。"
-                        .to_owned(),
-                );
-            }
-            let old = stored.contents.get(i);
-            let mut schedule = Vec::new();
-            for (year, cell) in &row.cells {
-                let Some(year) = FiscalYear::new(*year) else {
-                    continue;
-                };
-                let cell = clean(cell);
-                let had = old.is_some_and(|r| r.schedule.iter().any(|c| c.fiscal_year == year));
-                if !cell.is_empty() || had {
-                    schedule.push(ScheduleCell::read(year, &cell));
-                }
-            }
-            map.contents.push(Some(contents.len()));
-            contents.push(ContentRow {
-                text,
-                schedule,
-                line: old.map_or(0, |r| r.line),
-            });
-        }
-
-        let mut actions: Vec<Action> = Vec::new();
-        for (i, row) in self.actions.iter().enumerate() {
-            let text = clean(&row.text);
-            if text.is_empty() {
-                continue;
-            }
-            let no = parse_value(&row.no)
-                .map(|v| v.normalize())
-                .filter(|v| v.scale() == 0)
-                .and_then(|v| u8::try_from(v.mantissa()).ok())
-                .filter(|n| (1..=99).contains(n));
-            match no {
-                Some(no) if actions.iter().any(|a| a.no == no) => {
-                    errors.insert(
-                        format!("actions.{i}.no"),
-                        format!("番号 {no} が重複しています。"),
-                    );
-                }
-                Some(no) => actions.push(Action { no, text }),
-                None => {
-                    errors.insert(
-                        format!("actions.{i}.no"),
-                        "番号は1から99までの整数で入力してください。".to_owned(),
-                    );
-                }
-            }
-        }
-
-        let mut narratives = Vec::new();
-        for (i, row) in self.narratives.iter().enumerate() {
-            let text = clean(&row.text);
-            if text.is_empty() {
-                map.narratives.push(None);
-                continue;
-            }
-            let year = row
-                .year
-                .trim()
-                .parse::<i32>()
-                .ok()
-                .and_then(FiscalYear::new);
-            let kind = NarrativeKind::from_code(row.kind.trim());
-            let (Some(fiscal_year), Some(kind)) = (year, kind) else {
-                errors.insert(
-                    format!("narratives.{i}.year"),
-                    "年度と種類（実績・見込み・計画）を選んでください。".to_owned(),
-                );
-                map.narratives.push(None);
-                continue;
-            };
-            map.narratives.push(Some(narratives.len()));
-            narratives.push(Narrative {
-                fiscal_year,
-                kind,
-                text,
-                line: stored.narratives.get(i).map_or(0, |n| n.line),
-            });
-        }
-
-        let mut effects = Vec::new();
-        for (i, row) in self.effects.iter().enumerate() {
-            if row.is_empty() {
-                map.effects.push(None);
-                continue;
-            }
-            let year = row.year.trim();
-            let fiscal_year = if year == TOTAL {
-                None
-            } else {
-                match year.parse::<i32>().ok().and_then(FiscalYear::new) {
-                    Some(year) => Some(year),
-                    None => {
-                        errors.insert(
-                            format!("effects.{i}.year"),
-                            "年度（または総計）を選んでください。".to_owned(),
-                        );
-                        map.effects.push(None);
-                        continue;
-                    }
-                }
-            };
-            let mut quantities = Vec::new();
-            for (k, q) in row.quantities.iter().enumerate() {
-                if q.is_empty() {
-                    continue;
-                }
-                let name = |field: &str| format!("effects.{i}.q.{k}.{field}");
-                let value = if q.value.trim().is_empty() {
-                    errors.insert(name("value"), "数値を入力してください。".to_owned());
-                    None
-                } else {
-                    let value = parse_value(&q.value);
-                    if value.is_none() {
-                        errors.insert(
-                            name("value"),
-                            format!(
-                                "「{}」は数値として読めません（例: 27,075、▲350、1205.56）。",
-                                q.value.trim()
-                            ),
-                        );
-                    }
-                    value
-                };
-                let unit = Unit::from_symbol(q.unit.trim());
-                if unit.is_none() {
-                    let message = if q.unit.trim().is_empty() {
-                        "単位を選んでください。".to_owned()
-                    } else {
-                        format!(
-                            "単位「{}」は使えません。一覧から選んでください。",
-                            q.unit.trim()
-                        )
-                    };
-                    errors.insert(name("unit"), message);
-                }
-                let status = match q.status.trim() {
-                    "" => Ok(None),
-                    code => Status::from_code(code).map(Some).ok_or(()),
-                };
-                if status.is_err() {
-                    errors.insert(
-                        name("status"),
-                        "区分（実績・計画・目標・見込み）を選んでください。".to_owned(),
-                    );
-                }
-                if let (Some(value), Some(unit), Ok(status)) = (value, unit, status) {
-                    quantities.push(Quantity {
-                        label: clean(&q.label),
-                        value,
-                        unit,
-                        status,
-                    });
-                }
-            }
-            let text = clean(&row.text);
-            map.effects.push(Some(effects.len()));
-            effects.push(EffectRow {
-                fiscal_year,
-                is_total: fiscal_year.is_none(),
-                text,
-                quantities,
-                line: stored.effects.get(i).map_or(0, |r| r.line),
-            });
-        }
-
-        let evaluation_text = clean(&self.evaluation);
-        let evaluation = if evaluation_text.is_empty() {
-            None
-        } else {
-            let year = frame
-                .report_fiscal_year
-                .or_else(|| stored.evaluation.as_ref().map(|e| e.fiscal_year));
-            match year {
-                Some(fiscal_year) => Some(Evaluation {
-                    fiscal_year,
-                    text: evaluation_text,
-                    line: stored.evaluation.as_ref().map_or(0, |e| e.line),
-                }),
-                None => {
-                    errors.insert(
-                        "evaluation".to_owned(),
-                        "報告年度が分からないため総評を保存できません。".to_owned(),
-                    );
-                    None
-                }
-            }
-        };
-
+        let title = read_title(&self.title, &mut errors);
+        let departments = read_departments(&self.departments);
+        let (contents, content_map) = read_contents(&self.contents, &stored.contents, &mut errors);
+        let goal = read_goal(&self.goal);
+        let actions = read_actions(&self.actions, &mut errors);
+        let (narratives, narrative_map) =
+            read_narratives(&self.narratives, &stored.narratives, &mut errors);
+        let (effects, effect_map) = read_effects(&self.effects, &stored.effects, &mut errors);
+        let evaluation = read_evaluation(&self.evaluation, stored, frame, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
-        let goal = clean(&self.goal);
         let item = Item {
             no: stored.no,
             title,
             reporting_department: stored.reporting_department.clone(),
-            departments: self
-                .departments
-                .lines()
-                .map(str::trim)
-                .filter(|d| !d.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            departments,
             contents,
-            goal: (!goal.is_empty()).then_some(goal),
+            goal,
             actions,
             narratives,
             effects,
@@ -707,8 +469,292 @@ impl SheetForm {
             reposts: stored.reposts.clone(),
             line: stored.line,
         };
+        let map = FormMap {
+            contents: content_map,
+            narratives: narrative_map,
+            effects: effect_map,
+        };
         Ok((item, map))
     }
+}
+
+// -------------------------------------------------------------------------------------------
+// The reader, one function per section of the sheet. Each reads its inputs, keeps the line
+// numbers of the stored rows at the same positions, and adds what it cannot read to `errors`.
+// -------------------------------------------------------------------------------------------
+
+/// Reads a list of rows: `read` gives the row's part of the item, or `None` for a row left out
+/// (empty, or refused); the map says where each row went.
+fn read_rows<R, T>(
+    rows: &[R],
+    mut read: impl FnMut(usize, &R) -> Option<T>,
+) -> (Vec<T>, Vec<Option<usize>>) {
+    let mut read_rows = Vec::new();
+    let mut map = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        match read(i, row) {
+            Some(value) => {
+                map.push(Some(read_rows.len()));
+                read_rows.push(value);
+            }
+            None => map.push(None),
+        }
+    }
+    (read_rows, map)
+}
+
+/// 項目名: required.
+fn read_title(title: &str, errors: &mut FormErrors) -> String {
+    let title = clean(title);
+    if title.is_empty() {
+        errors.insert(FormField::Title, "項目名を入力してください。".to_owned());
+    }
+    title
+}
+
+/// 担当課: one per line, empty lines left out.
+fn read_departments(departments: &str) -> Vec<String> {
+    departments
+        .lines()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// 改善・推進の内容 and the schedule grid. A row needs its text; a cell is kept when typed or
+/// when the stored row had a cell that year (so a cell emptied on purpose stays, empty).
+fn read_contents(
+    rows: &[ContentInput],
+    stored: &[ContentRow],
+    errors: &mut FormErrors,
+) -> (Vec<ContentRow>, Vec<Option<usize>>) {
+    read_rows(rows, |i, row| {
+        if row.is_empty() {
+            return None;
+        }
+        let text = clean(&row.text);
+        if text.is_empty() {
+            errors.insert(
+                FormField::Content(i, ContentPart::Text),
+                "改善・推進の内容を入力してください（スケジュールだけの行は保存できません）。"
+                    .to_owned(),
+            );
+        }
+        let old = stored.get(i);
+        let schedule = row
+            .cells
+            .iter()
+            .filter_map(|(year, cell)| {
+                let cell = clean(cell);
+                let had = old.is_some_and(|r| r.schedule.iter().any(|c| c.fiscal_year == *year));
+                (!cell.is_empty() || had).then(|| ScheduleCell::read(*year, &cell))
+            })
+            .collect();
+        Some(ContentRow {
+            text,
+            schedule,
+            line: old.map_or(0, |r| r.line),
+        })
+    })
+}
+
+/// 改善・推進目標: optional.
+fn read_goal(goal: &str) -> Option<String> {
+    let goal = clean(goal);
+    (!goal.is_empty()).then_some(goal)
+}
+
+/// 主な取組内容: a row with text needs a number from 1 to 99 that no earlier row has; rows
+/// without text are left out.
+fn read_actions(rows: &[ActionInput], errors: &mut FormErrors) -> Vec<Action> {
+    let mut actions: Vec<Action> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let text = clean(&row.text);
+        if text.is_empty() {
+            continue;
+        }
+        let no = parse_value(&row.no)
+            .map(|v| v.normalize())
+            .filter(|v| v.scale() == 0)
+            .and_then(|v| u8::try_from(v.mantissa()).ok())
+            .filter(|n| (1..=99).contains(n));
+        let field = FormField::Action(i, ActionPart::No);
+        match no {
+            Some(no) if actions.iter().any(|a| a.no == no) => {
+                errors.insert(field, format!("番号 {no} が重複しています。"));
+            }
+            Some(no) => actions.push(Action { no, text }),
+            None => {
+                errors.insert(
+                    field,
+                    "番号は1から99までの整数で入力してください。".to_owned(),
+                );
+            }
+        }
+    }
+    actions
+}
+
+/// The narratives: a box with text needs a year and a kind; empty boxes are left out.
+fn read_narratives(
+    rows: &[NarrativeInput],
+    stored: &[Narrative],
+    errors: &mut FormErrors,
+) -> (Vec<Narrative>, Vec<Option<usize>>) {
+    read_rows(rows, |i, row| {
+        let text = clean(&row.text);
+        if text.is_empty() {
+            return None;
+        }
+        let year = row
+            .year
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .and_then(FiscalYear::new);
+        let kind = NarrativeKind::from_code(row.kind.trim());
+        let (Some(fiscal_year), Some(kind)) = (year, kind) else {
+            errors.insert(
+                FormField::Narrative(i, NarrativePart::Year),
+                "年度と種類（実績・見込み・計画）を選んでください。".to_owned(),
+            );
+            return None;
+        };
+        Some(Narrative {
+            fiscal_year,
+            kind,
+            text,
+            line: stored.get(i).map_or(0, |n| n.line),
+        })
+    })
+}
+
+/// The effects table: a row needs a year or 総計, and each of its quantities a value, a unit
+/// and a known status ([`read_quantity`]); empty rows and quantities are left out.
+fn read_effects(
+    rows: &[EffectInput],
+    stored: &[EffectRow],
+    errors: &mut FormErrors,
+) -> (Vec<EffectRow>, Vec<Option<usize>>) {
+    read_rows(rows, |i, row| {
+        if row.is_empty() {
+            return None;
+        }
+        let year = row.year.trim();
+        let fiscal_year = if year == TOTAL {
+            None
+        } else {
+            let Some(year) = year.parse::<i32>().ok().and_then(FiscalYear::new) else {
+                errors.insert(
+                    FormField::Effect(i, EffectPart::Year),
+                    "年度（または総計）を選んでください。".to_owned(),
+                );
+                return None;
+            };
+            Some(year)
+        };
+        let quantities = row
+            .quantities
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| !q.is_empty())
+            .filter_map(|(k, q)| read_quantity(i, k, q, errors))
+            .collect();
+        Some(EffectRow {
+            fiscal_year,
+            is_total: fiscal_year.is_none(),
+            text: clean(&row.text),
+            quantities,
+            line: stored.get(i).map_or(0, |r| r.line),
+        })
+    })
+}
+
+/// Quantity `k` of effects row `i`, or `None` with every error found in it.
+fn read_quantity(
+    i: usize,
+    k: usize,
+    q: &QuantityInput,
+    errors: &mut FormErrors,
+) -> Option<Quantity> {
+    let field = |part| FormField::Effect(i, EffectPart::Quantity(k, part));
+    let value = if q.value.trim().is_empty() {
+        errors.insert(
+            field(QuantityPart::Value),
+            "数値を入力してください。".to_owned(),
+        );
+        None
+    } else {
+        let value = parse_value(&q.value);
+        if value.is_none() {
+            errors.insert(
+                field(QuantityPart::Value),
+                format!(
+                    "「{}」は数値として読めません（例: 27,075、▲350、1205.56）。",
+                    q.value.trim()
+                ),
+            );
+        }
+        value
+    };
+    let unit = Unit::from_symbol(q.unit.trim());
+    if unit.is_none() {
+        let message = if q.unit.trim().is_empty() {
+            "単位を選んでください。".to_owned()
+        } else {
+            format!(
+                "単位「{}」は使えません。一覧から選んでください。",
+                q.unit.trim()
+            )
+        };
+        errors.insert(field(QuantityPart::Unit), message);
+    }
+    let status = match q.status.trim() {
+        "" => Ok(None),
+        code => Status::from_code(code).map(Some).ok_or(()),
+    };
+    if status.is_err() {
+        errors.insert(
+            field(QuantityPart::Status),
+            "区分（実績・計画・目標・見込み）を選んでください。".to_owned(),
+        );
+    }
+    Some(Quantity {
+        label: clean(&q.label),
+        value: value?,
+        unit: unit?,
+        status: status.ok()?,
+    })
+}
+
+/// 総評: optional, of the report year (else the stored 総評's year; without either it cannot
+/// be saved).
+fn read_evaluation(
+    text: &str,
+    stored: &Item,
+    frame: &Report,
+    errors: &mut FormErrors,
+) -> Option<Evaluation> {
+    let text = clean(text);
+    if text.is_empty() {
+        return None;
+    }
+    let year = frame
+        .report_fiscal_year
+        .or_else(|| stored.evaluation.as_ref().map(|e| e.fiscal_year));
+    let Some(fiscal_year) = year else {
+        errors.insert(
+            FormField::Evaluation,
+            "報告年度が分からないため総評を保存できません。".to_owned(),
+        );
+        return None;
+    };
+    Some(Evaluation {
+        fiscal_year,
+        text,
+        line: stored.evaluation.as_ref().map_or(0, |e| e.line),
+    })
 }
 
 /// Text as typed, with `\r\n` made `\n` and the edges trimmed.
@@ -868,18 +914,20 @@ mod tests {
         let errors = SheetForm::from_pairs(&body)
             .to_item(&stored(), &frame())
             .expect_err("invalid");
-        let names: Vec<&str> = errors.keys().map(String::as_str).collect();
+        let names: Vec<String> = errors.keys().map(|field| field.name()).collect();
+        // In the order of the sheet.
         assert_eq!(
             names,
             [
+                "title",
                 "actions.0.no",
-                "effects.0.q.0.status",
-                "effects.0.q.0.unit",
-                "effects.0.q.0.value",
                 "narratives.0.year",
-                "title"
+                "effects.0.q.0.value",
+                "effects.0.q.0.unit",
+                "effects.0.q.0.status",
             ]
         );
-        assert!(errors["effects.0.q.0.value"].contains("「十二」は数値として読めません"));
+        let value = FormField::Effect(0, EffectPart::Quantity(0, QuantityPart::Value));
+        assert!(errors[&value].contains("「十二」は数値として読めません"));
     }
 }

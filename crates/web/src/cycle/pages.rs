@@ -12,11 +12,11 @@
 //! | `POST …/sheets/{no}/waivers` | 指摘の確認済み (admin) |
 //! | `GET …/sheets/{no}/history` | the sheet's history with readable diffs |
 //!
-//! A successful POST redirects (303) back to its page with `?done=…` for the notice. A refusal
-//! that is not about the role (403) or an address (404) shows the page again with the message
-//! and its status (409, 422), the input kept; a form whose values cannot be read shows it again
-//! with the errors beside the inputs (400), nothing saved; a stale save (409) shows both
-//! versions side by side.
+//! A successful POST redirects (303) back to its page with its [`Notice`] (`?done=…`). A
+//! refusal that is not about the role (403) or an address (404) shows the page again with the
+//! message and its status (409, 422), the input kept; a form whose values cannot be read shows
+//! it again with the errors beside the inputs (400), nothing saved; a stale save (409) shows
+//! both versions side by side.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,7 +33,8 @@ use kaikaku_model::workflow::{
 };
 use kaikaku_store::{Cycle, Edition};
 
-use super::form::SheetForm;
+use super::form::{FormErrors, SheetForm};
+use super::notice::Notice;
 use super::service::{self, Actor, AfterSave, SheetDetail};
 use super::views::{self, Choice, CommentView, EditView, FindingNote, HistoryRow, Notes, ReadView};
 use crate::http::extract::{CommentKey, EditionId, SheetKey};
@@ -67,29 +68,6 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .iter()
         .find(|(key, _)| key == name)
         .map_or("", |(_, value)| value.as_str())
-}
-
-/// The notice of `?done=…` after a successful POST.
-fn notice(query: Option<&str>) -> Option<&'static str> {
-    let done = query?
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("done="))?;
-    Some(match done {
-        "opened" => "報告年度を開始しました。各課のシートが作成されています。",
-        "saved" => "保存しました。",
-        "submitted" => "提出しました。",
-        "returned" => "差し戻しました。",
-        "confirmed" => "確定しました。",
-        "reopened" => "確定を解除しました。",
-        "commented" => "コメントを追加しました。",
-        "resolved" => "コメントを解決済みにしました。",
-        "waived" => "指摘を確認済みにしました。",
-        "locked" => "基準日を設定してロックしました。",
-        "unlocked" => "ロックを解除しました。",
-        "published" => "公開しました。",
-        "corrected" => "訂正版を作成しました。シートを修正して、確定・ロック・公開してください。",
-        _ => return None,
-    })
 }
 
 /// A refusal that a page shows beside its form (409, 422); 403, 404 and server errors are
@@ -169,7 +147,7 @@ impl EditionRow {
 #[template(path = "cycle_index.html")]
 pub(crate) struct CyclePage {
     layout: Layout,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     alert: Option<String>,
     editions: Vec<EditionRow>,
     published: Vec<EditionRow>,
@@ -190,7 +168,7 @@ struct OpenForm {
 async fn cycle_page(
     state: &AppState,
     user: &AuthUser,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     alert: Option<String>,
     form: Option<OpenForm>,
 ) -> Result<CyclePage, Error> {
@@ -258,7 +236,7 @@ pub(crate) async fn index(
     user: AuthUser,
     RawQuery(query): RawQuery,
 ) -> Result<CyclePage, Error> {
-    cycle_page(&state, &user, notice(query.as_deref()), None, None).await
+    cycle_page(&state, &user, Notice::parse(query.as_deref()), None, None).await
 }
 
 /// A fiscal year typed as `2022`, `令和4年度`, `R4`, or `4年度` in today's era.
@@ -306,7 +284,7 @@ pub(crate) async fn open(
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     };
     match service::open_year(state.store(), &Actor::from(&*user), plan_id, year, due).await {
-        Ok(id) => Ok(Redirect::to(&format!("{}?done=opened", edition_href(id))).into_response()),
+        Ok(id) => Ok(Redirect::to(&Notice::Opened.href(&edition_href(id), "")).into_response()),
         Err(error) if shown_in_page(&error) || error.status() == StatusCode::NOT_FOUND => {
             let status = error.status();
             let page = cycle_page(&state, &user, None, Some(error.message()), Some(form)).await?;
@@ -363,7 +341,7 @@ struct CorrectionChange {
 #[template(path = "cycle_board.html")]
 pub(crate) struct BoardPage {
     layout: Layout,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     alert: Option<String>,
     report_id: i64,
     title: String,
@@ -394,7 +372,7 @@ async fn board_page(
     state: &AppState,
     user: &AuthUser,
     report_id: i64,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     alert: Option<String>,
     typed: (String, String),
 ) -> Result<BoardPage, Error> {
@@ -513,7 +491,7 @@ pub(crate) async fn board(
         &state,
         &user,
         report_id,
-        notice(query.as_deref()),
+        Notice::parse(query.as_deref()),
         None,
         Default::default(),
     )
@@ -526,13 +504,11 @@ async fn after_edition_action(
     state: &AppState,
     user: &AuthUser,
     report_id: i64,
-    result: Result<&'static str, Error>,
+    result: Result<Notice, Error>,
     typed: (String, String),
 ) -> Result<Response, Error> {
     match result {
-        Ok(done) => {
-            Ok(Redirect::to(&format!("{}?done={done}", edition_href(report_id))).into_response())
-        }
+        Ok(done) => Ok(Redirect::to(&done.href(&edition_href(report_id), "")).into_response()),
         Err(error) if shown_in_page(&error) => {
             let status = error.status();
             let page =
@@ -557,7 +533,7 @@ pub(crate) async fn lock(
         Ok(Some(base_date)) => {
             service::lock(state.store(), &Actor::from(&*user), report_id, base_date)
                 .await
-                .map(|()| "locked")
+                .map(|()| Notice::Locked)
         }
         _ => Err(Error::Invalid(
             "基準日を 2026-03-31 や 令和8年3月31日 のように入力してください。".to_owned(),
@@ -574,7 +550,7 @@ pub(crate) async fn unlock(
 ) -> Result<Response, Error> {
     let result = service::unlock(state.store(), &Actor::from(&*user), report_id)
         .await
-        .map(|()| "unlocked");
+        .map(|()| Notice::Unlocked);
     after_edition_action(&state, &user, report_id, result, Default::default()).await
 }
 
@@ -586,7 +562,7 @@ pub(crate) async fn publish(
 ) -> Result<Response, Error> {
     let result = service::publish(state.store(), &Actor::from(&*user), report_id)
         .await
-        .map(|()| "published");
+        .map(|()| Notice::Published);
     after_edition_action(&state, &user, report_id, result, Default::default()).await
 }
 
@@ -602,7 +578,7 @@ pub(crate) async fn correction(
     let pairs = pairs(&body);
     let note = field(&pairs, "note").to_owned();
     match service::open_correction(state.store(), &Actor::from(&*user), report_id, &note).await {
-        Ok(id) => Ok(Redirect::to(&format!("{}?done=corrected", edition_href(id))).into_response()),
+        Ok(id) => Ok(Redirect::to(&Notice::Corrected.href(&edition_href(id), "")).into_response()),
         Err(error) => {
             after_edition_action(&state, &user, report_id, Err(error), (String::new(), note)).await
         }
@@ -612,6 +588,10 @@ pub(crate) async fn correction(
 // -------------------------------------------------------------------------------------------
 // The sheet.
 // -------------------------------------------------------------------------------------------
+
+/// The start of the name of a 差戻し form's comment box, before the field's path
+/// (`comment.narratives.0`).
+const RETURN_COMMENT: &str = "comment.";
 
 /// A comment box of the 差戻し form.
 #[derive(Debug)]
@@ -635,7 +615,7 @@ struct ConflictView {
 #[template(path = "cycle_sheet.html")]
 pub(crate) struct SheetPage {
     layout: Layout,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     alert: Option<String>,
     href: String,
     board_href: String,
@@ -676,10 +656,10 @@ pub(crate) struct SheetPage {
 /// What a sheet page shows besides the stored sheet.
 #[derive(Debug, Default)]
 struct Extras {
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     alert: Option<String>,
     /// The user's input, shown instead of the stored content, with the errors beside it.
-    form: Option<(SheetForm, BTreeMap<String, String>)>,
+    form: Option<(SheetForm, FormErrors)>,
     /// A stale save: the user's input beside the current version.
     conflict: bool,
     /// The version the user's input started from (kept when the form is shown again).
@@ -731,7 +711,7 @@ async fn sheet_page(
                 &form.clone().with_blank_rows(),
                 &sheet.item,
                 &detail.frame,
-                &BTreeMap::new(),
+                &FormErrors::new(),
                 &mine_notes,
                 previous,
                 Some((&map, &differs)),
@@ -766,7 +746,7 @@ async fn sheet_page(
                 &form,
                 &sheet.item,
                 &detail.frame,
-                &BTreeMap::new(),
+                &FormErrors::new(),
                 &notes,
                 previous,
                 None,
@@ -840,7 +820,7 @@ async fn sheet_page(
         return_fields: fields
             .iter()
             .map(|(path, label)| ReturnField {
-                name: format!("comment.{path}"),
+                name: format!("{RETURN_COMMENT}{path}"),
                 label: label.clone(),
                 value: extras
                     .return_comments
@@ -868,7 +848,7 @@ pub(crate) async fn sheet(
     RawQuery(query): RawQuery,
 ) -> Result<SheetPage, Error> {
     let extras = Extras {
-        notice: notice(query.as_deref()),
+        notice: Notice::parse(query.as_deref()),
         ..Extras::default()
     };
     sheet_page(&state, &user, key, extras).await
@@ -887,14 +867,12 @@ async fn after_sheet_action(
     state: &AppState,
     user: &AuthUser,
     key: SheetKey,
-    result: Result<&'static str, Error>,
+    result: Result<Notice, Error>,
     anchor: &str,
     mut extras: Extras,
 ) -> Result<Response, Error> {
     match result {
-        Ok(done) => {
-            Ok(Redirect::to(&format!("{}?done={done}{anchor}", key.href())).into_response())
-        }
+        Ok(done) => Ok(Redirect::to(&done.href(&key.href(), anchor)).into_response()),
         Err(error) if shown_in_page(&error) => {
             let status = error.status();
             extras.alert = Some(error.message());
@@ -944,10 +922,10 @@ pub(crate) async fn save(
     match service::save_sheet(store, &actor, key.report_id, key.no, version, &item, after).await {
         Ok(_) => {
             let done = match after {
-                AfterSave::Stay => "saved",
-                AfterSave::Submit => "submitted",
+                AfterSave::Stay => Notice::Saved,
+                AfterSave::Submit => Notice::Submitted,
             };
-            Ok(Redirect::to(&format!("{}?done={done}", key.href())).into_response())
+            Ok(Redirect::to(&done.href(&key.href(), "")).into_response())
         }
         Err(Error::Conflict {
             current_version, ..
@@ -956,7 +934,7 @@ pub(crate) async fn save(
                 alert: Some(format!(
                     "このシートはほかの人が保存したため（現在の版 {current_version}）、あなたの入力は保存されていません。下の「あなたの入力」と「現在保存されている内容」を見比べて、必要なら入力を直してからもう一度保存してください。"
                 )),
-                form: Some((form, BTreeMap::new())),
+                form: Some((form, FormErrors::new())),
                 conflict: true,
                 ..Extras::default()
             };
@@ -967,7 +945,7 @@ pub(crate) async fn save(
             let status = error.status();
             let extras = Extras {
                 alert: Some(error.message()),
-                form: Some((form, BTreeMap::new())),
+                form: Some((form, FormErrors::new())),
                 version: Some(version),
                 ..Extras::default()
             };
@@ -993,7 +971,7 @@ pub(crate) async fn transition(
     let mut comments = Vec::new();
     let mut unknown = None;
     for (name, value) in &pairs {
-        let Some(path) = name.strip_prefix("comment.") else {
+        let Some(path) = name.strip_prefix(RETURN_COMMENT) else {
             continue;
         };
         if value.trim().is_empty() {
@@ -1019,12 +997,7 @@ pub(crate) async fn transition(
             &comments,
         )
         .await
-        .map(|_| match action {
-            SheetAction::Save | SheetAction::Submit => "submitted",
-            SheetAction::Return => "returned",
-            SheetAction::Confirm => "confirmed",
-            SheetAction::Reopen => "reopened",
-        }),
+        .map(|_| Notice::after(action)),
     };
     let extras = Extras {
         return_comments: typed,
@@ -1056,7 +1029,7 @@ pub(crate) async fn comment(
             &text,
         )
         .await
-        .map(|_| "commented"),
+        .map(|_| Notice::Commented),
         None => Err(Error::Invalid(
             "コメントする欄を選んでください。".to_owned(),
         )),
@@ -1082,7 +1055,7 @@ pub(crate) async fn resolve(
         comment_id,
     )
     .await
-    .map(|()| "resolved");
+    .map(|()| Notice::Resolved);
     after_sheet_action(&state, &user, sheet, result, "#comments", Extras::default()).await
 }
 
@@ -1104,7 +1077,7 @@ pub(crate) async fn waive(
         field(&pairs, "reason"),
     )
     .await
-    .map(|_| "waived");
+    .map(|_| Notice::Waived);
     after_sheet_action(&state, &user, key, result, "#findings", Extras::default()).await
 }
 
@@ -1168,17 +1141,6 @@ pub(crate) async fn history(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn notices_are_known_words_only() {
-        assert_eq!(notice(Some("done=saved")), Some("保存しました。"));
-        assert_eq!(
-            notice(Some("x=1&done=waived")),
-            Some("指摘を確認済みにしました。")
-        );
-        assert_eq!(notice(Some("done=<script>")), None);
-        assert_eq!(notice(None), None);
-    }
 
     #[test]
     fn fiscal_years_and_dates_as_typed() {

@@ -12,7 +12,10 @@ use kaikaku_model::workflow::{Field, FieldChange};
 use kaikaku_model::{FiscalYear, Item, NarrativeKind, Report, Status, Unit};
 use kaikaku_store::{AuditEntry, Comment, Waiver};
 
-use super::form::{FormErrors, FormMap, SheetForm, TOTAL, columns, year_choices};
+use super::form::{FIXED, FormErrors, FormMap, SheetForm, TOTAL, columns, year_choices};
+use super::form_field::{
+    ActionPart, ContentPart, EffectPart, FormField, NarrativePart, QuantityPart,
+};
 use super::service::CheckedFinding;
 use crate::views::changes::ChangeView;
 use crate::views::time::when;
@@ -200,11 +203,14 @@ impl Notes {
     }
 }
 
-/// An input of the form: its name, the value to show and the error beside it.
+/// An input of the form: its name and id (from its [`FormField`]), the value to show and
+/// the error beside it.
 #[derive(Clone, Debug)]
 pub struct Input {
-    /// The `name` (and `id`, with dots made dashes).
+    /// The `name`: [`FormField::name`].
     pub name: String,
+    /// The element `id`: [`FormField::id`].
+    pub id: String,
     /// The value as typed.
     pub value: String,
     /// Why the value was refused.
@@ -212,17 +218,18 @@ pub struct Input {
 }
 
 impl Input {
-    fn new(name: String, value: &str, errors: &FormErrors) -> Input {
+    fn new(field: FormField, value: &str, errors: &FormErrors) -> Input {
         Input {
-            error: errors.get(&name).cloned(),
+            name: field.name(),
+            id: field.id(),
             value: value.to_owned(),
-            name,
+            error: errors.get(&field).cloned(),
         }
     }
 
-    /// The element id: `f-` and the name with dots made dashes.
-    pub fn id(&self) -> String {
-        format!("f-{}", self.name.replace('.', "-"))
+    /// The hidden `fixed` input of a box or row with a fixed heading, or `None` for a free one.
+    fn fixed(field: FormField, fixed: bool) -> Option<Input> {
+        fixed.then(|| Input::new(field, FIXED, &FormErrors::new()))
     }
 }
 
@@ -281,8 +288,8 @@ pub struct ActionEdit {
 /// A narrative box of the form.
 #[derive(Clone, Debug)]
 pub struct NarrativeEdit {
-    /// A box with a fixed heading (hidden year and kind).
-    pub fixed: bool,
+    /// For a box with a fixed heading (hidden year and kind), the hidden input saying so.
+    pub fixed: Option<Input>,
     /// `【令和4年度（実績）】`, empty for a free row.
     pub heading: String,
     /// The year.
@@ -321,8 +328,8 @@ pub struct QuantityEdit {
 /// An effects row of the form.
 #[derive(Clone, Debug)]
 pub struct EffectEdit {
-    /// A row with a fixed heading (hidden year).
-    pub fixed: bool,
+    /// For a row with a fixed heading (hidden year), the hidden input saying so.
+    pub fixed: Option<Input>,
     /// `令和3年度` or `総計`, empty for a free row.
     pub heading: String,
     /// The 総計 row.
@@ -454,9 +461,9 @@ impl EditView {
         let map = conflict.map(|(m, _)| m);
         let report_year = frame.report_fiscal_year.map(|y| y.gregorian().to_string());
         EditView {
-            title: Input::new("title".to_owned(), &form.title, errors),
+            title: Input::new(FormField::Title, &form.title, errors),
             title_notes: plain(Field::Title),
-            departments: Input::new("departments".to_owned(), &form.departments, errors),
+            departments: Input::new(FormField::Departments, &form.departments, errors),
             departments_notes: plain(Field::Departments),
             years: columns.iter().map(|y| y.wareki_label()).collect(),
             contents: form
@@ -464,18 +471,14 @@ impl EditView {
                 .iter()
                 .enumerate()
                 .map(|(i, row)| ContentEdit {
-                    text: Input::new(format!("contents.{i}.text"), &row.text, errors),
+                    text: Input::new(FormField::Content(i, ContentPart::Text), &row.text, errors),
                     cells: columns
                         .iter()
                         .map(|year| {
-                            let value = row
-                                .cells
-                                .get(&year.gregorian())
-                                .map(String::as_str)
-                                .unwrap_or_default();
+                            let value = row.cells.get(year).map(String::as_str);
                             Input::new(
-                                format!("contents.{i}.cells.{}", year.gregorian()),
-                                value,
+                                FormField::Content(i, ContentPart::Cell(*year)),
+                                value.unwrap_or_default(),
                                 errors,
                             )
                         })
@@ -483,15 +486,15 @@ impl EditView {
                     notes: row_notes(Field::Content, i, map.map(|m| &m.contents)),
                 })
                 .collect(),
-            goal: Input::new("goal".to_owned(), &form.goal, errors),
+            goal: Input::new(FormField::Goal, &form.goal, errors),
             goal_notes: plain(Field::Goal),
             actions: form
                 .actions
                 .iter()
                 .enumerate()
                 .map(|(i, row)| ActionEdit {
-                    no: Input::new(format!("actions.{i}.no"), &row.no, errors),
-                    text: Input::new(format!("actions.{i}.text"), &row.text, errors),
+                    no: Input::new(FormField::Action(i, ActionPart::No), &row.no, errors),
+                    text: Input::new(FormField::Action(i, ActionPart::Text), &row.text, errors),
                 })
                 .collect(),
             actions_notes: plain(Field::Actions),
@@ -502,14 +505,20 @@ impl EditView {
                 .map(|(i, row)| {
                     let is_actual_box = row.kind == NarrativeKind::Actual.code()
                         && Some(&row.year) == report_year.as_ref();
+                    let input = |part, value: &str| {
+                        Input::new(FormField::Narrative(i, part), value, errors)
+                    };
                     NarrativeEdit {
-                        fixed: row.fixed,
+                        fixed: Input::fixed(
+                            FormField::Narrative(i, NarrativePart::Fixed),
+                            row.fixed,
+                        ),
                         heading: heading(&row.year, &row.kind),
-                        year: Input::new(format!("narratives.{i}.year"), &row.year, errors),
+                        year: input(NarrativePart::Year, &row.year),
                         years: choices(&year_options, &row.year),
-                        kind: Input::new(format!("narratives.{i}.kind"), &row.kind, errors),
+                        kind: input(NarrativePart::Kind, &row.kind),
                         kinds: choices(&kind_options(), &row.kind),
-                        text: Input::new(format!("narratives.{i}.text"), &row.text, errors),
+                        text: input(NarrativePart::Text, &row.text),
                         previous_forecast: previous_forecast
                             .filter(|_| is_actual_box)
                             .map(str::to_owned),
@@ -522,24 +531,27 @@ impl EditView {
                 .iter()
                 .enumerate()
                 .map(|(i, row)| EffectEdit {
-                    fixed: row.fixed,
+                    fixed: Input::fixed(FormField::Effect(i, EffectPart::Fixed), row.fixed),
                     heading: effect_heading(&row.year),
                     is_total: row.year == TOTAL,
-                    year: Input::new(format!("effects.{i}.year"), &row.year, errors),
+                    year: Input::new(FormField::Effect(i, EffectPart::Year), &row.year, errors),
                     years: choices(&effect_years, &row.year),
-                    text: Input::new(format!("effects.{i}.text"), &row.text, errors),
+                    text: Input::new(FormField::Effect(i, EffectPart::Text), &row.text, errors),
                     quantities: row
                         .quantities
                         .iter()
                         .enumerate()
                         .map(|(k, q)| {
-                            let name = |field: &str| format!("effects.{i}.q.{k}.{field}");
+                            let input = |part, value: &str| {
+                                let field = FormField::Effect(i, EffectPart::Quantity(k, part));
+                                Input::new(field, value, errors)
+                            };
                             QuantityEdit {
-                                label: Input::new(name("label"), &q.label, errors),
-                                value: Input::new(name("value"), &q.value, errors),
-                                unit: Input::new(name("unit"), &q.unit, errors),
+                                label: input(QuantityPart::Label, &q.label),
+                                value: input(QuantityPart::Value, &q.value),
+                                unit: input(QuantityPart::Unit, &q.unit),
                                 units: choices(&unit_options, &q.unit),
-                                status: Input::new(name("status"), &q.status, errors),
+                                status: input(QuantityPart::Status, &q.status),
                                 statuses: choices(&status_options, &q.status),
                             }
                         })
@@ -551,7 +563,7 @@ impl EditView {
                 .report_fiscal_year
                 .map(|y| format!("【{}総評】", y.wareki_label()))
                 .unwrap_or_else(|| "【総評】".to_owned()),
-            evaluation: Input::new("evaluation".to_owned(), &form.evaluation, errors),
+            evaluation: Input::new(FormField::Evaluation, &form.evaluation, errors),
             evaluation_notes: plain(Field::Evaluation),
         }
     }
