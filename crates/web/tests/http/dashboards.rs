@@ -91,6 +91,63 @@ async fn the_edition_dashboard_shows_the_figures_with_charts_and_links() {
     assert!(top.contains(&format!("href=\"/plans/{plan}/dashboard\"")));
 }
 
+/// The twin of the test above on the bundled 桜川市 report (FY2019 = 令和元年度). Its
+/// figures, from samples/README.md (the same sums as crates/analysis/tests/sample.rs):
+/// No.2 in 千円 — FY2018 18,426 and FY2019 21,063 （実績）, FY2020–22 20,000 （目標） → 計画;
+/// No.3 in 円, unmarked, classed by year — FY2018 24,318,520 and FY2019 19,604,300 → 実績,
+/// FY2020 21,770,000 and FY2021/22 15,000,000 → 見込み. So 実績 FY2018 18,426,000
+/// + 24,318,520 = 42,744,520 and FY2019 21,063,000 + 19,604,300 = 40,667,300; FY2020 計画
+/// 20,000,000 and 見込み 21,770,000. States in 元年度: No.1 `① (試行)` (its row 2 empty) → 試行;
+/// No.2–4 cite actions without a phase. Departments: 行政経営課 No.1 and No.4. Findings: No.2
+/// (総計) and No.3 (令和2年度's 合計).
+#[tokio::test]
+async fn the_edition_dashboard_shows_the_figures_with_charts_and_links_on_the_bundled_sample() {
+    let app = TestApp::spawn().await;
+    let edition = app.edition(SAKURA_PLAN);
+    let body = app.page(&format!("{edition}/dashboard")).await;
+    assert_contains(
+        &body,
+        &[
+            // 実績 per year, 計画 and 見込み of FY2020.
+            "42,744,520円",
+            "40,667,300円",
+            "20,000,000円",
+            "21,770,000円",
+            // States and departments, with their counts.
+            "<th scope=\"row\">試行</th><td class=\"num\">1</td>",
+            "<th scope=\"row\">段階の記載なし</th><td class=\"num\">3</td>",
+            "<th scope=\"row\">行政経営課</th><td class=\"num\">2</td>",
+            // The chart: SVG with titles, no script.
+            "<svg class=\"chart-svg\"",
+            "<title id=\"yen-chart-title\">",
+            "<title>令和元年度 実績：40,667,300円</title>",
+            // Every figure links to its rows.
+            &format!("href=\"{edition}/items/2#no-2-effects\""),
+            &format!("href=\"{edition}/items/3#no-3-effects\""),
+            &format!("href=\"{edition}/items/1\""),
+            "href=\"#yen-2019\"",
+            // The rules.
+            "総計の行は含みません",
+            "前年度の報告が公開されていないため",
+            // Findings: No.2 and No.3, linked.
+            "2件",
+            &format!("href=\"{edition}/items/2\">No.2へ</a>"),
+            &format!("href=\"{edition}/items/3\">No.3へ</a>"),
+        ],
+    );
+    assert!(!body.contains("style="), "no inline style (CSP)");
+    assert!(!body.contains("<script"), "no script");
+    // The anchor the links point at exists on the item page.
+    let item = app.page(&format!("{edition}/items/2")).await;
+    assert!(item.contains("id=\"no-2-effects\""));
+    // The edition page and the top page link to the dashboards.
+    let page = app.page(&edition).await;
+    assert!(page.contains(&format!("href=\"{edition}/dashboard\"")));
+    let top = app.page("/").await;
+    let plan = app.plan_id(SAKURA_PLAN);
+    assert!(top.contains(&format!("href=\"/plans/{plan}/dashboard\"")));
+}
+
 #[tokio::test]
 async fn unknown_plans_and_years_are_404() {
     let app = TestApp::spawn().await;
@@ -170,6 +227,48 @@ async fn the_dashboard_json_has_the_figures_and_its_documented_shape() {
         .map(|f| &f["item_no"])
         .collect();
     assert_eq!(findings, [&serde_json::json!(20), &serde_json::json!(21)]);
+    assert_documented(&app, "Dashboard", &body).await;
+}
+
+/// The twin of the test above on the bundled 桜川市 report; its figures are summed in the
+/// comment of the edition dashboard's twin.
+#[tokio::test]
+async fn the_dashboard_json_has_the_figures_and_its_documented_shape_on_the_bundled_sample() {
+    let app = TestApp::spawn().await;
+    let (status, body) = json(
+        &app,
+        &format!("/api/v1{}/dashboard", app.edition(SAKURA_PLAN)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["fiscal_year"], 2019);
+    assert_eq!(body["fiscal_year_label"], "令和元年度");
+    assert_eq!(body["item_count"], 4);
+    // FY2018 (平成30年度).
+    assert_eq!(body["yen_by_year"][0]["fiscal_year"], 2018);
+    assert_eq!(body["yen_by_year"][0]["actual"], "42744520");
+    assert_eq!(
+        body["yen_by_year"][0]["items"]["actual"],
+        serde_json::json!([2, 3])
+    );
+    assert_eq!(body["yen_by_year"][1]["actual"], "40667300");
+    // FY2020 (令和2年度): No.2's 目標 and No.3's unmarked amount of a later year.
+    assert_eq!(body["yen_by_year"][2]["plan"], "20000000");
+    assert_eq!(body["yen_by_year"][2]["forecast"], "21770000");
+    assert_eq!(
+        body["by_state"][0],
+        serde_json::json!({ "label": "試行", "count": 1, "items": [1] })
+    );
+    assert_eq!(body["by_department"][0]["label"], "行政経営課");
+    assert_eq!(body["by_department"][0]["count"], 2);
+    assert_eq!(body["previous_fiscal_year"], Value::Null);
+    let findings: Vec<&Value> = body["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| &f["item_no"])
+        .collect();
+    assert_eq!(findings, [&serde_json::json!(2), &serde_json::json!(3)]);
     assert_documented(&app, "Dashboard", &body).await;
 }
 
