@@ -1,6 +1,8 @@
 //! The dashboards and the comparison of editions (pages and JSON). The figures of the real
 //! sample are computed by hand in crates/analysis/tests/sample.rs; here they must reach the
-//! pages.
+//! pages. Each test of the real sample has a twin on the bundled samples, named
+//! `…_on_the_bundled_sample`, whose figures are summed by hand from samples/README.md in its
+//! comments, so that a fresh clone runs them too.
 
 use kaikaku_model::{Decimal, FiscalYear, ItemNo, Report, Status};
 use reqwest::StatusCode;
