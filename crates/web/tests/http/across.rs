@@ -6,22 +6,29 @@ use reqwest::StatusCode;
 
 use crate::support::*;
 
-/// FY2021: 千代田区 (東京都) with the whole sample and a second plan of its items No.1–18;
-/// 札幌市 (北海道) with items No.1–20. FY2024: 楓町 without a municipality. FY2019: 桜川市
-/// (prefecture 99).
+/// FY2019, from the bundled 桜川市 report: 千代田区 (東京都) with the whole report and a
+/// second plan of its items No.1–3; 札幌市 (北海道) with items No.1–2; 桜川市 itself
+/// (prefecture 99). FY2024: 楓町 without a municipality.
+///
+/// The figures, from samples/README.md (桜川市, report year FY2019 = 令和元年度): money in
+/// FY2019 only in No.2, 21,063千円（実績） (line 44), and No.3, 19,604,300 円 unmarked
+/// (line 65; a year up to the report year counts as 実績); no 見込み or 計画 in FY2019.
+/// Findings: No.2's 総計 (line 48) and No.3's FY2020 合計 (line 63). So items No.1–2:
+/// 実績 21,063,000, 1 finding; No.1–3 and the whole report: 21,063,000 + 19,604,300
+/// = 40,667,300, 2 findings.
 async fn app() -> TestApp {
     TestApp::with_reports(&[
         (
             "chiyoda.txt",
-            osaki_as(town("131016", "千代田区"), OSAKI_PLAN, 22),
+            sakura_as(town("131016", "千代田区"), SAKURA_PLAN, 4),
         ),
         (
             "chiyoda2.txt",
-            osaki_as(town("131016", "千代田区"), CHIYODA_PLAN, 18),
+            sakura_as(town("131016", "千代田区"), CHIYODA_PLAN, 3),
         ),
         (
             "sapporo.txt",
-            osaki_as(town("011002", "札幌市"), OSAKI_PLAN, 20),
+            sakura_as(town("011002", "札幌市"), SAKURA_PLAN, 2),
         ),
         ("kaedemachi_r6.txt", kaedemachi()),
         ("sakuragawa_h30.txt", sakuragawa()),
@@ -41,54 +48,60 @@ fn row<'a>(body: &'a str, label: &str) -> &'a str {
 
 #[tokio::test]
 async fn the_national_dashboard_sums_each_prefecture_and_the_nation() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
-    let page = app.get("/dashboard?year=2021").await;
+    let page = app.get("/dashboard?year=2019").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_contains(
         &page.body,
         &[
-            "<title>全国の集計 令和3年度（2021年度）｜",
-            "<option value=\"2021\" selected>令和3年度（2021年度）</option>",
+            "<title>全国の集計 令和元年度（2019年度）｜",
+            "<option value=\"2019\" selected>令和元年度（2019年度）</option>",
             "<option value=\"2024\">令和6年度（2024年度）</option>",
-            "<option value=\"2019\">令和元年度（2019年度）</option>",
-            "/dashboard/files/prefectures.csv?year=2021&#38;bom=1",
+            "/dashboard/files/prefectures.csv?year=2019&#38;bom=1",
         ],
     );
-    // 北海道: 札幌市, items No.1–20: 実績 38,353,000 (No.17) + 49,443,860 (No.18)
-    // + 58,181,150 (No.20) = 145,978,010; 見込み 568,051,833 (No.19); No.20's finding.
+    // 北海道: 札幌市, items No.1–2: 実績 21,063,000 (No.2); No.2's finding.
     assert_eq!(
         row(
             &page.body,
-            "<a href=\"/prefectures/01?year=2021\">北海道</a>"
+            "<a href=\"/prefectures/01?year=2019\">北海道</a>"
         ),
-        "<tr><th scope=\"row\"><a href=\"/prefectures/01?year=2021\">北海道</a> \
+        "<tr><th scope=\"row\"><a href=\"/prefectures/01?year=2019\">北海道</a> \
          <span class=\"town-meta\">01</span></th><td class=\"num\">1</td>\
-         <td class=\"num\">1</td><td class=\"num\">20</td>\
-         <td class=\"num\">145,978,010円</td><td class=\"num\">568,051,833円</td>\
+         <td class=\"num\">1</td><td class=\"num\">2</td>\
+         <td class=\"num\">21,063,000円</td><td class=\"num\">0円</td>\
          <td class=\"num\">0円</td><td class=\"num\">1件（1項目）</td>"
     );
-    // 東京都: 千代田区's two plans, 22 + 18 items; 実績 159,133,138 (the whole sample)
-    // + 38,353,000 + 49,443,860 (No.17, 18) = 246,929,998; findings at No.20 and No.21.
+    // 東京都: 千代田区's two plans, 4 + 3 items; 実績 40,667,300 × 2 = 81,334,600;
+    // findings at No.2 and No.3 of each.
     assert_contains(
         row(
             &page.body,
-            "<a href=\"/prefectures/13?year=2021\">東京都</a>",
+            "<a href=\"/prefectures/13?year=2019\">東京都</a>",
         ),
         &[
-            "<td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">40</td>",
-            "<td class=\"num\">246,929,998円</td><td class=\"num\">568,051,833円</td>",
-            "<td class=\"num\">2件（2項目）</td>",
+            "<td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">7</td>",
+            "<td class=\"num\">81,334,600円</td><td class=\"num\">0円</td>",
+            "<td class=\"num\">4件（4項目）</td>",
         ],
     );
-    // The nation: 2 municipalities, 3 plans, 60 items; 145,978,010 + 246,929,998
-    // = 392,908,008; 見込み 568,051,833 × 2 = 1,136,103,666.
+    // その他: 桜川市 (prefecture 99), its 4 items; 40,667,300; 2 findings.
+    assert_contains(
+        &page.body,
+        &[
+            "<h2>その他</h2>",
+            "<a href=\"/municipalities/999989\">桜川市</a>",
+            "<td class=\"num\">40,667,300円</td>",
+        ],
+    );
+    // The nation: 3 municipalities, 4 plans, 2 + 7 + 4 = 13 items; 21,063,000
+    // + 81,334,600 + 40,667,300 = 143,064,900; findings 1 + 4 + 2 = 7.
     assert_contains(
         row(&page.body, "<th scope=\"row\">全国</th>"),
         &[
-            "<td class=\"num\">2</td><td class=\"num\">3</td><td class=\"num\">60</td>",
-            "<td class=\"num\">392,908,008円</td><td class=\"num\">1,136,103,666円</td>",
-            "<td class=\"num\">0円</td><td class=\"num\">3件（3項目）</td>",
+            "<td class=\"num\">3</td><td class=\"num\">4</td><td class=\"num\">13</td>",
+            "<td class=\"num\">143,064,900円</td><td class=\"num\">0円</td>",
+            "<td class=\"num\">0円</td><td class=\"num\">7件（7項目）</td>",
         ],
     );
     // Tokyo (13) after Hokkaido (01); other years' plans are not counted.
@@ -98,7 +111,6 @@ async fn the_national_dashboard_sums_each_prefecture_and_the_nation() {
 
 #[tokio::test]
 async fn the_latest_year_is_the_default_and_plans_of_no_municipality_stand_apart() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
     let kaede = app.edition(KAEDE_PLAN);
     let page = app.page("/dashboard").await;
@@ -135,18 +147,17 @@ async fn the_latest_year_is_the_default_and_plans_of_no_municipality_stand_apart
 
 #[tokio::test]
 async fn a_prefecture_has_its_municipalities() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
-    for path in ["/prefectures/13?year=2021", "/prefectures/13"] {
+    for path in ["/prefectures/13?year=2019", "/prefectures/13"] {
         let page = app.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
         assert_contains(
             &page.body,
             &[
-                "<title>東京都の集計 令和3年度（2021年度）｜",
+                "<title>東京都の集計 令和元年度（2019年度）｜",
                 "都道府県コード 13",
-                "<a href=\"/dashboard?year=2021\">全国の集計</a>",
-                "/prefectures/13/files/municipalities.csv?year=2021",
+                "<a href=\"/dashboard?year=2019\">全国の集計</a>",
+                "/prefectures/13/files/municipalities.csv?year=2019",
             ],
         );
         assert_eq!(
@@ -156,14 +167,14 @@ async fn a_prefecture_has_its_municipalities() {
             ),
             "<tr><th scope=\"row\"><a href=\"/municipalities/131016\">千代田区</a> \
              <span class=\"town-meta\">131016</span></th><td class=\"num\">2</td>\
-             <td class=\"num\">40</td><td class=\"num\">246,929,998円</td>\
-             <td class=\"num\">568,051,833円</td><td class=\"num\">0円</td>\
-             <td class=\"num\">2件（2項目）</td>",
+             <td class=\"num\">7</td><td class=\"num\">81,334,600円</td>\
+             <td class=\"num\">0円</td><td class=\"num\">0円</td>\
+             <td class=\"num\">4件（4項目）</td>",
             "{path}"
         );
         assert_contains(
             row(&page.body, "<th scope=\"row\">東京都計</th>"),
-            &["<td class=\"num\">246,929,998円</td>"],
+            &["<td class=\"num\">81,334,600円</td>"],
         );
         assert!(!page.body.contains("札幌市"), "only Tokyo's towns");
     }
@@ -171,43 +182,48 @@ async fn a_prefecture_has_its_municipalities() {
 
 #[tokio::test]
 async fn the_tables_are_open_data() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
-    let csv = app.get("/dashboard/files/prefectures.csv?year=2021").await;
+    let csv = app.get("/dashboard/files/prefectures.csv?year=2019").await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     assert_contains(
         csv.header("content-disposition").expect("a file name"),
-        &["attachment; filename=\"national_prefectures_2021.csv\""],
+        &["attachment; filename=\"national_prefectures_2019.csv\""],
     );
     let lines: Vec<&str> = csv.body.split("\r\n").collect();
     assert_eq!(
-        lines[..3],
+        lines[..4],
         [
             "報告年度（西暦）,報告年度（和暦）,都道府県コード,都道府県名,団体数,計画数,項目数,\
              実績額（円）,見込額（円）,計画額（円）,検算の差異の数,差異のある項目数",
-            "2021,令和3年度,01,北海道,1,1,20,145978010,568051833,0,1,1",
-            "2021,令和3年度,13,東京都,1,2,40,246929998,568051833,0,2,2",
+            "2019,令和元年度,01,北海道,1,1,2,21063000,0,0,1,1",
+            "2019,令和元年度,13,東京都,1,2,7,81334600,0,0,4,4",
+            // 桜川市, of no prefecture: no code.
+            "2019,令和元年度,,その他,1,1,4,40667300,0,0,2,2",
         ]
     );
-    assert_eq!(lines.len(), 4, "two rows and the last line end: {lines:?}");
+    assert_eq!(
+        lines.len(),
+        5,
+        "three rows and the last line end: {lines:?}"
+    );
 
     let towns = app
-        .get("/prefectures/13/files/municipalities.csv?year=2021&bom=1")
+        .get("/prefectures/13/files/municipalities.csv?year=2019&bom=1")
         .await;
     assert_eq!(towns.status, StatusCode::OK);
     assert_eq!(
         towns.body,
         "\u{feff}報告年度（西暦）,報告年度（和暦）,都道府県コード,都道府県名,地方公共団体コード,\
          地方公共団体名,計画数,項目数,実績額（円）,見込額（円）,計画額（円）,検算の差異の数,\
-         差異のある項目数\r\n2021,令和3年度,13,東京都,131016,千代田区,2,40,246929998,\
-         568051833,0,2,2\r\n"
+         差異のある項目数\r\n2019,令和元年度,13,東京都,131016,千代田区,2,7,81334600,\
+         0,0,4,4\r\n"
     );
     // Tagged for revalidation.
     let etag = towns.header("etag").expect("an ETag").to_owned();
     let again = app
         .send(
-            Request::get("/prefectures/13/files/municipalities.csv?year=2021&bom=1")
+            Request::get("/prefectures/13/files/municipalities.csv?year=2019&bom=1")
                 .header("if-none-match", &etag),
         )
         .await;
@@ -216,7 +232,6 @@ async fn the_tables_are_open_data() {
 
 #[tokio::test]
 async fn bad_years_and_unknown_prefectures_are_refused() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
     for (path, status, message) in [
         (
@@ -261,23 +276,22 @@ async fn bad_years_and_unknown_prefectures_are_refused() {
 
 #[tokio::test]
 async fn the_figures_follow_a_new_publication() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
-    let before = app.page("/dashboard?year=2021").await;
-    assert_eq!(before, app.page("/dashboard?year=2021").await, "kept");
+    let before = app.page("/dashboard?year=2019").await;
+    assert_eq!(before, app.page("/dashboard?year=2019").await, "kept");
     // Another process imports a second town of 東京都 (千代田区's plans are unchanged).
     app.save(
-        &osaki_as(town("131024", "中央区"), OSAKI_PLAN, 22),
+        &sakura_as(town("131024", "中央区"), SAKURA_PLAN, 4),
         "chuo.txt",
     )
     .await;
-    let after = app.page("/dashboard?year=2021").await;
-    // 東京都: 246,929,998 + 159,133,138 = 406,063,136 over 2 municipalities.
+    let after = app.page("/dashboard?year=2019").await;
+    // 東京都: 81,334,600 + 40,667,300 = 122,001,900 over 2 municipalities, 7 + 4 items.
     assert_contains(
-        row(&after, "<a href=\"/prefectures/13?year=2021\">東京都</a>"),
+        row(&after, "<a href=\"/prefectures/13?year=2019\">東京都</a>"),
         &[
-            "<td class=\"num\">2</td><td class=\"num\">3</td><td class=\"num\">62</td>",
-            "<td class=\"num\">406,063,136円</td>",
+            "<td class=\"num\">2</td><td class=\"num\">3</td><td class=\"num\">11</td>",
+            "<td class=\"num\">122,001,900円</td>",
         ],
     );
     let tokyo = app.page("/prefectures/13").await;

@@ -6,12 +6,15 @@ use scraper::{ElementRef, Html, Selector};
 
 use crate::support::*;
 
-/// The editor of 政策課 the tests add (No.2 of the real sample is 政策課's).
-const SEISAKU: (&str, &str) = ("editor-seisaku", "seisaku-password-1");
-/// The real sample's No.2, 政策課's sheet.
+/// The editor of 総務課 the tests add (No.2 of 楓町 is 総務課's; so is No.6).
+const SOMU: (&str, &str) = ("editor-somu", "somu-password-1");
+/// An editor of 財政課 (No.5 of 楓町), the tests' editor of another department.
+const ZAISEI: (&str, &str) = ("editor-zaisei", "zaisei-password-1");
+/// 楓町's No.2 事務事業の見直し, 総務課's sheet (its effects are text only).
 const NO2: u32 = 2;
-/// FY2021's 見込み of No.2 for 令和4年度, shown beside FY2022's 実績 box.
-const NO2_FORECAST: &str = "事務事業評価表を効果的に活用し";
+/// FY2024's 見込み of No.2 for 令和7年度 (line 43 of `samples/kaedemachi_r6.txt`), shown
+/// beside FY2025's 実績 box.
+const NO2_FORECAST: &str = "事務事業評価の評価項目を見直し";
 
 fn selector(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -164,32 +167,28 @@ fn sheet_path(edition: i64, no: u32) -> String {
     format!("/editions/{edition}/sheets/{no}")
 }
 
-/// The admin adds 政策課's editor through ユーザー管理.
-async fn add_seisaku(admin: &Browser<'_>) {
+/// The admin adds an editor of `department` through ユーザー管理.
+async fn add_editor(admin: &Browser<'_>, (name, password): (&str, &str), department: &str) {
     let fields = [
-        ("name", SEISAKU.0),
+        ("name", name),
         ("role", "editor"),
-        ("department", "政策課"),
-        ("password", SEISAKU.1),
+        ("department", department),
+        ("password", password),
     ]
     .map(|(k, v)| (k.to_owned(), v.to_owned()));
     let page = admin.post("/admin/users", &fields).await;
     assert_redirect(&page, "/admin/users");
 }
 
-/// The admin opens FY2022 of the real sample's plan through 進行中の報告, due `due`.
-async fn open_osaki_2022(app: &TestApp, admin: &Browser<'_>, due: &str) -> i64 {
+/// The admin opens FY2025 (令和7年度) of 楓町's plan (its report is FY2024's) through
+/// 進行中の報告, due `due`.
+async fn open_kaede_2025(app: &TestApp, admin: &Browser<'_>, due: &str) -> i64 {
     let body = admin.page("/cycle").await;
-    assert_contains(&body, &["報告年度の開始", "令和3年度"]);
-    let plan = app
-        .reports
-        .iter()
-        .find(|r| r.plan_name == OSAKI_PLAN)
-        .expect("the real sample")
-        .plan_id;
+    assert_contains(&body, &["報告年度の開始", "令和6年度"]);
+    let plan = app.plan_id(KAEDE_PLAN);
     let fields = [
         ("plan_id", plan.to_string()),
-        ("fiscal_year", "令和4年度".to_owned()),
+        ("fiscal_year", "令和7年度".to_owned()),
         ("due_date", due.to_owned()),
     ]
     .map(|(k, v)| (k.to_owned(), v));
@@ -258,19 +257,18 @@ async fn waive_all(admin: &Browser<'_>, path: &str, body: &str) {
 
 #[tokio::test]
 async fn a_year_from_opening_to_a_published_correction() {
-    kaikaku_fixtures::skip_without_real_sample!();
-    let app = TestApp::with_real_sample().await;
+    let app = TestApp::spawn().await;
     let admin = Browser::new(&app, ("admin", "admin-password-1")).await;
-    add_seisaku(&admin).await;
+    add_editor(&admin, SOMU, "総務課").await;
     // A due date in the past: every sheet not submitted is overdue.
-    let edition = open_osaki_2022(&app, &admin, "2022-05-31").await;
-    let editor = Browser::new(&app, SEISAKU).await;
+    let edition = open_kaede_2025(&app, &admin, "2025-05-31").await;
+    let editor = Browser::new(&app, SOMU).await;
     let reviewer = Browser::new(&app, ("reviewer", "reviewer-password-1")).await;
     let no2 = sheet_path(edition, NO2);
 
     // 進行中の報告 and the board.
     let cycle = editor.page("/cycle").await;
-    assert_contains(&cycle, &["進行中の報告", "令和4年度（2022年度）", "受付中"]);
+    assert_contains(&cycle, &["進行中の報告", "令和7年度（2025年度）", "受付中"]);
     assert!(
         !cycle.contains("報告年度を開始する"),
         "editors open nothing"
@@ -279,13 +277,14 @@ async fn a_year_from_opening_to_a_published_correction() {
     assert_contains(
         &board,
         &[
-            "政策課（あなたの課）",
+            "総務課（あなたの課）",
             "期限超過",
             "未着手",
-            "令和4年5月31日",
+            "令和7年5月31日",
         ],
     );
-    assert!(board.find("政策課（あなたの課）") < board.find("まちづくり推進課"));
+    // 総務課's No.2 before No.1 of まちづくり推進課.
+    assert!(board.find("総務課（あなたの課）") < board.find("まちづくり推進課"));
     assert!(has(&board, "tr#sheet-2.overdue"));
 
     // The editor's sheet: carried over and marked, last year's 見込み beside the 実績 box.
@@ -317,7 +316,7 @@ async fn a_year_from_opening_to_a_published_correction() {
     let board = editor.page(&format!("/editions/{edition}")).await;
     assert!(!has(&board, "tr#sheet-2.overdue"), "submitted is in time");
 
-    // Another department's sheet: refused, nothing changed.
+    // Another department's sheet (No.1, まちづくり推進課's): refused, nothing changed.
     let no1 = sheet_path(edition, 1);
     let before = editor.page(&no1).await;
     assert!(!has(&before, "form#sheet-form"), "read only");
@@ -382,9 +381,10 @@ async fn a_year_from_opening_to_a_published_correction() {
                 ("effects.1.q.0.value", "200"),
                 ("effects.1.q.0.unit", "千円"),
                 ("effects.1.q.0.status", "actual"),
-                ("effects.3.q.0.label", "削減額"),
-                ("effects.3.q.0.value", "350"),
-                ("effects.3.q.0.unit", "千円"),
+                // 楓町's effects rows: 令和5年度…令和8年度, then 総計 (the fifth row).
+                ("effects.4.q.0.label", "削減額"),
+                ("effects.4.q.0.value", "350"),
+                ("effects.4.q.0.unit", "千円"),
             ],
             ("intent", "save"),
         )
@@ -401,7 +401,7 @@ async fn a_year_from_opening_to_a_published_correction() {
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
     assert_contains(&page.body, &["確定できません", "350千円"]);
-    assert!(element(&page.body, "[data-field=\"effects.3\"]").contains("内訳を合計すると300千円"));
+    assert!(element(&page.body, "[data-field=\"effects.4\"]").contains("内訳を合計すると300千円"));
     assert_eq!(state_of(&admin.page(&no2).await), "submitted");
     waive_all(&admin, &no2, &page.body).await;
     let body = admin.page(&no2).await;
@@ -413,12 +413,13 @@ async fn a_year_from_opening_to_a_published_correction() {
     assert_eq!(state_of(&admin.page(&no2).await), "confirmed");
 
     // Locking waits for every sheet; then lock with the 基準日 and publish.
-    let lock = [("base_date".to_owned(), "2022-05-31".to_owned())];
+    let lock = [("base_date".to_owned(), "2025-05-31".to_owned())];
     let page = admin
         .post(&format!("/editions/{edition}/lock"), &lock)
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
-    assert_contains(&page.body, &["確定していないシートが21件あります"]);
+    // 楓町's 9 sheets, No.2 confirmed.
+    assert_contains(&page.body, &["確定していないシートが8件あります"]);
     confirm_everything(&admin, edition).await;
     let page = admin
         .post(&format!("/editions/{edition}/lock"), &lock)
@@ -429,10 +430,10 @@ async fn a_year_from_opening_to_a_published_correction() {
         .await;
     assert_redirect(&page, &format!("/editions/{edition}"));
     let top = app.page("/").await;
-    assert_contains(&top, &["令和4年度（2022年度）", "令和3年度（2021年度）"]);
+    assert_contains(&top, &["令和7年度（2025年度）", "令和6年度（2024年度）"]);
     let public = format!(
-        "{}/2022",
-        app.edition(OSAKI_PLAN).rsplit_once('/').expect("a year").0
+        "{}/2025",
+        app.edition(KAEDE_PLAN).rsplit_once('/').expect("a year").0
     );
     let body = app.page(&public).await;
     assert_contains(&body, &["・事務事業評価表を活用し、12件を見直した。"]);
@@ -445,9 +446,9 @@ async fn a_year_from_opening_to_a_published_correction() {
         &[
             "変更履歴",
             "class=\"when\">令和",
-            SEISAKU.0,
+            SOMU.0,
             "取組内容 1",
-            "取組による効果 4行目",
+            "取組による効果 5行目",
             "未着手",
             "差戻し",
             "確定",
@@ -459,7 +460,7 @@ async fn a_year_from_opening_to_a_published_correction() {
         "narratives.1",
         "effects.0",
         "effects.1",
-        "effects.3",
+        "effects.4",
     ] {
         assert!(
             has(&history, &format!("tr[data-field=\"{field}\"]")),
@@ -511,7 +512,7 @@ async fn a_year_from_opening_to_a_published_correction() {
         &[
             "訂正（第2版",
             "No.2の実績の記載を訂正しました",
-            "No.2 事務事業の整理・統廃合の推進",
+            "No.2 事務事業の見直し",
             "取組内容 1",
             "<del>2</del><ins>5</ins>",
             "・事務事業評価表を活用し、15件を見直した。",
@@ -526,17 +527,16 @@ async fn a_year_from_opening_to_a_published_correction() {
 /// Two logged-in clients save the same sheet from the same version at the same time.
 #[tokio::test]
 async fn two_saves_from_one_version_one_wins_and_the_other_sees_both_versions() {
-    kaikaku_fixtures::skip_without_real_sample!();
-    let app = TestApp::with_real_sample().await;
+    let app = TestApp::spawn().await;
     let admin = Browser::new(&app, ("admin", "admin-password-1")).await;
-    add_seisaku(&admin).await;
-    let edition = open_osaki_2022(&app, &admin, "").await;
-    let editor = Browser::new(&app, SEISAKU).await;
+    add_editor(&admin, SOMU, "総務課").await;
+    let edition = open_kaede_2025(&app, &admin, "").await;
+    let editor = Browser::new(&app, SOMU).await;
     let no2 = sheet_path(edition, NO2);
     for round in 0..3 {
         let texts = [
             format!("・第{round}回 課の記載"),
-            format!("・第{round}回 政策課の記載"),
+            format!("・第{round}回 総務課の記載"),
         ];
         let mut forms = Vec::new();
         for (browser, text) in [(&editor, &texts[0]), (&admin, &texts[1])] {
@@ -617,7 +617,7 @@ async fn two_saves_from_one_version_one_wins_and_the_other_sees_both_versions() 
         };
         let (after, before) = (rows(&history), rows(&history_before));
         assert_eq!(after.len(), before.len() + 1, "{history}");
-        assert_eq!(after[0], format!("【令和4年度（実績）】\n{winning}"));
+        assert_eq!(after[0], format!("【令和7年度（実績）】\n{winning}"));
     }
     // Saving the conflict page's form again is a conscious overwrite: it succeeds.
     let (action, mut fields) = form_of(&editor.page(&no2).await, "sheet-form");
@@ -638,12 +638,12 @@ fn hidden_version(fields: &[(String, String)]) -> i64 {
 /// A save that fails, whatever the reason, leaves the sheet (and its history) as it was.
 #[tokio::test]
 async fn a_failed_save_changes_nothing() {
-    kaikaku_fixtures::skip_without_real_sample!();
-    let app = TestApp::with_real_sample().await;
+    let app = TestApp::spawn().await;
     let admin = Browser::new(&app, ("admin", "admin-password-1")).await;
-    add_seisaku(&admin).await;
-    let edition = open_osaki_2022(&app, &admin, "2030-03-31").await;
-    let editor = Browser::new(&app, SEISAKU).await;
+    add_editor(&admin, SOMU, "総務課").await;
+    add_editor(&admin, ZAISEI, "財政課").await;
+    let edition = open_kaede_2025(&app, &admin, "2030-03-31").await;
+    let editor = Browser::new(&app, SOMU).await;
     let reviewer = Browser::new(&app, ("reviewer", "reviewer-password-1")).await;
     let no2 = sheet_path(edition, NO2);
     let history = format!("{no2}/history");
@@ -713,7 +713,7 @@ async fn a_failed_save_changes_nothing() {
     let page = reviewer.post(&action, &fields).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
     unchanged().await;
-    let other = Browser::new(&app, ("editor", "editor-password-1")).await;
+    let other = Browser::new(&app, ZAISEI).await;
     let page = other.post(&action, &fields).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
     unchanged().await;

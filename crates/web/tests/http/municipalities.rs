@@ -5,13 +5,13 @@ use reqwest::StatusCode;
 
 use crate::support::*;
 
-/// The real sample filed under 千代田区 (a real code of 東京都) and again under 桜川市
-/// (same plan name, same year), and 楓町's report with no municipality.
+/// The bundled 桜川市 report (FY2019, 4 items) filed under 千代田区 (a real code of 東京都)
+/// and again under 桜川市 (same plan name, same year), and 楓町's report with no
+/// municipality.
 async fn app() -> TestApp {
-    let mut chiyoda = osaki();
+    let mut chiyoda = sakuragawa_unfiled();
     chiyoda.municipality = town("131016", "千代田区");
-    let mut sakura = osaki();
-    sakura.municipality = town("999989", "桜川市");
+    let sakura = sakuragawa();
     TestApp::with_reports(&[
         ("chiyoda.txt", chiyoda),
         ("sakura.txt", sakura),
@@ -22,7 +22,6 @@ async fn app() -> TestApp {
 
 #[tokio::test]
 async fn the_top_page_lists_the_municipalities_by_prefecture() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
     let page = app.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -35,7 +34,7 @@ async fn the_top_page_lists_the_municipalities_by_prefecture() {
             "<a href=\"/municipalities/131016\">千代田区</a>",
             "<h2 class=\"prefecture-name\">その他</h2>",
             "<a href=\"/municipalities/999989\">桜川市</a>",
-            "（計画1・報告1件、最新 令和3年度（2021年度））",
+            "（計画1・報告1件、最新 令和元年度（2019年度））",
             "団体未設定の計画",
             "第3次楓町行政改革実施計画",
         ],
@@ -46,7 +45,6 @@ async fn the_top_page_lists_the_municipalities_by_prefecture() {
 
 #[tokio::test]
 async fn a_municipality_has_its_plans_latest_figures_and_open_data() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
     let sakura_plan = app
         .reports
@@ -56,16 +54,19 @@ async fn a_municipality_has_its_plans_latest_figures_and_open_data() {
         .plan_id;
     let page = app.get("/municipalities/999989").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let edition = format!("/plans/{sakura_plan}/2021");
+    let edition = format!("/plans/{sakura_plan}/2019");
     assert_contains(
         &page.body,
         &[
             "<title>桜川市の報告｜",
             "地方公共団体コード 999989",
-            &format!("<a href=\"{edition}\">第5次集中改革プラン</a>"),
-            "<td class=\"number\">22</td>",
-            // FY2021 実績, summed by hand in crates/analysis/tests/sample.rs.
-            "<td class=\"number\">159,133,138円</td>",
+            &format!("<a href=\"{edition}\">{SAKURA_PLAN}</a>"),
+            "<td class=\"number\">4</td>",
+            // FY2019 (令和元年度) 実績, samples/README.md: No.2 21,063千円（実績） (line 44)
+            // + No.3's unmarked 19,604,300 円 (line 65; a year up to the report year counts
+            // as 実績) = 21,063,000 + 19,604,300 = 40,667,300 円.
+            "<td class=\"number\">40,667,300円</td>",
+            // The two deliberate findings: No.2's 総計 and No.3's FY2020 合計.
             "<td class=\"number\">2件</td>",
             "name=\"municipality\" value=\"999989\"",
             "/municipalities/999989/files/figures.csv?bom=1",
@@ -85,7 +86,7 @@ async fn a_municipality_has_its_plans_latest_figures_and_open_data() {
     let csv = app.get("/municipalities/999989/files/items.csv").await;
     assert_eq!(csv.status, StatusCode::OK);
     let rows: Vec<&str> = csv.body.lines().skip(1).collect();
-    assert_eq!(rows.len(), 22);
+    assert_eq!(rows.len(), 4);
     assert!(rows.iter().all(|row| row.starts_with("999989,桜川市,")));
     let etag = csv.headers["etag"].to_str().expect("ascii").to_owned();
     let again = app
@@ -96,7 +97,6 @@ async fn a_municipality_has_its_plans_latest_figures_and_open_data() {
 
 #[tokio::test]
 async fn unknown_or_malformed_codes_are_not_found() {
-    kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
     for path in [
         "/municipalities/999998",

@@ -485,13 +485,14 @@ pub fn sakuragawa() -> Report {
     report
 }
 
-/// The real sample filed under `municipality` as `plan`, with only the items up to `last`.
-pub fn osaki_as(
+/// The bundled 桜川市 report filed under `municipality` as `plan`, with only the items up to
+/// `last`.
+pub fn sakura_as(
     municipality: Option<kaikaku_model::Municipality>,
     plan: &str,
     last: u32,
 ) -> Report {
-    let mut report = osaki();
+    let mut report = sakuragawa_unfiled();
     report.municipality = municipality;
     report.plan_name = plan.to_owned();
     report.items.retain(|item| item.no.0 <= last);
