@@ -3,28 +3,35 @@
 //!
 //! [`app`] builds the router from an [`AppState`]; [`serve`] runs it on a listener until
 //! Ctrl-C or SIGTERM. Pages are askama templates (auto-escaped) filled from view models built
-//! in Rust ([`views`]); every response carries the security headers of [`security`].
+//! in Rust ([`views`]); every response carries the security headers of [`http::security`].
+//!
+//! The crate is laid out in rooms by audience, each importing only the rooms below it:
+//! [`routes`] (the table) and [`page_cache`] on top, then `api` (the JSON API), [`public`]
+//! (the published site), [`cycle`] (the reporting cycle), [`people`] (sessions, log-in,
+//! accounts, users), [`http`] (plumbing: errors, access rules, extractors, files) and
+//! [`views`] (view models shared by pages, PDF and API).
 //!
 //! Routes are declared in one table, [`routes::table`], each with who may use it
-//! ([`routes::Access`]); the router is built from it, so every route's access is decided on
-//! the server. Around every route: the session is read from its cookie ([`auth`]), errors are
-//! rendered for the session (or as JSON under `/api/`), state-changing requests pass the CSRF
-//! check ([`auth::csrf`]), and the security headers are added.
+//! ([`http::access::Access`]) and whether its answers are kept for anonymous visitors; the
+//! router is built from it, so every route's access is decided on the server. Around every
+//! route: the session is read from its cookie ([`people::auth`]), errors are rendered for the
+//! session (or as JSON under `/api/`), state-changing requests pass the CSRF check
+//! ([`people::csrf`]), and the security headers are added.
 //!
 //! | route | page | who |
 //! |---|---|---|
 //! | `GET /` | 公開中の報告: every stored edition, grouped by plan, newest year first | anyone |
-//! | `GET /dashboard?year=…` | 全国の集計: per prefecture, municipalities, plans, items, effects in yen (実績・見込み・計画) and check findings of one report year, with a national total (`across`) | anyone |
+//! | `GET /dashboard?year=…` | 全国の集計: per prefecture, municipalities, plans, items, effects in yen (実績・見込み・計画) and check findings of one report year, with a national total (`public::across`) | anyone |
 //! | `GET /prefectures/{code}?year=…` | one prefecture's figures per municipality | anyone |
 //! | `GET /dashboard/files/{file}`, `GET /prefectures/{code}/files/{file}` | the same tables as CSV (`prefectures.csv`, `municipalities.csv`; `?year=`, `?bom=1`) | anyone |
-//! | `GET /municipalities/{code}` | a municipality: its plans, latest figures, search and CSV files (`municipalities`) | anyone |
+//! | `GET /municipalities/{code}` | a municipality: its plans, latest figures, search and CSV files (`public::municipalities`) | anyone |
 //! | `GET /plans/{plan_id}/{fiscal_year}` | an edition as a document (`?paper=a3` prints on A3) | anyone |
 //! | `GET /plans/{plan_id}/{fiscal_year}/items/{no}` | one item sheet, with links to its neighbours | anyone |
-//! | `GET /plans/{plan_id}/{fiscal_year}/dashboard` | 集計 of an edition: items by state and department, effects in yen, forecast vs actual, findings (`dashboard`) | anyone |
+//! | `GET /plans/{plan_id}/{fiscal_year}/dashboard` | 集計 of an edition: items by state and department, effects in yen, forecast vs actual, findings (`public::dashboard`) | anyone |
 //! | `GET /plans/{plan_id}/dashboard` | 集計 of a plan across its published editions | anyone |
 //! | `GET /plans/{plan_id}/compare?from=Y1&to=Y2` | 年度比較 of two published editions (a form without a query) | anyone |
-//! | `GET /plans/{plan_id}/{fiscal_year}/files/{file}` | a download of a published edition (`downloads`): `report.pdf`, `report-a3.pdf` ([`pdf`]), `report.json`, the open-data CSV tables (`?bom=1`), `report.xlsx`, `report.txt` | anyone |
-//! | `GET /search?q=…` | 検索: items whose texts hold every word, with the matches marked (`search`); drafts too when logged in | anyone |
+//! | `GET /plans/{plan_id}/{fiscal_year}/files/{file}` | a download of a published edition (`public::downloads`): `report.pdf`, `report-a3.pdf` ([`public::pdf`]), `report.json`, the open-data CSV tables (`?bom=1`), `report.xlsx`, `report.txt` | anyone |
+//! | `GET /search?q=…` | 検索: items whose texts hold every word, with the matches marked (`public::search`); drafts too when logged in | anyone |
 //! | `GET /healthz` | `ok` (200) when the database answers, 503 otherwise | anyone |
 //! | `GET /assets/site.css`, `GET /assets/print.css` | the stylesheets, compiled in | anyone |
 //! | `GET /login`, `POST /login` | ログイン | anyone |

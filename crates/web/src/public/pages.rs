@@ -1,10 +1,11 @@
-//! The public pages, open to anyone without logging in: the list of published editions, each
-//! edition as a document that reads like the published PDF, and each item sheet alone at a
-//! stable address.
+//! The public pages, open to anyone without logging in: the list of published editions (or the
+//! directory of municipalities), each edition as a document that reads like the published PDF,
+//! and each item sheet alone at a stable address.
 //!
-//! Every report stored (imported with `kaikaku import`) is a past published edition. An
-//! edition is addressed by its plan id and Gregorian report fiscal year
-//! (`/plans/1/2021`); an item by its number (`/plans/1/2021/items/19`).
+//! Only published editions are shown (imported reports, and editions of the reporting cycle
+//! once published; drafts never), read through [`super::service`]. An edition is addressed by
+//! its plan id and Gregorian report fiscal year (`/plans/1/2021`); an item by its number
+//! (`/plans/1/2021/items/19`).
 
 use askama::Template;
 use askama_web::WebTemplate;
