@@ -206,6 +206,12 @@ impl Error {
 
     fn view(&self) -> ErrorView {
         let status = self.status();
+        let not_found = || {
+            (
+                "ページが見つかりません",
+                "お探しのページは見つかりませんでした。アドレスに誤りがないかご確認いただくか、公開中の報告の一覧からお探しください。".to_owned(),
+            )
+        };
         let (heading, message): (&'static str, String) = match self {
             Error::Store(error) if store_class(error) == StoreClass::Conflict => {
                 (REFUSED_HEADING, error.to_string())
@@ -227,17 +233,10 @@ impl Error {
             Error::Refused(message) => (REFUSED_HEADING, message.clone()),
             Error::Invalid(message) => (INVALID_HEADING, message.clone()),
             Error::Unavailable { message, .. } => ("ファイルを作成できません", message.clone()),
-            Error::NotFound
-            | Error::Store(
-                StoreError::NotFound { .. }
-                | StoreError::SheetNotFound { .. }
-                | StoreError::PlanNotFound { .. }
-                | StoreError::CommentNotFound { .. }
-                | StoreError::UserNotFound { .. },
-            ) => (
-                "ページが見つかりません",
-                "お探しのページは見つかりませんでした。アドレスに誤りがないかご確認いただくか、公開中の報告の一覧からお探しください。".to_owned(),
-            ),
+            // What the store did not find is the same page as an unknown address
+            // (`store_class` decides which store errors those are).
+            Error::NotFound => not_found(),
+            Error::Store(_) if status == StatusCode::NOT_FOUND => not_found(),
             Error::MethodNotAllowed => (
                 "この操作はできません",
                 "このページはこの方法では利用できません。公開中の報告の一覧からお探しください。".to_owned(),
@@ -408,6 +407,25 @@ mod tests {
             Error::Store(corrupt).status(),
             StatusCode::INTERNAL_SERVER_ERROR
         );
+    }
+
+    #[test]
+    fn what_the_store_did_not_find_is_the_not_found_page() {
+        let missing = [
+            StoreError::NotFound { id: 1 },
+            StoreError::PlanNotFound { id: 1 },
+            StoreError::SheetNotFound {
+                report_id: 1,
+                no: kaikaku_model::ItemNo(2),
+            },
+            StoreError::UserNotFound { id: 1 },
+            StoreError::CommentNotFound { id: 1 },
+        ];
+        for error in missing {
+            let error = Error::Store(error);
+            assert_eq!(error.status(), StatusCode::NOT_FOUND, "{error}");
+            assert_eq!(error.message(), Error::NotFound.message(), "{error}");
+        }
     }
 
     #[tokio::test]
