@@ -32,7 +32,7 @@ pub(super) fn new_user(name: &str, role: Role, department: Option<&str>) -> NewU
     }
 }
 
-pub(super) fn date(text: &str) -> NaiveDate {
+fn date(text: &str) -> NaiveDate {
     text.parse().expect("an ISO date")
 }
 
@@ -142,7 +142,7 @@ async fn snapshot(f: &Fixture, no: u32) -> Snapshot {
 }
 
 /// Takes every sheet of the edition to 確定 (save → submit → confirm).
-pub(super) async fn confirm_all(store: &Database, report_id: i64, by: i64) {
+async fn confirm_all(store: &Database, report_id: i64, by: i64) {
     for summary in store.sheets(report_id).await.expect("sheets") {
         let mut version = summary.version;
         let mut state = summary.state;
