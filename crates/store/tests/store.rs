@@ -1,10 +1,11 @@
 //! Integration tests of the store: exact round trips, replacement per plan and fiscal year,
 //! atomic failure, ordering, persistence and concurrent writers; the reporting cycle is in the
-//! `cycle` module, full-text search in the `search` module. Every test uses its own database
-//! (`kaikaku_testdb::TestDb`: a temporary SQLite file, or a fresh PostgreSQL database when
-//! `KAIKAKU_TEST_POSTGRES` is set), so tests run in parallel and on both engines.
+//! `cycle` module (one file per state of an edition), full-text search in the `search` module.
+//! Every test uses its own database (`kaikaku_testdb::TestDb`: a temporary SQLite file, or a
+//! fresh PostgreSQL database when `KAIKAKU_TEST_POSTGRES` is set), so tests run in parallel and
+//! on both engines.
 
-#[path = "store/cycle.rs"]
+#[path = "store/cycle/mod.rs"]
 mod cycle;
 #[path = "store/municipalities.rs"]
 mod municipalities;
