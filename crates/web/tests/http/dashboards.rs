@@ -2,7 +2,8 @@
 //! sample are computed by hand in crates/analysis/tests/sample.rs; here they must reach the
 //! pages. Each test of the real sample has a twin on the bundled samples, named
 //! `…_on_the_bundled_sample`, whose figures are summed by hand from samples/README.md in its
-//! comments, so that a fresh clone runs them too.
+//! comments, so that a fresh clone runs them too. A test and its twin call one check
+//! (`check_…`) with a struct of their document's expected values.
 
 use kaikaku_model::{Decimal, FiscalYear, ItemNo, Report, Status};
 use reqwest::StatusCode;
