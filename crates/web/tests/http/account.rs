@@ -10,59 +10,48 @@ async fn a_password_change_keeps_this_session_and_ends_the_others() {
     let app = TestApp::spawn().await;
     let here = app.login("editor", "editor-password-1").await;
     let elsewhere = app.login("editor", "editor-password-1").await;
-    let change = |current: &'static str, new: &'static str, confirm: &'static str| {
-        vec![
-            ("current_password", current),
-            ("new_password", new),
-            ("new_password_confirm", confirm),
-        ]
+    let change = |current: &str, new: &str, confirm: &str| {
+        app.send(
+            Request::post("/account/password")
+                .session(Some(&here))
+                .form(&[
+                    ("current_password", current),
+                    ("new_password", new),
+                    ("new_password_confirm", confirm),
+                ])
+                .csrf_field(),
+        )
     };
-    let csrf = here.csrf.as_str();
-    for (fields, message) in [
+    for (current, new, confirm, message) in [
         (
-            change("wrong-password", "brand-new-password", "brand-new-password"),
+            "wrong-password",
+            "brand-new-password",
+            "brand-new-password",
             "現在のパスワードが正しくありません。",
         ),
         (
-            change(
-                "editor-password-1",
-                "brand-new-password",
-                "brand-new-passw0rd",
-            ),
+            "editor-password-1",
+            "brand-new-password",
+            "brand-new-passw0rd",
             "新しいパスワードと確認用のパスワードが一致しません。",
         ),
         (
-            change("editor-password-1", "short", "short"),
+            "editor-password-1",
+            "short",
+            "short",
             "パスワードは10文字以上にしてください",
         ),
     ] {
-        let mut fields = fields;
-        fields.push(("_csrf", csrf));
-        let page = app
-            .call(
-                Method::POST,
-                "/account/password",
-                Some(&here),
-                Some(&fields),
-            )
-            .await;
+        let page = change(current, new, confirm).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{message}");
         assert_contains(&page.body, &[message]);
     }
-    let mut fields = change(
+    let page = change(
         "editor-password-1",
         "brand-new-password",
         "brand-new-password",
-    );
-    fields.push(("_csrf", csrf));
-    let page = app
-        .call(
-            Method::POST,
-            "/account/password",
-            Some(&here),
-            Some(&fields),
-        )
-        .await;
+    )
+    .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(page.location(), Some("/account?changed=1"));
     // This browser gets a fresh session; every earlier one is gone.

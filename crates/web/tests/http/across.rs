@@ -149,10 +149,9 @@ async fn the_latest_year_is_the_default_and_plans_of_no_municipality_stand_apart
 async fn a_prefecture_has_its_municipalities() {
     let app = app().await;
     for path in ["/prefectures/13?year=2019", "/prefectures/13"] {
-        let page = app.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        let body = app.page(path).await;
         assert_contains(
-            &page.body,
+            &body,
             &[
                 "<title>東京都の集計 令和元年度（2019年度）｜",
                 "都道府県コード 13",
@@ -161,10 +160,7 @@ async fn a_prefecture_has_its_municipalities() {
             ],
         );
         assert_eq!(
-            row(
-                &page.body,
-                "<a href=\"/municipalities/131016\">千代田区</a>"
-            ),
+            row(&body, "<a href=\"/municipalities/131016\">千代田区</a>"),
             "<tr><th scope=\"row\"><a href=\"/municipalities/131016\">千代田区</a> \
              <span class=\"town-meta\">131016</span></th><td class=\"num\">2</td>\
              <td class=\"num\">7</td><td class=\"num\">81,334,600円</td>\
@@ -173,10 +169,10 @@ async fn a_prefecture_has_its_municipalities() {
             "{path}"
         );
         assert_contains(
-            row(&page.body, "<th scope=\"row\">東京都計</th>"),
+            row(&body, "<th scope=\"row\">東京都計</th>"),
             &["<td class=\"num\">81,334,600円</td>"],
         );
-        assert!(!page.body.contains("札幌市"), "only Tokyo's towns");
+        assert!(!body.contains("札幌市"), "only Tokyo's towns");
     }
 }
 

@@ -605,21 +605,8 @@ impl World {
         ])
         .await;
         let store = app.store().await;
-        let admin = store
-            .user_by_name("admin")
-            .await
-            .expect("reads")
-            .expect("the admin")
-            .id;
-        let open = store
-            .open_cycle(
-                app.plan_id(KAEDE_PLAN),
-                FiscalYear::new(2025).expect("a year"),
-                None,
-                admin,
-            )
-            .await
-            .expect("opens FY2025");
+        let admin = app.admin_id().await;
+        let open = app.open_cycle(KAEDE_PLAN, 2025).await;
         World {
             app,
             store,

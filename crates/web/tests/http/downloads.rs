@@ -2,8 +2,7 @@
 //! JSON, XLSX, text and the open-data CSV tables, with their types, Japanese names and tags.
 
 use kaikaku_export::csv::Table;
-use kaikaku_model::{FiscalYear, Report};
-use kaikaku_store::Cycle;
+use kaikaku_model::Report;
 use reqwest::{Method, StatusCode};
 
 use crate::support::*;
@@ -191,26 +190,11 @@ async fn unknown_files_and_editions_are_japanese_404_pages() {
 #[tokio::test]
 async fn drafts_are_never_downloadable() {
     let app = TestApp::spawn().await;
-    let store = app.store().await;
-    let admin_id = store
-        .user_by_name("admin")
-        .await
-        .expect("reads")
-        .expect("the admin")
-        .id;
-    let kaede = app
-        .reports
-        .iter()
-        .find(|r| r.plan_name == KAEDE_PLAN)
-        .expect("楓町 is stored");
-    let draft_year = FiscalYear::new(2025).expect("a year");
-    store
-        .open_cycle(kaede.plan_id, draft_year, None, admin_id)
-        .await
-        .expect("opens FY2025");
+    app.open_cycle(KAEDE_PLAN, 2025).await;
+    let plan = app.plan_id(KAEDE_PLAN);
     let admin = app.login_as(Who::Admin).await.expect("the admin logs in");
     for file in ["report.json", "report.pdf", "figures.csv", "report.txt"] {
-        let path = format!("/plans/{}/2025/files/{file}", kaede.plan_id);
+        let path = format!("/plans/{plan}/2025/files/{file}");
         let anonymous = app.call(Method::GET, &path, None, None).await;
         assert_eq!(anonymous.status, StatusCode::NOT_FOUND, "{path}");
         // Not even the policy division downloads a draft from the public pages.

@@ -2,7 +2,7 @@
 //! find, and searches kept to one municipality.
 
 use kaikaku_model::workflow::SheetState;
-use kaikaku_model::{FiscalYear, ItemNo};
+use kaikaku_model::{ItemNo, Report};
 use kaikaku_store::Cycle;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -14,125 +14,114 @@ fn q(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// The real sample with markup in No.1's goal, and its FY2022 opened with No.11 renamed
-/// in the draft.
-async fn app() -> TestApp {
-    let mut osaki = osaki();
-    osaki.items[0].goal = Some("<script>alert('研修')</script>の目標".to_owned());
-    let app = TestApp::with_reports(&[
-        ("000_6a7f54c584e0f9d2.txt", osaki),
-        ("kaedemachi_r6.txt", kaedemachi()),
-    ])
-    .await;
+/// `reports` saved, the first with markup around `word` in No.1's goal, and then `plan`'s
+/// fiscal year `year` opened with No.`no` renamed ゼロカーボンシティの推進 in the draft.
+async fn app_with(
+    mut reports: [(&str, Report); 2],
+    word: &str,
+    (plan, year, no): (&str, i32, u32),
+) -> TestApp {
+    reports[0].1.items[0].goal = Some(format!("<script>alert('{word}')</script>の目標"));
+    let app = TestApp::with_reports(&reports).await;
+    let draft = app.open_cycle(plan, year).await;
     let store = app.store().await;
-    let admin = store
-        .user_by_name("admin")
-        .await
-        .expect("reads")
-        .expect("the admin")
-        .id;
-    let draft = store
-        .open_cycle(
-            app.plan_id(OSAKI_PLAN),
-            FiscalYear::new(2022).expect("a year"),
-            None,
-            admin,
-        )
-        .await
-        .expect("opens FY2022");
-    let sheet = store.sheet(draft, ItemNo(11)).await.expect("sheet 11");
+    let sheet = store.sheet(draft, ItemNo(no)).await.expect("the sheet");
     let mut item = sheet.item.clone();
     item.title = "ゼロカーボンシティの推進".to_owned();
     store
         .save_sheet(
             draft,
-            ItemNo(11),
+            ItemNo(no),
             sheet.version,
             &item,
             SheetState::InProgress,
-            admin,
+            app.admin_id().await,
         )
         .await
         .expect("saves the draft");
     app
+}
+
+/// The real sample with markup in No.1's goal, and its FY2022 opened with No.11 renamed
+/// in the draft.
+async fn app() -> TestApp {
+    app_with(
+        [
+            ("000_6a7f54c584e0f9d2.txt", osaki()),
+            ("kaedemachi_r6.txt", kaedemachi()),
+        ],
+        "研修",
+        (OSAKI_PLAN, 2022, 11),
+    )
+    .await
 }
 
 /// The bundled samples, 楓町 with markup in No.1's goal, and 楓町's FY2025 opened with No.9
 /// renamed in the draft.
 async fn bundled_app() -> TestApp {
-    let mut kaede = kaedemachi();
-    kaede.items[0].goal = Some("<script>alert('施設')</script>の目標".to_owned());
-    let app = TestApp::with_reports(&[
-        ("kaedemachi_r6.txt", kaede),
-        ("sakuragawa_h30.txt", sakuragawa_unfiled()),
-    ])
-    .await;
-    let store = app.store().await;
-    let admin = store
-        .user_by_name("admin")
-        .await
-        .expect("reads")
-        .expect("the admin")
-        .id;
-    let draft = store
-        .open_cycle(
-            app.plan_id(KAEDE_PLAN),
-            FiscalYear::new(2025).expect("a year"),
-            None,
-            admin,
-        )
-        .await
-        .expect("opens FY2025");
-    let sheet = store.sheet(draft, ItemNo(9)).await.expect("sheet 9");
-    let mut item = sheet.item.clone();
-    item.title = "ゼロカーボンシティの推進".to_owned();
-    store
-        .save_sheet(
-            draft,
-            ItemNo(9),
-            sheet.version,
-            &item,
-            SheetState::InProgress,
-            admin,
-        )
-        .await
-        .expect("saves the draft");
-    app
+    app_with(
+        [
+            ("kaedemachi_r6.txt", kaedemachi()),
+            ("sakuragawa_h30.txt", sakuragawa_unfiled()),
+        ],
+        "施設",
+        (KAEDE_PLAN, 2025, 9),
+    )
+    .await
 }
 
-#[tokio::test]
-async fn the_page_lists_items_with_marked_snippets_and_escapes_the_text_of_the_bundled_samples() {
-    let app = bundled_app().await;
-    let body = app.page(&format!("/search?q={}", q("施設"))).await;
-    let kaede = app.edition(KAEDE_PLAN);
-    let sakura = app.edition(SAKURA_PLAN);
+/// What a search for the word in the markup of No.1's goal ([`app_with`]) finds.
+struct Snippets {
+    word: &'static str,
+    /// How many items hold it.
+    count: u32,
+    /// Items among them: plan, number and title.
+    items: &'static [(&'static str, u32, &'static str)],
+    /// The fiscal years of the hits, newest first, as headed on the page.
+    years: [&'static str; 2],
+}
+
+/// The search page lists the items with marked snippets, No.1 by its goal with the markup
+/// escaped, newest fiscal year first; the header of every page has the search form.
+async fn check_snippets(app: &TestApp, expected: &Snippets) {
+    let word = expected.word;
+    let body = app.page(&format!("/search?q={}", q(word))).await;
     assert_contains(
         &body,
         &[
-            "<title>「施設」の検索結果｜",
-            // 楓町 No.1 (the goal above), No.7 and No.9 (grep: lines 142–164 and 190, 203);
-            // 桜川市 No.4 (lines 78–93; its 担当課 line 74 is not searched).
-            "「施設」を含む項目：4件",
-            "令和6年度（2024年度）",
-            "令和元年度（2019年度）",
-            &format!("<a href=\"{kaede}/items/1\">No.1 町民協働によるまちづくりの推進</a>"),
-            &format!("<a href=\"{kaede}/items/7\">No.7 集会施設の地域への譲与の推進</a>"),
-            &format!("<a href=\"{kaede}/items/9\">No.9 水道事業の経営健全化</a>"),
-            &format!("<a href=\"{sakura}/items/4\">No.4 指定管理者制度の活用</a>"),
-            // No.1 is shown by its goal, the first text that holds 施設, escaped.
+            &format!("<title>「{word}」の検索結果｜"),
+            &format!("「{word}」を含む項目：{}件", expected.count),
+            // No.1 is shown by its goal, the first text that holds the word, escaped.
             "<span class=\"search-hit-field\">改善・推進目標</span>",
             &format!(
-                "{}<mark>施設</mark>{}",
+                "{}<mark>{word}</mark>{}",
                 escaped("<script>alert('"),
                 escaped("')</script>")
             ),
-            "<input id=\"search-q\" type=\"search\" name=\"q\" value=\"施設\"",
+            &format!("<input id=\"search-q\" type=\"search\" name=\"q\" value=\"{word}\""),
         ],
     );
+    for (plan, no, title) in expected.items {
+        let edition = app.edition(plan);
+        assert_contains(
+            &body,
+            &[&format!(
+                "<a href=\"{edition}/items/{no}\">No.{no} {title}</a>"
+            )],
+        );
+    }
     assert!(!body.contains("<script>"), "{body}");
-    // Newest fiscal year first: 楓町 (令和6年度) before 桜川市 (令和元年度).
-    let kaede_hits = body.find("令和6年度（2024年度）").expect("楓町's hits");
-    assert!(kaede_hits < body.find("令和元年度（2019年度）").expect("桜川市's hit"));
+    // Newest fiscal year first.
+    let [newer, older] = expected.years;
+    let newer_hits = body
+        .find(newer)
+        .unwrap_or_else(|| panic!("{newer}: {body}"));
+    assert!(
+        newer_hits
+            < body
+                .find(older)
+                .unwrap_or_else(|| panic!("{older}: {body}"))
+    );
     // The header of every page has the search form.
     assert_contains(
         &app.page("/").await,
@@ -141,83 +130,55 @@ async fn the_page_lists_items_with_marked_snippets_and_escapes_the_text_of_the_b
 }
 
 #[tokio::test]
-async fn width_and_kana_variants_and_bad_queries_on_the_bundled_samples() {
+async fn the_page_lists_items_with_marked_snippets_and_escapes_the_text_of_the_bundled_samples() {
     let app = bundled_app().await;
-    // ワンストップ: 楓町 No.4 only, first in its content row 2 (line 84).
-    let body = app.page(&format!("/search?q={}", q("ﾜﾝｽﾄｯﾌﾟ"))).await;
-    assert_contains(&body, &["<mark>ワンストップ</mark>窓口の導入", "項目：1件"]);
-    let body = app
-        .page(&format!("/search?q={}", q("存在しない語句")))
-        .await;
-    assert_contains(
-        &body,
-        &["「存在しない語句」を含む項目は見つかりませんでした。"],
-    );
-    let body = app.page("/search?q=+%E3%80%80").await;
-    assert_contains(&body, &["検索する語を入力してください。"]);
-    let body = app
-        .page(&format!("/search?q={}", q(&"施".repeat(101))))
-        .await;
-    assert_contains(
-        &body,
-        &["検索語が長すぎます（100文字以内で入力してください）。"],
-    );
-    // Without a query: the form only.
-    let body = app.page("/search").await;
-    assert_contains(&body, &["<h1 class=\"page-title\">検索</h1>"]);
-    assert!(!body.contains("search-results") && !body.contains("role=\"alert\""));
-
-    let page = app.get("/api/v1/search?q=").await;
-    assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    let json: Value = serde_json::from_str(&page.body).expect("JSON");
-    assert_eq!(json["error"], "検索する語を入力してください。");
+    check_snippets(
+        &app,
+        &Snippets {
+            word: "施設",
+            // 楓町 No.1 (the goal above), No.7 and No.9 (grep: lines 142–164 and 190, 203);
+            // 桜川市 No.4 (lines 78–93; its 担当課 line 74 is not searched).
+            count: 4,
+            items: &[
+                (KAEDE_PLAN, 1, "町民協働によるまちづくりの推進"),
+                (KAEDE_PLAN, 7, "集会施設の地域への譲与の推進"),
+                (KAEDE_PLAN, 9, "水道事業の経営健全化"),
+                (SAKURA_PLAN, 4, "指定管理者制度の活用"),
+            ],
+            // 楓町 (令和6年度) before 桜川市 (令和元年度).
+            years: ["令和6年度（2024年度）", "令和元年度（2019年度）"],
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn the_page_lists_items_with_marked_snippets_and_escapes_the_text() {
     kaikaku_fixtures::skip_without_real_sample!();
     let app = app().await;
-    let body = app.page(&format!("/search?q={}", q("研修"))).await;
-    let osaki = app.edition(OSAKI_PLAN);
-    assert_contains(
-        &body,
-        &[
-            "<title>「研修」の検索結果｜",
+    check_snippets(
+        &app,
+        &Snippets {
+            word: "研修",
             // No.1, 10, 21 of the real sample and No.4 of 楓町 (grep: one 研修 in it).
-            "「研修」を含む項目：4件",
-            "令和3年度（2021年度）",
-            &format!("<a href=\"{osaki}/items/1\">No.1 多様な話し合いの場と環境づくり</a>"),
-            &format!("<a href=\"{osaki}/items/10\">No.10 人財育成の推進</a>"),
-            // No.1 is shown by its goal, the first text that holds 研修, escaped.
-            "<span class=\"search-hit-field\">改善・推進目標</span>",
-            &format!(
-                "{}<mark>研修</mark>{}",
-                escaped("<script>alert('"),
-                escaped("')</script>")
-            ),
-            "<input id=\"search-q\" type=\"search\" name=\"q\" value=\"研修\"",
-        ],
-    );
-    assert!(!body.contains("<script>"), "{body}");
-    // Newest fiscal year first: 楓町 (令和6年度) before 大崎市 (令和3年度).
-    let kaede = body.find("令和6年度（2024年度）").expect("楓町's hit");
-    assert!(kaede < body.find("令和3年度（2021年度）").expect("大崎市's hits"));
-    // The header of every page has the search form.
-    assert_contains(
-        &app.page("/").await,
-        &["<form class=\"site-search\" method=\"get\" action=\"/search\""],
-    );
+            count: 4,
+            items: &[
+                (OSAKI_PLAN, 1, "多様な話し合いの場と環境づくり"),
+                (OSAKI_PLAN, 10, "人財育成の推進"),
+            ],
+            // 楓町 (令和6年度) before 大崎市 (令和3年度).
+            years: ["令和6年度（2024年度）", "令和3年度（2021年度）"],
+        },
+    )
+    .await;
 }
 
-#[tokio::test]
-async fn width_and_kana_variants_and_bad_queries() {
-    kaikaku_fixtures::skip_without_real_sample!();
-    let app = app().await;
-    let body = app.page(&format!("/search?q={}", q("ﾏｲﾅﾝﾊﾞｰ"))).await;
-    assert_contains(
-        &body,
-        &["<mark>マイナンバー</mark>カードの利用拡大", "項目：1件"],
-    );
+/// A search finds `variant` (half-width katakana) as `marked` in full width, one item; the
+/// messages of a search that finds nothing, of an empty query, and of one too long (101 times
+/// `long`); without a query, the form only; the API refuses an empty query.
+async fn check_variants_and_bad_queries(app: &TestApp, variant: &str, marked: &str, long: char) {
+    let body = app.page(&format!("/search?q={}", q(variant))).await;
+    assert_contains(&body, &[marked, "項目：1件"]);
     let body = app
         .page(&format!("/search?q={}", q("存在しない語句")))
         .await;
@@ -228,7 +189,7 @@ async fn width_and_kana_variants_and_bad_queries() {
     let body = app.page("/search?q=+%E3%80%80").await;
     assert_contains(&body, &["検索する語を入力してください。"]);
     let body = app
-        .page(&format!("/search?q={}", q(&"研".repeat(101))))
+        .page(&format!("/search?q={}", q(&long.to_string().repeat(101))))
         .await;
     assert_contains(
         &body,
@@ -243,6 +204,27 @@ async fn width_and_kana_variants_and_bad_queries() {
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     let json: Value = serde_json::from_str(&page.body).expect("JSON");
     assert_eq!(json["error"], "検索する語を入力してください。");
+}
+
+#[tokio::test]
+async fn width_and_kana_variants_and_bad_queries_on_the_bundled_samples() {
+    let app = bundled_app().await;
+    // ワンストップ: 楓町 No.4 only, first in its content row 2 (line 84).
+    check_variants_and_bad_queries(&app, "ﾜﾝｽﾄｯﾌﾟ", "<mark>ワンストップ</mark>窓口の導入", '施')
+        .await;
+}
+
+#[tokio::test]
+async fn width_and_kana_variants_and_bad_queries() {
+    kaikaku_fixtures::skip_without_real_sample!();
+    let app = app().await;
+    check_variants_and_bad_queries(
+        &app,
+        "ﾏｲﾅﾝﾊﾞｰ",
+        "<mark>マイナンバー</mark>カードの利用拡大",
+        '研',
+    )
+    .await;
 }
 
 #[tokio::test]

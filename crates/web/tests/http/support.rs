@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use kaikaku_model::Report;
 use kaikaku_model::workflow::Role;
+use kaikaku_model::{FiscalYear, Report};
 use kaikaku_store::{Cycle, Database, NewUser, Source, Store, StoredReport};
 use kaikaku_testdb::TestDb;
 use kaikaku_web::AppState;
@@ -261,6 +261,33 @@ impl TestApp {
     /// `/plans/{plan_id}/{fiscal_year}` of the stored report of `plan`.
     pub fn edition(&self, plan: &str) -> String {
         edition_path(self.stored(plan))
+    }
+
+    /// The user id of the test user `admin`, who does what the store needs a user for.
+    pub async fn admin_id(&self) -> i64 {
+        self.store()
+            .await
+            .user_by_name("admin")
+            .await
+            .expect("reads")
+            .expect("the admin")
+            .id
+    }
+
+    /// Opens the reporting cycle of `plan` for fiscal year `year` (Gregorian), as the admin and
+    /// without a due date: the id of the edition opened.
+    pub async fn open_cycle(&self, plan: &str, year: i32) -> i64 {
+        let admin = self.admin_id().await;
+        self.store()
+            .await
+            .open_cycle(
+                self.plan_id(plan),
+                FiscalYear::new(year).expect("a year"),
+                None,
+                admin,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("opens FY{year} of {plan}: {e}"))
     }
 
     /// Sends `request`: the one request helper of these tests.
