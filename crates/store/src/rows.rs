@@ -49,6 +49,14 @@ pub(crate) struct ReportRow {
     pub(crate) title: String,
 }
 
+/// A year of a report's plan period (`sql::SELECT_REPORT_FISCAL_YEARS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct FiscalYearRow {
+    pub(crate) id: i64,
+    pub(crate) report_id: i64,
+    pub(crate) fiscal_year: i32,
+}
+
 /// A `summary_rows` row (`sql::SELECT_SUMMARY_ROWS`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SummaryLineRow {
@@ -58,6 +66,15 @@ pub(crate) struct SummaryLineRow {
     pub(crate) title: String,
     pub(crate) reporting_department: String,
     pub(crate) line: i64,
+}
+
+/// A `warnings` row (`sql::SELECT_WARNINGS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct WarningRow {
+    pub(crate) id: i64,
+    pub(crate) report_id: i64,
+    pub(crate) line: i64,
+    pub(crate) message: String,
 }
 
 /// An item's own columns (`sql::SELECT_ITEMS`).
@@ -72,6 +89,22 @@ pub(crate) struct ItemRow {
     pub(crate) line: i64,
 }
 
+/// An `item_departments` row (`sql::SELECT_DEPARTMENTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct DepartmentRow {
+    pub(crate) item_id: i64,
+    pub(crate) name: String,
+}
+
+/// A `content_rows` row (`sql::SELECT_CONTENT_ROWS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ContentLineRow {
+    pub(crate) id: i64,
+    pub(crate) item_id: i64,
+    pub(crate) text: String,
+    pub(crate) line: i64,
+}
+
 /// A `schedule_cells` row (`sql::SELECT_SCHEDULE_CELLS`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ScheduleCellRow {
@@ -82,6 +115,15 @@ pub(crate) struct ScheduleCellRow {
     pub(crate) actions: String,
     pub(crate) phase_code: Option<String>,
     pub(crate) phase: Option<String>,
+}
+
+/// An `actions` row (`sql::SELECT_ACTIONS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ActionRow {
+    pub(crate) id: i64,
+    pub(crate) item_id: i64,
+    pub(crate) action_no: i32,
+    pub(crate) text: String,
 }
 
 /// A `narratives` row (`sql::SELECT_NARRATIVES`).
@@ -125,6 +167,14 @@ pub(crate) struct EvaluationRow {
     pub(crate) fiscal_year: i32,
     pub(crate) text: String,
     pub(crate) line: i64,
+}
+
+/// A `reposts` row (`sql::SELECT_REPOSTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct RepostRow {
+    pub(crate) id: i64,
+    pub(crate) item_id: i64,
+    pub(crate) item_no: i64,
 }
 
 /// A `users` row (`sql::SELECT_USER` and the other user statements).
