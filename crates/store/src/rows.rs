@@ -302,6 +302,22 @@ pub(crate) struct WaiverRow {
     pub(crate) at: String,
 }
 
+/// A search document stored without its folded text (`sql::SELECT_UNFOLDED_DOCUMENTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UnfoldedDocumentRow {
+    pub(crate) id: i64,
+    pub(crate) text: String,
+}
+
+/// The text a search hit is shown by (each engine's `SELECT_BEST_DOCUMENTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct BestDocumentRow {
+    pub(crate) item_id: i64,
+    pub(crate) field: String,
+    pub(crate) label: String,
+    pub(crate) text: String,
+}
+
 /// One hit of a search statement (`sql::search_columns!`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct HitRow {
