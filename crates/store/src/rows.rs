@@ -177,6 +177,21 @@ pub(crate) struct RepostRow {
     pub(crate) item_no: i64,
 }
 
+/// A plan of a given name (`sql::FIND_PLANS_NAMED`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct NamedPlanRow {
+    pub(crate) id: i64,
+    pub(crate) municipality_code: String,
+    pub(crate) municipality_name: String,
+}
+
+/// How many editions are published and the highest id among them (`sql::PUBLICATION_STAMP`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PublicationStampRow {
+    pub(crate) published: i64,
+    pub(crate) latest_id: i64,
+}
+
 /// A `users` row (`sql::SELECT_USER` and the other user statements).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct UserRow {

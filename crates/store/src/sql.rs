@@ -241,8 +241,8 @@ pub(crate) const LIST_MUNICIPALITIES: &str = "SELECT p.municipality_code, \
      GROUP BY p.municipality_code ORDER BY p.municipality_code";
 
 /// What [`crate::Store::publication_stamp`] reads.
-pub(crate) const PUBLICATION_STAMP: &str = "SELECT COUNT(*), COALESCE(MAX(id), 0) \
-     FROM reports WHERE status = 'published'";
+pub(crate) const PUBLICATION_STAMP: &str = "SELECT COUNT(*) AS published, \
+     COALESCE(MAX(id), 0) AS latest_id FROM reports WHERE status = 'published'";
 
 /// The state of one report. `$1` report id.
 pub(crate) const SELECT_REPORT_STATUS: &str = "SELECT status FROM reports WHERE id = $1";
