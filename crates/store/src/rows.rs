@@ -177,6 +177,16 @@ pub(crate) struct RepostRow {
     pub(crate) item_no: i64,
 }
 
+/// What an insert of child rows returns for each row (`RETURNING id, … AS parent_id,
+/// position` of `sql::INSERT_ITEMS`, `sql::INSERT_CONTENT_ROWS`, `sql::INSERT_EFFECT_ROWS`):
+/// its new id and what identifies it, its parent's id and its position.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct InsertedRow {
+    pub(crate) id: i64,
+    pub(crate) parent_id: i64,
+    pub(crate) position: i32,
+}
+
 /// A plan of a given name (`sql::FIND_PLANS_NAMED`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct NamedPlanRow {
