@@ -358,3 +358,18 @@ pub(crate) struct HitRow {
     pub(crate) item_no: i64,
     pub(crate) title: String,
 }
+
+/// A table of an SQLite database, with the statement that created it (`backup`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SqliteTableRow {
+    pub(crate) name: String,
+    pub(crate) sql: Option<String>,
+}
+
+/// A table of a PostgreSQL database, with its schema-qualified name as PostgreSQL quotes it
+/// (`backup`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PgTableRow {
+    pub(crate) name: String,
+    pub(crate) quoted: String,
+}
