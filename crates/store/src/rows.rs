@@ -1,6 +1,7 @@
-//! The rows the store reads, named: one struct per statement of five columns or more, each
-//! field named as the statement names its column (`p.name AS plan_name`), so that a query
-//! and the code that reads it agree by name, not by position. The operations turn them into
+//! The rows the store reads, named: one struct per statement of two columns or more (a single
+//! column is read with `query_scalar`), each field named as the statement names its column
+//! (`p.name AS plan_name`), so that a query and the code that reads it agree by name, not by
+//! position. The operations turn them into
 //! records ([`crate::records`]) with the strict decoders of [`crate::codec`]; the decoding
 //! that more than one operation needs is here.
 
