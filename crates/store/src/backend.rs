@@ -7,6 +7,7 @@ use super::load::Parts;
 use super::tx::finish;
 use super::{Backend, body, editions, index, load, save, sheets, users};
 use crate::codec::{corrupt, decode_edition_state, now_rfc3339};
+use crate::rows::PublicationStampRow;
 use crate::{
     AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PublicationStamp,
     Saved, Search, SearchFilter, SearchQuery, SearchResults, SearchScope, Session, Sheet,
@@ -114,12 +115,12 @@ impl Store for Backend {
 
     async fn publication_stamp(&self) -> Result<PublicationStamp, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let (published, latest_id): (i64, i64) = sqlx::query_as(sql::PUBLICATION_STAMP)
+        let row: PublicationStampRow = sqlx::query_as(sql::PUBLICATION_STAMP)
             .fetch_one(&mut *conn)
             .await?;
         Ok(PublicationStamp {
-            published,
-            latest_id,
+            published: row.published,
+            latest_id: row.latest_id,
         })
     }
 

@@ -10,6 +10,7 @@ use super::insert::insert_rows;
 use super::load::{Scope, load_items};
 use super::tx::finish;
 use super::{Backend, Conn};
+use crate::rows::UnfoldedDocumentRow;
 use crate::{StoreError, sql};
 
 impl Backend {
@@ -48,17 +49,19 @@ const FOLD_BATCH: i64 = 2_000;
 /// `0005_search_speed` migration) with ids above `after`, inside the caller's transaction;
 /// returns the highest id folded, or `None` when none was left.
 async fn fold_backlog(conn: &mut Conn, after: i64, batch: i64) -> Result<Option<i64>, StoreError> {
-    let unfolded: Vec<(i64, String)> = sqlx::query_as(sql::SELECT_UNFOLDED_DOCUMENTS)
+    let unfolded: Vec<UnfoldedDocumentRow> = sqlx::query_as(sql::SELECT_UNFOLDED_DOCUMENTS)
         .bind(after)
         .bind(batch)
         .fetch_all(&mut *conn)
         .await?;
-    let Some(&(last, _)) = unfolded.last() else {
+    let Some(last) = unfolded.last().map(|row| row.id) else {
         return Ok(None);
     };
+    // The values bound to `sql::UPDATE_FOLDED_DOCUMENTS`, (document id, folded text): written,
+    // not read.
     let folded: Vec<(i64, String)> = unfolded
         .into_iter()
-        .map(|(id, text)| (id, fold_search_text(&text)))
+        .map(|row| (row.id, fold_search_text(&row.text)))
         .collect();
     insert_rows(
         conn,

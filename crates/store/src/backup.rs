@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqlitePool};
 
 use crate::Database;
+use crate::rows::{PgTableRow, SqliteTableRow};
 
 /// Why a database cannot be used as a backup or a restore target.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +63,7 @@ async fn sqlite_pool(path: &Path, read_only: bool) -> Result<SqlitePool, sqlx::E
 }
 
 async fn sqlite_tables_with_rows(pool: &SqlitePool) -> Result<Vec<(String, i64)>, BackupError> {
-    let tables: Vec<(String, Option<String>)> =
+    let tables: Vec<SqliteTableRow> =
         sqlx::query_as("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
             .fetch_all(pool)
             .await?;
@@ -70,17 +71,17 @@ async fn sqlite_tables_with_rows(pool: &SqlitePool) -> Result<Vec<(String, i64)>
     // configuration rows even when it is empty: the virtual table itself is counted instead.
     let virtual_tables: Vec<&str> = tables
         .iter()
-        .filter(|(_, sql)| {
-            sql.as_deref().is_some_and(|sql| {
+        .filter(|table| {
+            table.sql.as_deref().is_some_and(|sql| {
                 sql.trim_start()
                     .to_ascii_uppercase()
                     .starts_with("CREATE VIRTUAL")
             })
         })
-        .map(|(name, _)| name.as_str())
+        .map(|table| table.name.as_str())
         .collect();
     let mut found = Vec::new();
-    for (name, _) in &tables {
+    for SqliteTableRow { name, .. } in &tables {
         let shadow = virtual_tables.iter().any(|v| {
             name.strip_prefix(v)
                 .is_some_and(|rest| rest.starts_with('_'))
@@ -102,15 +103,16 @@ async fn sqlite_tables_with_rows(pool: &SqlitePool) -> Result<Vec<(String, i64)>
 async fn postgres_tables_with_rows(
     conn: &mut PgConnection,
 ) -> Result<Vec<(String, i64)>, BackupError> {
-    let tables: Vec<(String, String)> = sqlx::query_as(
-        "SELECT tablename::text, format('%I.%I', schemaname, tablename) FROM pg_tables \
+    let tables: Vec<PgTableRow> = sqlx::query_as(
+        "SELECT tablename::text AS name, format('%I.%I', schemaname, tablename) AS quoted \
+         FROM pg_tables \
          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') \
          AND tablename <> '_sqlx_migrations' ORDER BY schemaname, tablename",
     )
     .fetch_all(&mut *conn)
     .await?;
     let mut found = Vec::new();
-    for (name, quoted) in tables {
+    for PgTableRow { name, quoted } in tables {
         // `quoted` is the identifier as PostgreSQL's own `format('%I')` quotes it.
         let rows: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {quoted}")))
             .fetch_one(&mut *conn)

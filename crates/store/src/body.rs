@@ -9,13 +9,14 @@ use std::collections::{HashMap, HashSet};
 
 use kaikaku_model::workflow::{EditionState, SheetState};
 use kaikaku_model::{FiscalYear, Item, Report};
-use sqlx::Row as _;
+use sqlx::FromRow as _;
 
 use super::insert::insert_rows;
 use super::{Conn, Row, index};
 use crate::codec::{
     encode_actions, encode_decimal, line_to_i64, phase_code, to_i32, unit_is_storable,
 };
+use crate::rows::InsertedRow;
 use crate::{Origin, Source, StoreError, sql};
 
 /// Checks that every unit of the item's quantities reads back from its symbol.
@@ -88,10 +89,13 @@ fn children<'a, T>(
         .collect()
 }
 
-/// Maps the rows returned by an insert of children (`id, parent id, position`) to the new ids.
+/// Maps the rows returned by an insert of children ([`InsertedRow`]) to the new ids.
 fn ids_by_parent_position(rows: &[Row]) -> Result<HashMap<(i64, i32), i64>, StoreError> {
     rows.iter()
-        .map(|row| Ok(((row.try_get(1)?, row.try_get(2)?), row.try_get(0)?)))
+        .map(|row| {
+            let row = InsertedRow::from_row(row)?;
+            Ok(((row.parent_id, row.position), row.id))
+        })
         .collect()
 }
 

@@ -25,7 +25,7 @@ use super::{Conn, engine};
 use crate::codec::{
     corrupt, decode_edition_state, decode_field, fiscal_year_from_i32, item_no_from_i64, to_i32,
 };
-use crate::rows::HitRow;
+use crate::rows::{BestDocumentRow, HitRow};
 use crate::search::{
     SNIPPET_WIDTH, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope, documents,
 };
@@ -215,7 +215,7 @@ pub(crate) async fn search(
 
     // The text each hit is shown by, chosen by the database from the stored folded texts.
     let ids: Vec<i64> = rows.iter().map(|row| row.item_id).collect();
-    let best: Vec<(i64, String, String, String)> = if ids.is_empty() {
+    let best: Vec<BestDocumentRow> = if ids.is_empty() {
         Vec::new()
     } else {
         sqlx::query_as(engine::SELECT_BEST_DOCUMENTS)
@@ -224,10 +224,8 @@ pub(crate) async fn search(
             .fetch_all(&mut *conn)
             .await?
     };
-    let mut best: std::collections::HashMap<i64, (String, String, String)> = best
-        .into_iter()
-        .map(|(item_id, path, label, text)| (item_id, (path, label, text)))
-        .collect();
+    let mut best: std::collections::HashMap<i64, BestDocumentRow> =
+        best.into_iter().map(|row| (row.item_id, row)).collect();
 
     let words: Vec<&str> = query.words().collect();
     let mut hits = Vec::with_capacity(rows.len());
@@ -237,7 +235,11 @@ pub(crate) async fn search(
         let best = best.remove(&item_id);
         let bad = corrupt("search_documents", item_id);
         let (field, field_label, text) = match best {
-            Some((path, label, text)) => (decode_field(&path).map_err(&bad)?, label, text),
+            Some(best) => (
+                decode_field(&best.field).map_err(&bad)?,
+                best.label,
+                best.text,
+            ),
             None => (Field::Title, Field::Title.label(), title.clone()),
         };
         let bad = corrupt("items", item_id);

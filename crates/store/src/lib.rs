@@ -38,7 +38,7 @@
 //! fixed-width RFC 3339 text written in Rust. A report's rows are written with one multi-row
 //! INSERT per table (`sql::Insert`, its text generated for the number of rows, values always
 //! bound; anonymous `?` placeholders on SQLite, see `NUMBERED_PLACEHOLDERS`). Rows are read
-//! into named structs (`rows`, one per statement of five columns or more) and decoded strictly
+//! into named structs (`rows`, one per statement of two columns or more) and decoded strictly
 //! (`codec`) into the public records (`records`). The per-engine files are written once
 //! against a connection type `Conn` and compiled twice, as the modules `on_sqlite` (`Conn` =
 //! `SqliteConnection`) and `on_postgres` (`PgConnection`), each beside its own `engine` file.
@@ -78,7 +78,8 @@
 //!    `dispatched_trait!`, which implements them for [`Database`] too: nothing to add there.
 //! 2. Write its statements in `sql.rs` (`$n` placeholders, portable SQL; a statement that
 //!    cannot be portable goes into both engine files), naming every column a row struct
-//!    reads; add the row struct to `rows.rs` when it reads five columns or more.
+//!    reads; add the row struct to `rows.rs` when it reads two columns or more (one column is
+//!    read with `query_scalar`).
 //! 3. Write the operation as a `pub(crate) async fn` over `&mut Conn` in the file of its
 //!    subject (`editions`, `sheets`, `users`, `save`, `load`), starting with its guards
 //!    (`guard::require_user`, `guard::claim_open_edition` …) and journaling in `audit`.

@@ -16,8 +16,9 @@ use crate::codec::{
     fiscal_year_from_i32, item_no_from_i64, line_from_i64, unit_from_symbol,
 };
 use crate::rows::{
-    EffectLineRow, EvaluationRow, ItemRow, ListingRow, MunicipalityRow, NarrativeRow, QuantityRow,
-    ReportRow, ScheduleCellRow, SummaryLineRow,
+    ActionRow, ContentLineRow, DepartmentRow, EffectLineRow, EvaluationRow, FiscalYearRow, ItemRow,
+    ListingRow, MunicipalityRow, NarrativeRow, QuantityRow, ReportRow, RepostRow, ScheduleCellRow,
+    SummaryLineRow, WarningRow,
 };
 use crate::{Listing, MunicipalitySummary, StoreError, StoredReport, sql};
 
@@ -236,11 +237,12 @@ pub(crate) async fn load_parts(
     }
 
     // Report children.
-    let rows: Vec<(i64, i64, i32)> =
+    let rows: Vec<FiscalYearRow> =
         fetch(conn, sql::SELECT_REPORT_FISCAL_YEARS, first, last).await?;
-    let mut fiscal_years = Children::new(decode(rows, |(id, report_id, year)| {
-        let year = fiscal_year_from_i32(year).map_err(corrupt("report_fiscal_years", id))?;
-        Ok((report_id, year))
+    let mut fiscal_years = Children::new(decode(rows, |row| {
+        let year = fiscal_year_from_i32(row.fiscal_year)
+            .map_err(corrupt("report_fiscal_years", row.id))?;
+        Ok((row.report_id, year))
     })?);
 
     let rows: Vec<SummaryLineRow> = fetch(conn, sql::SELECT_SUMMARY_ROWS, first, last).await?;
@@ -257,10 +259,16 @@ pub(crate) async fn load_parts(
         ))
     })?);
 
-    let rows: Vec<(i64, i64, i64, String)> = fetch(conn, sql::SELECT_WARNINGS, first, last).await?;
-    let mut warnings = Children::new(decode(rows, |(id, report_id, line, message)| {
-        let line = line_from_i64(line).map_err(corrupt("warnings", id))?;
-        Ok((report_id, Warning { line, message }))
+    let rows: Vec<WarningRow> = fetch(conn, sql::SELECT_WARNINGS, first, last).await?;
+    let mut warnings = Children::new(decode(rows, |row| {
+        let line = line_from_i64(row.line).map_err(corrupt("warnings", row.id))?;
+        Ok((
+            row.report_id,
+            Warning {
+                line,
+                message: row.message,
+            },
+        ))
     })?);
 
     // Items.
@@ -321,8 +329,8 @@ pub(crate) async fn load_items(
     })?;
 
     // Item children.
-    let rows: Vec<(i64, String)> = fetch_items(conn, sql::SELECT_DEPARTMENTS, scope).await?;
-    let mut departments = Children::new(rows);
+    let rows: Vec<DepartmentRow> = fetch_items(conn, sql::SELECT_DEPARTMENTS, scope).await?;
+    let mut departments = Children::new(rows.into_iter().map(|row| (row.item_id, row.name)));
 
     let rows: Vec<ScheduleCellRow> = fetch_items(conn, sql::SELECT_SCHEDULE_CELLS, scope).await?;
     let mut cells = Children::new(decode(rows, |row| {
@@ -336,23 +344,23 @@ pub(crate) async fn load_items(
         Ok((row.content_row_id, cell))
     })?);
 
-    let rows: Vec<(i64, i64, String, i64)> =
-        fetch_items(conn, sql::SELECT_CONTENT_ROWS, scope).await?;
-    let mut contents = Children::new(decode(rows, |(id, item_id, text, line)| {
-        let row = ContentRow {
-            text,
-            schedule: cells.take(id),
-            line: line_from_i64(line).map_err(corrupt("content_rows", id))?,
+    let rows: Vec<ContentLineRow> = fetch_items(conn, sql::SELECT_CONTENT_ROWS, scope).await?;
+    let mut contents = Children::new(decode(rows, |row| {
+        let content = ContentRow {
+            text: row.text,
+            schedule: cells.take(row.id),
+            line: line_from_i64(row.line).map_err(corrupt("content_rows", row.id))?,
         };
-        Ok((item_id, row))
+        Ok((row.item_id, content))
     })?);
 
-    let rows: Vec<(i64, i64, i32, String)> = fetch_items(conn, sql::SELECT_ACTIONS, scope).await?;
-    let mut actions = Children::new(decode(rows, |(id, item_id, no, text)| {
+    let rows: Vec<ActionRow> = fetch_items(conn, sql::SELECT_ACTIONS, scope).await?;
+    let mut actions = Children::new(decode(rows, |row| {
+        let no = row.action_no;
         let no = u8::try_from(no)
             .map_err(|_| format!("action number {no} is out of range"))
-            .map_err(corrupt("actions", id))?;
-        Ok((item_id, Action { no, text }))
+            .map_err(corrupt("actions", row.id))?;
+        Ok((row.item_id, Action { no, text: row.text }))
     })?);
 
     let rows: Vec<NarrativeRow> = fetch_items(conn, sql::SELECT_NARRATIVES, scope).await?;
@@ -410,11 +418,11 @@ pub(crate) async fn load_items(
         Ok((row.item_id, evaluation))
     })?);
 
-    let rows: Vec<(i64, i64, i64)> = fetch_items(conn, sql::SELECT_REPOSTS, scope).await?;
-    let mut reposts = Children::new(decode(rows, |(id, item_id, no)| {
-        let no = item_no_from_i64(no).map_err(corrupt("reposts", id))?;
+    let rows: Vec<RepostRow> = fetch_items(conn, sql::SELECT_REPOSTS, scope).await?;
+    let mut reposts = Children::new(decode(rows, |row| {
+        let no = item_no_from_i64(row.item_no).map_err(corrupt("reposts", row.id))?;
         Ok((
-            item_id,
+            row.item_id,
             Repost {
                 item_no: ItemNo(no),
             },

@@ -1,6 +1,7 @@
-//! The rows the store reads, named: one struct per statement of five columns or more, each
-//! field named as the statement names its column (`p.name AS plan_name`), so that a query
-//! and the code that reads it agree by name, not by position. The operations turn them into
+//! The rows the store reads, named: one struct per statement of two columns or more (a single
+//! column is read with `query_scalar`), each field named as the statement names its column
+//! (`p.name AS plan_name`), so that a query and the code that reads it agree by name, not by
+//! position. The operations turn them into
 //! records ([`crate::records`]) with the strict decoders of [`crate::codec`]; the decoding
 //! that more than one operation needs is here.
 
@@ -49,6 +50,14 @@ pub(crate) struct ReportRow {
     pub(crate) title: String,
 }
 
+/// A year of a report's plan period (`sql::SELECT_REPORT_FISCAL_YEARS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct FiscalYearRow {
+    pub(crate) id: i64,
+    pub(crate) report_id: i64,
+    pub(crate) fiscal_year: i32,
+}
+
 /// A `summary_rows` row (`sql::SELECT_SUMMARY_ROWS`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SummaryLineRow {
@@ -58,6 +67,15 @@ pub(crate) struct SummaryLineRow {
     pub(crate) title: String,
     pub(crate) reporting_department: String,
     pub(crate) line: i64,
+}
+
+/// A `warnings` row (`sql::SELECT_WARNINGS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct WarningRow {
+    pub(crate) id: i64,
+    pub(crate) report_id: i64,
+    pub(crate) line: i64,
+    pub(crate) message: String,
 }
 
 /// An item's own columns (`sql::SELECT_ITEMS`).
@@ -72,6 +90,22 @@ pub(crate) struct ItemRow {
     pub(crate) line: i64,
 }
 
+/// An `item_departments` row (`sql::SELECT_DEPARTMENTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct DepartmentRow {
+    pub(crate) item_id: i64,
+    pub(crate) name: String,
+}
+
+/// A `content_rows` row (`sql::SELECT_CONTENT_ROWS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ContentLineRow {
+    pub(crate) id: i64,
+    pub(crate) item_id: i64,
+    pub(crate) text: String,
+    pub(crate) line: i64,
+}
+
 /// A `schedule_cells` row (`sql::SELECT_SCHEDULE_CELLS`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ScheduleCellRow {
@@ -82,6 +116,15 @@ pub(crate) struct ScheduleCellRow {
     pub(crate) actions: String,
     pub(crate) phase_code: Option<String>,
     pub(crate) phase: Option<String>,
+}
+
+/// An `actions` row (`sql::SELECT_ACTIONS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ActionRow {
+    pub(crate) id: i64,
+    pub(crate) item_id: i64,
+    pub(crate) action_no: i32,
+    pub(crate) text: String,
 }
 
 /// A `narratives` row (`sql::SELECT_NARRATIVES`).
@@ -125,6 +168,39 @@ pub(crate) struct EvaluationRow {
     pub(crate) fiscal_year: i32,
     pub(crate) text: String,
     pub(crate) line: i64,
+}
+
+/// A `reposts` row (`sql::SELECT_REPOSTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct RepostRow {
+    pub(crate) id: i64,
+    pub(crate) item_id: i64,
+    pub(crate) item_no: i64,
+}
+
+/// What an insert of child rows returns for each row (`RETURNING id, … AS parent_id,
+/// position` of `sql::INSERT_ITEMS`, `sql::INSERT_CONTENT_ROWS`, `sql::INSERT_EFFECT_ROWS`):
+/// its new id and what identifies it, its parent's id and its position.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct InsertedRow {
+    pub(crate) id: i64,
+    pub(crate) parent_id: i64,
+    pub(crate) position: i32,
+}
+
+/// A plan of a given name (`sql::FIND_PLANS_NAMED`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct NamedPlanRow {
+    pub(crate) id: i64,
+    pub(crate) municipality_code: String,
+    pub(crate) municipality_name: String,
+}
+
+/// How many editions are published and the highest id among them (`sql::PUBLICATION_STAMP`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PublicationStampRow {
+    pub(crate) published: i64,
+    pub(crate) latest_id: i64,
 }
 
 /// A `users` row (`sql::SELECT_USER` and the other user statements).
@@ -252,6 +328,22 @@ pub(crate) struct WaiverRow {
     pub(crate) at: String,
 }
 
+/// A search document stored without its folded text (`sql::SELECT_UNFOLDED_DOCUMENTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UnfoldedDocumentRow {
+    pub(crate) id: i64,
+    pub(crate) text: String,
+}
+
+/// The text a search hit is shown by (each engine's `SELECT_BEST_DOCUMENTS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct BestDocumentRow {
+    pub(crate) item_id: i64,
+    pub(crate) field: String,
+    pub(crate) label: String,
+    pub(crate) text: String,
+}
+
 /// One hit of a search statement (`sql::search_columns!`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct HitRow {
@@ -266,4 +358,19 @@ pub(crate) struct HitRow {
     pub(crate) status: String,
     pub(crate) item_no: i64,
     pub(crate) title: String,
+}
+
+/// A table of an SQLite database, with the statement that created it (`backup`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SqliteTableRow {
+    pub(crate) name: String,
+    pub(crate) sql: Option<String>,
+}
+
+/// A table of a PostgreSQL database, with its schema-qualified name as PostgreSQL quotes it
+/// (`backup`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PgTableRow {
+    pub(crate) name: String,
+    pub(crate) quoted: String,
 }

@@ -8,6 +8,7 @@ use kaikaku_model::{FiscalYear, Municipality, Report};
 
 use super::body::{EditionRow, check_units, insert_edition, write_body};
 use super::{Conn, index};
+use crate::rows::NamedPlanRow;
 use crate::{Origin, Saved, Source, StoreError, sql};
 
 /// The key a report is filed under, checked before anything is written.
@@ -120,20 +121,20 @@ pub(crate) async fn find_plan(
             .fetch_optional(&mut *conn)
             .await?);
     }
-    let named: Vec<(i64, String, String)> = sqlx::query_as(sql::FIND_PLANS_NAMED)
+    let named: Vec<NamedPlanRow> = sqlx::query_as(sql::FIND_PLANS_NAMED)
         .bind(name)
         .fetch_all(&mut *conn)
         .await?;
     match named.as_slice() {
         [] => Ok(None),
-        [(id, ..)] => Ok(Some(*id)),
+        [plan] => Ok(Some(plan.id)),
         several => Err(StoreError::AmbiguousPlan {
             plan: name.to_owned(),
             municipalities: several
                 .iter()
-                .map(|(_, code, town)| match code.as_str() {
+                .map(|plan| match plan.municipality_code.as_str() {
                     "" => "団体未設定".to_owned(),
-                    _ => format!("{code} {town}"),
+                    code => format!("{code} {}", plan.municipality_name),
                 })
                 .collect::<Vec<_>>()
                 .join("、"),

@@ -118,12 +118,12 @@ pub(crate) const INSERT_WARNINGS: Insert = Insert {
 };
 
 /// The eighth column is the sheet state. Returns each row's id with its (report id, position),
-/// unique (RETURNING's row order is not guaranteed).
+/// unique (RETURNING's row order is not guaranteed), as `rows::InsertedRow`.
 pub(crate) const INSERT_ITEMS: Insert = Insert {
     head: "INSERT INTO items \
      (report_id, position, item_no, title, reporting_department, goal, line, state) VALUES",
     casts: &[""; 8],
-    tail: " RETURNING id, report_id, position",
+    tail: " RETURNING id, report_id AS parent_id, position",
 };
 
 pub(crate) const INSERT_DEPARTMENTS: Insert = Insert {
@@ -132,11 +132,11 @@ pub(crate) const INSERT_DEPARTMENTS: Insert = Insert {
     tail: "",
 };
 
-/// Returns each row's id with its (item id, position), unique.
+/// Returns each row's id with its (item id, position), unique, as `rows::InsertedRow`.
 pub(crate) const INSERT_CONTENT_ROWS: Insert = Insert {
     head: "INSERT INTO content_rows (item_id, position, text, line) VALUES",
     casts: &[""; 4],
-    tail: " RETURNING id, item_id, position",
+    tail: " RETURNING id, item_id AS parent_id, position",
 };
 
 pub(crate) const INSERT_SCHEDULE_CELLS: Insert = Insert {
@@ -158,11 +158,11 @@ pub(crate) const INSERT_NARRATIVES: Insert = Insert {
     tail: "",
 };
 
-/// Returns each row's id with its (item id, position), unique.
+/// Returns each row's id with its (item id, position), unique, as `rows::InsertedRow`.
 pub(crate) const INSERT_EFFECT_ROWS: Insert = Insert {
     head: "INSERT INTO effect_rows (item_id, position, fiscal_year, is_total, text, line) VALUES",
     casts: &[""; 6],
-    tail: " RETURNING id, item_id, position",
+    tail: " RETURNING id, item_id AS parent_id, position",
 };
 
 pub(crate) const INSERT_QUANTITIES: Insert = Insert {
@@ -241,8 +241,8 @@ pub(crate) const LIST_MUNICIPALITIES: &str = "SELECT p.municipality_code, \
      GROUP BY p.municipality_code ORDER BY p.municipality_code";
 
 /// What [`crate::Store::publication_stamp`] reads.
-pub(crate) const PUBLICATION_STAMP: &str = "SELECT COUNT(*), COALESCE(MAX(id), 0) \
-     FROM reports WHERE status = 'published'";
+pub(crate) const PUBLICATION_STAMP: &str = "SELECT COUNT(*) AS published, \
+     COALESCE(MAX(id), 0) AS latest_id FROM reports WHERE status = 'published'";
 
 /// The state of one report. `$1` report id.
 pub(crate) const SELECT_REPORT_STATUS: &str = "SELECT status FROM reports WHERE id = $1";
