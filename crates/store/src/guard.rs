@@ -43,18 +43,7 @@ pub(crate) async fn edition_key(conn: &mut Conn, report_id: i64) -> Result<Editi
 /// Succeeds while the edition is open, holding (on PostgreSQL) its row lock until the
 /// transaction ends; fails with [`StoreError::EditionClosed`] or [`StoreError::NotFound`].
 pub(crate) async fn claim_open_edition(conn: &mut Conn, report_id: i64) -> Result<(), StoreError> {
-    let claimed: Option<i64> = sqlx::query_scalar(sql::CLAIM_OPEN_EDITION)
-        .bind(report_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if claimed.is_some() {
-        return Ok(());
-    }
-    let key = edition_key(conn, report_id).await?;
-    Err(StoreError::EditionClosed {
-        report_id,
-        state: key.status,
-    })
+    claim_edition(conn, report_id, sql::CLAIM_OPEN_EDITION).await
 }
 
 /// Succeeds while the edition is not published (open or locked: comments are still
@@ -65,7 +54,17 @@ pub(crate) async fn claim_unpublished_edition(
     conn: &mut Conn,
     report_id: i64,
 ) -> Result<(), StoreError> {
-    let claimed: Option<i64> = sqlx::query_scalar(sql::CLAIM_UNPUBLISHED_EDITION)
+    claim_edition(conn, report_id, sql::CLAIM_UNPUBLISHED_EDITION).await
+}
+
+/// Runs `claim` (a guarded no-op `UPDATE … RETURNING id` of the edition); when it touched no
+/// row, says why: the edition's state, or that there is none.
+async fn claim_edition(
+    conn: &mut Conn,
+    report_id: i64,
+    claim: &'static str,
+) -> Result<(), StoreError> {
+    let claimed: Option<i64> = sqlx::query_scalar(claim)
         .bind(report_id)
         .fetch_optional(&mut *conn)
         .await?;

@@ -371,6 +371,15 @@ async fn create_users(store: Database) -> Result<i64> {
     admin.context("no admin was created")
 }
 
+/// Starts the browser while the three users are made (hashing passwords takes a while); returns
+/// it and the admin's id.
+async fn browser_and_users(site: &Site) -> Result<(Browser, i64)> {
+    let users = tokio::spawn(create_users(site.store()?.clone()));
+    let browser = Browser::start(site).await?;
+    let admin_id = users.await.context("creating the users")??;
+    Ok((browser, admin_id))
+}
+
 /// As if the other departments had filled in and submitted their sheets: every sheet not
 /// 総務課's gets a 実績 text and is 提出済 (saved and moved through the store, by the admin).
 /// Returns their numbers.
@@ -465,10 +474,7 @@ async fn open_board(browser: &Browser) -> Result<()> {
 async fn the_whole_reporting_cycle_in_a_real_browser() -> Result<()> {
     let site = Site::kaikaku(&[("kaedemachi_r6.txt", kaedemachi())]).await?;
     let store = site.store()?;
-    // Hashing passwords takes a while: the users are made while the browser starts.
-    let users = tokio::spawn(create_users(store.clone()));
-    let browser = Browser::start(&site).await?;
-    let admin_id = users.await.context("creating the users")??;
+    let (browser, admin_id) = browser_and_users(&site).await?;
     let plan_id = store
         .list_reports()
         .await?
@@ -884,9 +890,7 @@ async fn every_kind_of_page_passes_wcag_21_aa() -> Result<()> {
     let site =
         Site::kaikaku(&[("kaedemachi_r6.txt", kaede), ("sakuragawa_h30.txt", sakura)]).await?;
     let store = site.store()?;
-    let users = tokio::spawn(create_users(store.clone()));
-    let browser = Browser::start(&site).await?;
-    let admin_id = users.await.context("creating the users")??;
+    let (browser, admin_id) = browser_and_users(&site).await?;
     let plan_id = store
         .list_reports()
         .await?

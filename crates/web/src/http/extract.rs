@@ -34,6 +34,20 @@ pub(crate) async fn params<S: Send + Sync>(
         .map_err(|_| Error::NotFound)
 }
 
+/// The parameter `name` when it is exactly `digits` ASCII digits (a code: `13`, `131016`), so
+/// that each code has one address (parsers of codes also read full-width digits; paths do not).
+pub(crate) fn code_param<'a>(
+    params: &'a [(String, String)],
+    name: &str,
+    digits: usize,
+) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+        .filter(|code| code.len() == digits && code.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The parameter `name` as a canonical number that fits `T`; a 404 otherwise.
 pub(crate) fn param<T: TryFrom<u64>>(params: &[(String, String)], name: &str) -> Result<T, Error> {
     params

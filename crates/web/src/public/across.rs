@@ -35,7 +35,7 @@ use kaikaku_model::{FiscalYear, LocalGovernmentCode};
 use kaikaku_store::{Listing, PublicationStamp, Store};
 
 use crate::http::extract::has_pair;
-use crate::http::extract::params;
+use crate::http::extract::{code_param, params};
 use crate::http::files::{attachment, etag_value, not_modified};
 use crate::people::auth::CurrentUser;
 use crate::views::{Crumb, Layout, prefecture_href, yen_text};
@@ -192,11 +192,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PrefectureCode {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let params = params(parts, state).await?;
-        params
-            .iter()
-            .find(|(name, _)| name == "code")
-            .filter(|(_, code)| code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|(_, code)| code.parse::<u8>().ok())
+        code_param(&params, "code", 2)
+            .and_then(|code| code.parse::<u8>().ok())
             .filter(|&code| prefecture_name(code).is_some())
             .map(PrefectureCode)
             .ok_or(Error::NotFound)

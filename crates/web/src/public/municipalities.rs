@@ -21,7 +21,7 @@ use kaikaku_model::{LocalGovernmentCode, Municipality, Report};
 use kaikaku_store::{Listing, MunicipalitySummary, Store, StoredReport};
 
 use crate::http::extract::has_pair;
-use crate::http::extract::params;
+use crate::http::extract::{code_param, params};
 use crate::http::files::{attachment, etag_value, not_modified};
 use crate::people::auth::CurrentUser;
 use crate::views::{self, Crumb, EditionKey, Layout, PlanGroup, TownLink};
@@ -145,12 +145,8 @@ impl<S: Send + Sync> FromRequestParts<S> for TownCode {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let params = params(parts, state).await?;
-        params
-            .iter()
-            .find(|(name, _)| name == "code")
-            // One address per town: the parser also reads full-width digits, the path does not.
-            .filter(|(_, code)| code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|(_, code)| LocalGovernmentCode::parse(code).ok())
+        code_param(&params, "code", 6)
+            .and_then(|code| LocalGovernmentCode::parse(code).ok())
             .map(TownCode)
             .ok_or(Error::NotFound)
     }
