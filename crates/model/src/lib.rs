@@ -6,6 +6,7 @@
 //! states, who may do what) are decided here and nowhere else.
 
 pub mod calendar;
+pub mod limits;
 pub mod municipality;
 pub mod quantity;
 pub mod report;
@@ -13,6 +14,7 @@ pub mod text;
 pub mod workflow;
 
 pub use calendar::{Era, FiscalYear, YearError, YearMention};
+pub use limits::{Limits, Violation};
 pub use municipality::{CodeError, LocalGovernmentCode, Municipality};
 pub use quantity::{Quantity, Status, Unit};
 pub use report::{

@@ -8,7 +8,6 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
@@ -385,24 +384,91 @@ pub fn format_decimal(value: Decimal) -> String {
     }
 }
 
+/// The most significant digits a value keeps ([`Decimal`]'s precision): a number with more is
+/// refused, never rounded.
+pub const MAX_DIGITS: u32 = 28;
+
+/// Why a typed value is not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueError {
+    /// Not a number at all (units, words, two numbers).
+    NotANumber,
+    /// A number with more digits than a value keeps ([`MAX_DIGITS`]).
+    TooPrecise,
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueError::NotANumber => f.write_str("数値として読めません。"),
+            ValueError::TooPrecise => write!(f, "桁数が多すぎます（{MAX_DIGITS}桁まで）。"),
+        }
+    }
+}
+
 /// Parses a value typed into a form: `27,075`, `１２，３４５`, `1205.56`, `▲350`, `△ 5`, `-3`.
-/// Surrounding spaces are allowed; anything else (units, words, two numbers) is refused.
-pub fn parse_value(text: &str) -> Option<Decimal> {
+/// Surrounding spaces are allowed; anything else (units, words, two numbers) is refused, and so
+/// is a number with more digits than a [`Decimal`] keeps (never rounded).
+pub fn read_value(text: &str) -> Result<Decimal, ValueError> {
     let text = text.trim_matches(is_space);
     let (negative, digits) = match text.strip_prefix(['-', '－']) {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let number = number_at(digits, 0)?;
+    let number = number_at(digits, 0).ok_or(ValueError::NotANumber)?;
     if number.end != digits.len() {
-        return None;
+        return Err(ValueError::NotANumber);
     }
-    let value = Decimal::from_str(&number.digits).ok()?;
-    Some(if negative != number.negative {
+    let value = exact(&number.digits).ok_or(ValueError::TooPrecise)?;
+    Ok(if negative != number.negative {
         -value
     } else {
         value
     })
+}
+
+/// [`read_value`], without saying why a value is refused.
+pub fn parse_value(text: &str) -> Option<Decimal> {
+    read_value(text).ok()
+}
+
+/// The exact value of plain digits with an optional point (`1205.56`), or `None` when a
+/// [`Decimal`] cannot hold it without rounding. Zeros ending a fraction are not digits kept.
+fn exact(digits: &str) -> Option<Decimal> {
+    let digits = match digits.split_once('.') {
+        Some((int, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                int.to_owned()
+            } else {
+                format!("{int}.{frac}")
+            }
+        }
+        None => digits.to_owned(),
+    };
+    Decimal::from_str_exact(&digits).ok()
+}
+
+/// The numbers written with a unit in `text` that have more digits than a value keeps, as
+/// written: [`scan`] leaves them out (a value is never rounded), and a reader says so.
+pub fn too_precise(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(c) = text[pos..].chars().next() else {
+            break;
+        };
+        if let Some(number) = number_at(text, pos) {
+            let after = skip_spaces(text, number.end);
+            if exact(&number.digits).is_none() && Unit::match_prefix(&text[after..]).is_some() {
+                out.push(&text[number.start..number.end]);
+            }
+            pos = number.end.max(pos + c.len_utf8());
+            continue;
+        }
+        pos += c.len_utf8();
+    }
+    out
 }
 
 /// A quantity found in a text, with the byte range it covers (number, unit and mark).
@@ -552,7 +618,7 @@ fn may_start_quantity(prev: Option<char>) -> bool {
 /// The unit after a number (with `億`/`万` compounds such as `1億2,000万円`), the value and
 /// where the unit ends.
 fn quantity_after(text: &str, number: &Number) -> Option<(Decimal, Unit, usize)> {
-    let value = Decimal::from_str(&number.digits).ok()?;
+    let value = exact(&number.digits)?;
     let after_number = skip_spaces(text, number.end);
     if let Some((unit, len)) = Unit::match_prefix(&text[after_number..]) {
         return Some((value, unit, after_number + len));
@@ -569,7 +635,7 @@ fn quantity_after(text: &str, number: &Number) -> Option<(Decimal, Unit, usize)>
                 return Some((total, Unit::Yen, pos + '円'.len_utf8()));
             }
             let next = number_at_unchecked(text, pos)?;
-            value = Decimal::from_str(&next.digits).ok()?;
+            value = exact(&next.digits)?;
             pos = next.end;
         }
     }
@@ -599,6 +665,7 @@ fn skip_spaces(text: &str, pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn q(text: &str) -> Vec<String> {
         scan(text)
@@ -687,6 +754,43 @@ mod tests {
         for bad in ["", "12件", "1 2", "abc", "1,23", "R3", "--3"] {
             assert_eq!(parse_value(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn values_with_more_digits_than_kept_are_refused_never_rounded() {
+        assert_eq!(
+            read_value("1.00000000000000000000000000001"),
+            Err(ValueError::TooPrecise)
+        );
+        assert_eq!(
+            read_value("99,999,999,999,999,999,999,999,999,999"),
+            Err(ValueError::TooPrecise)
+        );
+        assert_eq!(read_value("十二"), Err(ValueError::NotANumber));
+        // 28 digits, and zeros that end a fraction, are kept.
+        assert_eq!(
+            read_value("1.000000000000000000000000001").map(|d| d.to_string()),
+            Ok("1.000000000000000000000000001".to_owned())
+        );
+        assert_eq!(
+            read_value("1.5000000000000000000000000000000").map(|d| d.to_string()),
+            Ok("1.5".to_owned())
+        );
+        assert_eq!(
+            ValueError::TooPrecise.to_string(),
+            "桁数が多すぎます（28桁まで）。"
+        );
+        // In a text: the number is not taken, and `too_precise` names it.
+        let text = "削減額 1.00000000000000000000000000001千円、件数 3件";
+        assert_eq!(
+            q(text),
+            ["削減額 1.00000000000000000000000000001千円、件数|3|件|-"]
+        );
+        assert_eq!(too_precise(text), ["1.00000000000000000000000000001"]);
+        assert_eq!(
+            too_precise("12345678901234567890123456789012345 番"),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
