@@ -21,6 +21,8 @@ pub enum Problem {
     FiscalYear(i32),
     /// A value that is not a decimal number written as a string (`"427794446"`, `"32.3"`).
     Decimal(String),
+    /// A decimal with more digits than a value keeps (28): refused, never rounded.
+    TooPrecise(String),
     /// A unit symbol that the model does not know.
     Unit(String),
     /// A status other than `actual`, `plan`, `target`, `forecast`.
@@ -36,6 +38,9 @@ impl fmt::Display for Problem {
         match self {
             Problem::FiscalYear(year) => write!(f, "{year}は対応範囲外の年度です"),
             Problem::Decimal(text) => write!(f, "「{text}」は10進数として読めません"),
+            Problem::TooPrecise(text) => {
+                write!(f, "「{text}」は桁数が多すぎます（28桁まで）")
+            }
             Problem::Unit(text) => write!(f, "「{text}」は単位として読めません"),
             Problem::Status(text) => write!(
                 f,

@@ -557,9 +557,16 @@ fn fiscal_year(year: i32, field: &str) -> Result<FiscalYear, InterchangeError> {
 }
 
 /// Parses a decimal string. Only plain notation is accepted (`-1200`, `32.3`), as written by
-/// [`Decimal`]'s `Display`.
+/// [`Decimal`]'s `Display`; a value with more digits than a [`Decimal`] keeps is refused,
+/// never rounded.
 fn decimal(text: &str, field: &str) -> Result<Decimal, InterchangeError> {
-    Decimal::from_str(text).map_err(|_| InterchangeError::at(field, Problem::Decimal(text.into())))
+    Decimal::from_str_exact(text).map_err(|_| {
+        let problem = match Decimal::from_str(text) {
+            Ok(_) => Problem::TooPrecise(text.into()),
+            Err(_) => Problem::Decimal(text.into()),
+        };
+        InterchangeError::at(field, problem)
+    })
 }
 
 /// The unit whose symbol ([`Unit::symbol`]) is `symbol`; any spelling the model reads is
@@ -580,6 +587,21 @@ mod tests {
         }
         assert_eq!(unit_from_symbol("％"), Some(Unit::Percent));
         assert_eq!(unit_from_symbol("ドル"), None);
+    }
+
+    #[test]
+    fn decimals_beyond_the_precision_kept_are_refused_never_rounded() {
+        let refused = decimal("1.00000000000000000000000000001", "value").expect_err("29 places");
+        assert_eq!(
+            refused.to_string(),
+            "value: 「1.00000000000000000000000000001」は桁数が多すぎます（28桁まで）"
+        );
+        let error = decimal("1,200", "value").expect_err("not plain");
+        assert_eq!(error.problem, Problem::Decimal("1,200".into()));
+        assert_eq!(
+            decimal("-1.000000000000000000000000001", "value").map(|d| d.to_string()),
+            Ok("-1.000000000000000000000000001".to_owned())
+        );
     }
 
     #[test]

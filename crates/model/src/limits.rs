@@ -229,6 +229,32 @@ impl Violation {
         place.join(" ")
     }
 
+    /// The path of what is wrong within the item: the [`Field::path`] first, then the input
+    /// within it, as the sheet form names its inputs (`title`, `contents.0.text`,
+    /// `contents.0.cells.2021`, `actions.2.no`, `narratives.1.text`, `effects.0.q.1.label`,
+    /// `departments.0`, `reporting_department`); `items` for the report as a whole.
+    pub fn path(&self) -> String {
+        let Some(field) = self.field else {
+            return "items".to_owned();
+        };
+        let base = field.path();
+        match self.part {
+            Part::ReportingDepartment => "reporting_department".to_owned(),
+            Part::Department(i) => format!("{base}.{i}"),
+            Part::Cell(year) => format!("{base}.cells.{}", year.gregorian()),
+            Part::ActionNo(i) => format!("{base}.{i}.no"),
+            Part::ActionText(i) => format!("{base}.{i}.text"),
+            Part::QuantityLabel(k) => format!("{base}.q.{k}.label"),
+            Part::Rows => base,
+            Part::Text => match field {
+                Field::Content(_) | Field::Narrative(_) | Field::Effect(_) => {
+                    format!("{base}.text")
+                }
+                _ => base,
+            },
+        }
+    }
+
     /// The name of what the limit is about, as the message says it.
     fn name(&self) -> &'static str {
         let Some(field) = self.field else {
@@ -564,6 +590,18 @@ mod tests {
             ]
         );
         let violations = check_item(&long, &Limits::default());
+        let paths: Vec<String> = violations.iter().map(Violation::path).collect();
+        assert_eq!(
+            paths,
+            [
+                "title",
+                "departments.0",
+                "contents.0.cells.2021",
+                "actions.1.text",
+                "narratives.0.text",
+                "effects.0.q.0.label",
+            ]
+        );
         assert_eq!(violations[0].line, Some(10));
         assert_eq!(violations[2].line, Some(12));
         assert_eq!(violations[4].field, Some(Field::Narrative(0)));
@@ -637,6 +675,7 @@ mod tests {
         );
         let violations = check_item(&bad, &Limits::default());
         assert_eq!(violations[1].part, Part::ActionNo(2));
+        assert_eq!(violations[1].path(), "actions.2.no");
     }
 
     #[test]
@@ -658,6 +697,7 @@ mod tests {
             ["No.3 取組内容 3: 取組内容は2行までです（今は3行）。"]
         );
         assert_eq!(violations[0].line, Some(25));
+        assert_eq!(violations[0].path(), "narratives.2");
         let report = Report {
             items: vec![item(), item()],
             ..Report::default()

@@ -83,6 +83,7 @@ pub struct AppState {
     pdfs: Arc<public::pdf::PdfCache>,
     pages: Arc<page_cache::PageCache>,
     across: Arc<public::across::AcrossCache>,
+    limits: kaikaku_model::Limits,
 }
 
 impl AppState {
@@ -95,7 +96,20 @@ impl AppState {
             pdfs: Arc::new(public::pdf::PdfCache::default()),
             pages: Arc::new(page_cache::PageCache::default()),
             across: Arc::new(public::across::AcrossCache::default()),
+            limits: kaikaku_model::Limits::default(),
         }
+    }
+
+    /// The same state with `limits` on what a user can store (default:
+    /// [`kaikaku_model::Limits::default`]), checked on every sheet save.
+    pub fn with_limits(mut self, limits: kaikaku_model::Limits) -> AppState {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits on what a user can store.
+    pub fn limits(&self) -> &kaikaku_model::Limits {
+        &self.limits
     }
 
     /// The same state with a page cache that trusts the store's publication stamp for

@@ -99,6 +99,7 @@ pub(crate) async fn save(
     let result = service::save_sheet(
         state.store(),
         &actor,
+        state.limits(),
         report_id,
         no,
         request.version,
@@ -108,6 +109,7 @@ pub(crate) async fn save(
     .await;
     let version = match result {
         Ok(version) => version,
+        Err(Error::Invalid(message)) => return Err(invalid(&item, state.limits(), message)),
         Err(error) => return Err(refused(&state, &actor, error).await),
     };
     let action = if request.submit {
@@ -363,6 +365,28 @@ async fn refused(state: &AppState, actor: &Actor, error: Error) -> ApiError {
             Err(error) => ApiError::from(Error::Internal(error.to_string())),
         },
         Err(error) => ApiError::from(error),
+    }
+}
+
+/// A 422 of a save: the message, and when the item passes the limits
+/// ([`kaikaku_model::limits::check_item`]) each field that does not, as `fields`:
+/// `[{"field": "title", "path": "title", "message": "項目名は200文字までです（今は1,234文字）。"}]`.
+fn invalid(item: &Item, limits: &kaikaku_model::Limits, message: String) -> ApiError {
+    let fields: Vec<serde_json::Value> = kaikaku_model::limits::check_item(item, limits)
+        .iter()
+        .map(|violation| {
+            serde_json::json!({
+                "field": violation.field.map(Field::path),
+                "path": violation.path(),
+                "message": violation.message(),
+            })
+        })
+        .collect();
+    let error = ApiError::unprocessable(message);
+    if fields.is_empty() {
+        error
+    } else {
+        error.with("fields", fields.into())
     }
 }
 

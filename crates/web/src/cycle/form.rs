@@ -6,13 +6,18 @@
 //! kept as typed, with line ends made `\n` and the edges trimmed (as the reader trims cells).
 //! Numbers are read with [`parse_value`], units with [`Unit::from_symbol`], schedule cells with
 //! [`ScheduleCell::read`]: one parser per value. [`SheetForm::to_item`] reads the sheet one
-//! section at a time, each section a function of its own.
+//! section at a time, each section a function of its own, then checks the item against the
+//! [`Limits`] ([`kaikaku_model::limits::check_item`], the rules the API and the imports share:
+//! lengths, control characters, a title, unique action numbers), each violation beside the
+//! input it is about.
 
 use std::collections::BTreeMap;
 
-use kaikaku_model::quantity::{format_decimal, parse_value};
+use kaikaku_model::limits::{Part, Violation, check_item};
+use kaikaku_model::quantity::{ValueError, format_decimal, parse_value, read_value};
+use kaikaku_model::workflow::Field;
 use kaikaku_model::{
-    Action, ContentRow, EffectRow, Evaluation, FiscalYear, Item, Narrative, NarrativeKind,
+    Action, ContentRow, EffectRow, Evaluation, FiscalYear, Item, Limits, Narrative, NarrativeKind,
     Quantity, Report, ScheduleCell, Status, Unit,
 };
 
@@ -135,6 +140,15 @@ pub struct FormMap {
     pub narratives: Vec<Option<usize>>,
     /// Effects rows.
     pub effects: Vec<Option<usize>>,
+    /// Actions.
+    pub actions: Vec<Option<usize>>,
+}
+
+impl FormMap {
+    /// The form row that became row `index` of the item, in a map of [`FormMap`].
+    fn row_of(map: &[Option<usize>], index: usize) -> Option<usize> {
+        map.iter().position(|row| *row == Some(index))
+    }
 }
 
 /// The schedule's columns: the plan period, else the years the item's cells name.
@@ -440,21 +454,24 @@ impl SheetForm {
 
     /// The sheet the form describes, built on `stored` (whose number, reporting department
     /// and reposts cannot change here, and whose line numbers are kept row by row), or every
-    /// error found. The report year (for the 総評) comes from `frame`.
-    pub fn to_item(&self, stored: &Item, frame: &Report) -> Result<(Item, FormMap), FormErrors> {
+    /// error found: values that cannot be read, and the item's violations of `limits`. The
+    /// report year (for the 総評) comes from `frame`.
+    pub fn to_item(
+        &self,
+        stored: &Item,
+        frame: &Report,
+        limits: &Limits,
+    ) -> Result<(Item, FormMap), FormErrors> {
         let mut errors = FormErrors::new();
-        let title = read_title(&self.title, &mut errors);
+        let title = clean(&self.title);
         let departments = read_departments(&self.departments);
         let (contents, content_map) = read_contents(&self.contents, &stored.contents, &mut errors);
         let goal = read_goal(&self.goal);
-        let actions = read_actions(&self.actions, &mut errors);
+        let (actions, action_map) = read_actions(&self.actions, &mut errors);
         let (narratives, narrative_map) =
             read_narratives(&self.narratives, &stored.narratives, &mut errors);
         let (effects, effect_map) = read_effects(&self.effects, &stored.effects, &mut errors);
         let evaluation = read_evaluation(&self.evaluation, stored, frame, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let item = Item {
             no: stored.no,
             title,
@@ -473,8 +490,65 @@ impl SheetForm {
             contents: content_map,
             narratives: narrative_map,
             effects: effect_map,
+            actions: action_map,
         };
+        for violation in check_item(&item, limits) {
+            let field = self.input_of(&violation, &map, limits);
+            // A value that cannot be read is said first; one message per input.
+            errors.entry(field).or_insert_with(|| match field {
+                FormField::Title if violation.field != Some(Field::Title) => violation.to_string(),
+                _ => violation.message(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         Ok((item, map))
+    }
+
+    /// The input a violation of the item is about, through `map` (where each form row went);
+    /// the title when it cannot be placed (then the message names its place).
+    fn input_of(&self, violation: &Violation, map: &FormMap, limits: &Limits) -> FormField {
+        let row = |rows: &[Option<usize>], index: usize| FormMap::row_of(rows, index);
+        let placed = match (violation.field, violation.part) {
+            (Some(Field::Title), _) => Some(FormField::Title),
+            (Some(Field::Departments), _) => Some(FormField::Departments),
+            (Some(Field::Goal), _) => Some(FormField::Goal),
+            (Some(Field::Evaluation), _) => Some(FormField::Evaluation),
+            (Some(Field::Content(i)), Part::Cell(year)) => {
+                row(&map.contents, i).map(|r| FormField::Content(r, ContentPart::Cell(year)))
+            }
+            (Some(Field::Content(i)), _) => {
+                row(&map.contents, i).map(|r| FormField::Content(r, ContentPart::Text))
+            }
+            (Some(Field::Actions), Part::ActionNo(i)) => {
+                row(&map.actions, i).map(|r| FormField::Action(r, ActionPart::No))
+            }
+            (Some(Field::Actions), Part::ActionText(i)) => {
+                row(&map.actions, i).map(|r| FormField::Action(r, ActionPart::Text))
+            }
+            (Some(Field::Actions), _) => {
+                row(&map.actions, limits.rows).map(|r| FormField::Action(r, ActionPart::Text))
+            }
+            (Some(Field::Narrative(i)), _) => {
+                row(&map.narratives, i).map(|r| FormField::Narrative(r, NarrativePart::Text))
+            }
+            (Some(Field::Effect(i)), Part::QuantityLabel(k)) => {
+                row(&map.effects, i).and_then(|r| {
+                    let q = self.effects.get(r)?.quantities.iter().enumerate();
+                    let (q, _) = q.filter(|(_, q)| !q.is_empty()).nth(k)?;
+                    Some(FormField::Effect(
+                        r,
+                        EffectPart::Quantity(q, QuantityPart::Label),
+                    ))
+                })
+            }
+            (Some(Field::Effect(i)), _) => {
+                row(&map.effects, i).map(|r| FormField::Effect(r, EffectPart::Text))
+            }
+            (Some(Field::State) | None, _) => None,
+        };
+        placed.unwrap_or(FormField::Title)
     }
 }
 
@@ -501,15 +575,6 @@ fn read_rows<R, T>(
         }
     }
     (read_rows, map)
-}
-
-/// 項目名: required.
-fn read_title(title: &str, errors: &mut FormErrors) -> String {
-    let title = clean(title);
-    if title.is_empty() {
-        errors.insert(FormField::Title, "項目名を入力してください。".to_owned());
-    }
-    title
 }
 
 /// 担当課: one per line, empty lines left out.
@@ -565,35 +630,30 @@ fn read_goal(goal: &str) -> Option<String> {
     (!goal.is_empty()).then_some(goal)
 }
 
-/// 主な取組内容: a row with text needs a number from 1 to 99 that no earlier row has; rows
-/// without text are left out.
-fn read_actions(rows: &[ActionInput], errors: &mut FormErrors) -> Vec<Action> {
-    let mut actions: Vec<Action> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
+/// 主な取組内容: a row with text needs a number from 1 to 99 (that no other row has: a rule of
+/// the limits); rows without text are left out.
+fn read_actions(
+    rows: &[ActionInput],
+    errors: &mut FormErrors,
+) -> (Vec<Action>, Vec<Option<usize>>) {
+    read_rows(rows, |i, row| {
         let text = clean(&row.text);
         if text.is_empty() {
-            continue;
+            return None;
         }
         let no = parse_value(&row.no)
             .map(|v| v.normalize())
             .filter(|v| v.scale() == 0)
             .and_then(|v| u8::try_from(v.mantissa()).ok())
             .filter(|n| (1..=99).contains(n));
-        let field = FormField::Action(i, ActionPart::No);
-        match no {
-            Some(no) if actions.iter().any(|a| a.no == no) => {
-                errors.insert(field, format!("番号 {no} が重複しています。"));
-            }
-            Some(no) => actions.push(Action { no, text }),
-            None => {
-                errors.insert(
-                    field,
-                    "番号は1から99までの整数で入力してください。".to_owned(),
-                );
-            }
+        if no.is_none() {
+            errors.insert(
+                FormField::Action(i, ActionPart::No),
+                "番号は1から99までの整数で入力してください。".to_owned(),
+            );
         }
-    }
-    actions
+        Some(Action { no: no?, text })
+    })
 }
 
 /// The narratives: a box with text needs a year and a kind; empty boxes are left out.
@@ -686,17 +746,23 @@ fn read_quantity(
         );
         None
     } else {
-        let value = parse_value(&q.value);
-        if value.is_none() {
-            errors.insert(
-                field(QuantityPart::Value),
-                format!(
-                    "「{}」は数値として読めません（例: 27,075、▲350、1205.56）。",
-                    q.value.trim()
-                ),
-            );
+        let value = read_value(&q.value);
+        match value {
+            Ok(_) => {}
+            Err(ValueError::NotANumber) => {
+                errors.insert(
+                    field(QuantityPart::Value),
+                    format!(
+                        "「{}」は数値として読めません（例: 27,075、▲350、1205.56）。",
+                        q.value.trim()
+                    ),
+                );
+            }
+            Err(error @ ValueError::TooPrecise) => {
+                errors.insert(field(QuantityPart::Value), error.to_string());
+            }
         }
-        value
+        value.ok()
     };
     let unit = Unit::from_symbol(q.unit.trim());
     if unit.is_none() {
@@ -829,7 +895,9 @@ mod tests {
         assert_eq!(form.contents.len(), 3);
         assert_eq!(form.actions.len(), 4);
         assert_eq!(form.actions[1].no, "2");
-        let (back, map) = form.to_item(&item, &frame()).expect("valid");
+        let (back, map) = form
+            .to_item(&item, &frame(), &Limits::default())
+            .expect("valid");
         assert_eq!(back, item);
         assert_eq!(SheetForm::from_pairs(&form.to_pairs()), form);
         assert_eq!(map.contents, vec![Some(0), None, None]);
@@ -869,7 +937,9 @@ mod tests {
             ("_csrf", "x"),
         ]);
         let form = SheetForm::from_pairs(&body);
-        let (item, map) = form.to_item(&stored(), &frame()).expect("valid");
+        let (item, map) = form
+            .to_item(&stored(), &frame(), &Limits::default())
+            .expect("valid");
         assert_eq!(item.departments, ["政策課", "関係各課"]);
         assert_eq!(item.contents[0].line, 12);
         let cells: Vec<(i32, &str, Vec<u8>)> = item.contents[0]
@@ -912,7 +982,7 @@ mod tests {
             ("narratives.0.text", "text"),
         ]);
         let errors = SheetForm::from_pairs(&body)
-            .to_item(&stored(), &frame())
+            .to_item(&stored(), &frame(), &Limits::default())
             .expect_err("invalid");
         let names: Vec<String> = errors.keys().map(|field| field.name()).collect();
         // In the order of the sheet.
@@ -929,5 +999,89 @@ mod tests {
         );
         let value = FormField::Effect(0, EffectPart::Quantity(0, QuantityPart::Value));
         assert!(errors[&value].contains("「十二」は数値として読めません"));
+    }
+
+    #[test]
+    fn the_limits_are_errors_beside_their_inputs() {
+        let long_title = "題".repeat(201);
+        let body = pairs(&[
+            ("title", long_title.as_str()),
+            ("contents.0.text", ""),
+            ("contents.1.text", "見直し\u{1b}[2J"),
+            ("contents.1.cells.2021", "①\u{0}"),
+            ("actions.0.no", "1"),
+            ("actions.0.text", ""),
+            ("actions.1.no", "2"),
+            ("actions.1.text", "評価"),
+            ("actions.2.no", "２"),
+            ("actions.2.text", "整理"),
+            ("narratives.0.year", "2022"),
+            ("narratives.0.kind", "actual"),
+            ("narratives.0.text", "・見直した。\r\n\t・定着した。"),
+            ("effects.0.year", "2021"),
+            ("effects.0.q.0.label", "削減額"),
+            ("effects.0.q.0.value", "1.00000000000000000000000000001"),
+            ("effects.0.q.0.unit", "千円"),
+        ]);
+        let errors = SheetForm::from_pairs(&body)
+            .to_item(&stored(), &frame(), &Limits::default())
+            .expect_err("past the limits");
+        let shown: Vec<(String, &str)> = errors
+            .iter()
+            .map(|(field, message)| (field.name(), message.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "title".to_owned(),
+                    "項目名は200文字までです（今は201文字）。"
+                ),
+                (
+                    "contents.1.text".to_owned(),
+                    "制御文字（U+001B）は使えません。"
+                ),
+                (
+                    "contents.1.cells.2021".to_owned(),
+                    "制御文字（U+0000）は使えません。"
+                ),
+                ("actions.2.no".to_owned(), "取組番号2が2回使われています。"),
+                (
+                    "effects.0.q.0.value".to_owned(),
+                    "桁数が多すぎます（28桁まで）。"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_is_required_and_tab_and_lf_stay_in_a_narrative() {
+        let body = pairs(&[("title", "\t")]);
+        let errors = SheetForm::from_pairs(&body)
+            .to_item(&stored(), &frame(), &Limits::default())
+            .expect_err("no title");
+        assert_eq!(
+            errors.get(&FormField::Title).map(String::as_str),
+            Some("項目名を入力してください。")
+        );
+        let body = pairs(&[
+            ("title", "見直し"),
+            ("narratives.0.year", "2022"),
+            ("narratives.0.kind", "actual"),
+            ("narratives.0.text", "・見直した。\r\n\t・定着した。"),
+        ]);
+        let (item, _) = SheetForm::from_pairs(&body)
+            .to_item(&stored(), &frame(), &Limits::default())
+            .expect("TAB and LF are text in a narrative");
+        assert_eq!(item.narratives[0].text, "・見直した。\n\t・定着した。");
+        // A title with a TAB inside is refused.
+        let body = pairs(&[("title", "見\t直し")]);
+        let errors = SheetForm::from_pairs(&body)
+            .to_item(&stored(), &frame(), &Limits::default())
+            .expect_err("a TAB in a title");
+        assert_eq!(
+            errors.get(&FormField::Title).map(String::as_str),
+            Some("制御文字（U+0009）は使えません。")
+        );
     }
 }

@@ -699,7 +699,7 @@ async fn sheet_page(
         (Some((form, _)), true) => {
             // The user's item against the current one: which fields differ.
             let (mine, map) = form
-                .to_item(&sheet.item, &detail.frame)
+                .to_item(&sheet.item, &detail.frame, state.limits())
                 .unwrap_or_else(|_| (sheet.item.clone(), Default::default()));
             let changes = diff_items(&sheet.item, &mine);
             let differs: BTreeSet<String> = changes.iter().map(|c| c.field.path()).collect();
@@ -903,7 +903,7 @@ pub(crate) async fn save(
     };
     let form = SheetForm::from_pairs(&pairs);
     let frame = service::frame(store, key.report_id).await?;
-    let item = match form.to_item(&stored.item, &frame) {
+    let item = match form.to_item(&stored.item, &frame, state.limits()) {
         Ok((item, _)) => item,
         Err(errors) => {
             let extras = Extras {
@@ -919,7 +919,19 @@ pub(crate) async fn save(
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    match service::save_sheet(store, &actor, key.report_id, key.no, version, &item, after).await {
+    let limits = state.limits();
+    match service::save_sheet(
+        store,
+        &actor,
+        limits,
+        key.report_id,
+        key.no,
+        version,
+        &item,
+        after,
+    )
+    .await
+    {
         Ok(_) => {
             let done = match after {
                 AfterSave::Stay => Notice::Saved,

@@ -11,7 +11,7 @@
 //! | an unknown edition, sheet, plan or comment ([`Error::Store`] with a `NotFound` kind) | 404 |
 //! | a stale version ([`Error::Conflict`], with the sheet as it is now) | 409 |
 //! | the state does not allow it: a closed edition, a sheet state, 確定 with open findings, lock before every sheet is 確定 ([`Error::Denied`], [`Error::Refused`], [`Error::Store`]) | 409 |
-//! | a value that is not acceptable: an empty reason, a field the sheet does not have ([`Error::Invalid`]) | 422 |
+//! | a value that is not acceptable: an empty reason, a field the sheet does not have, a sheet past the [`Limits`] ([`Error::Invalid`]) | 422 |
 //!
 //! Reading drafts needs a log-in (the routes say so); any logged-in role reads every sheet.
 //! Nothing here writes twice where one transaction is needed: a save that also submits is one
@@ -20,11 +20,12 @@
 
 use chrono::{NaiveDate, Utc};
 use kaikaku_check::{Finding, FindingKind};
+use kaikaku_model::limits;
 use kaikaku_model::workflow::{
     self, Denied, EditionState, Field, Role, SheetAction, SheetState, may, may_comment,
     previous_forecast,
 };
-use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
+use kaikaku_model::{FiscalYear, Item, ItemNo, Limits, Report};
 use kaikaku_store::{
     AuditEntry, Comment, Cycle, Database, Edition, Sheet, SheetSummary, Store, StoreError, Waiver,
 };
@@ -648,15 +649,33 @@ pub enum AfterSave {
     Submit,
 }
 
+/// [`Error::Invalid`] naming every field of `item` that passes a limit or lacks a required
+/// part ([`limits::check_item`]: `No.3 項目名: 項目名は200文字までです（今は1,234文字）。`).
+pub fn check_limits(item: &Item, limits: &Limits) -> Result<(), Error> {
+    let violations = limits::check_item(item, limits);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Err(Error::Invalid(format!(
+        "入力内容に{}件の誤りがあるため保存できません。{}",
+        violations.len(),
+        named.join(" ")
+    )))
+}
+
 /// Saves a sheet's content from `expected_version` and returns the new version; with
 /// [`AfterSave::Submit`] the sheet is submitted in the same transaction.
 ///
-/// The item number and the reporting department cannot change (422). 403 for a reviewer or
-/// another department's editor; 409 [`Error::Conflict`] (with the current sheet) when someone
-/// saved first; 409 when the edition is closed or the sheet is 提出済 or 確定.
+/// The item number and the reporting department cannot change (422), nor may the item pass
+/// `limits` ([`check_limits`], 422). 403 for a reviewer or another department's editor; 409
+/// [`Error::Conflict`] (with the current sheet) when someone saved first; 409 when the edition
+/// is closed or the sheet is 提出済 or 確定.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_sheet(
     store: &Database,
     actor: &Actor,
+    limits: &Limits,
     report_id: i64,
     no: ItemNo,
     expected_version: i64,
@@ -665,6 +684,7 @@ pub async fn save_sheet(
 ) -> Result<i64, Error> {
     let sheet = store.sheet(report_id, no).await?;
     let mut state = decide(actor, &sheet, SheetAction::Save, expected_version)?;
+    check_limits(item, limits)?;
     if after == AfterSave::Submit {
         let department = sheet
             .item
