@@ -622,10 +622,20 @@ fn schemas() -> Value {
     let mut schemas = Map::new();
     schemas.insert("Error".to_owned(), json!({
             "type": "object",
-            "description": "An error: a Japanese message; some errors add fields (`field`: the JSON path of a value that does not convert).",
+            "description": "An error: a Japanese message; some errors add fields (`field`: the JSON path of a value that does not convert; `fields`: each part of a saved sheet past a limit or missing).",
             "properties": {
                 "error": string(),
                 "field": string(),
+                "fields": list(json!({
+                    "type": "object",
+                    "description": "A part of the sheet past a limit (length, control characters, rows) or missing (an empty title, a repeated action number).",
+                    "properties": {
+                        "field": { "type": ["string", "null"], "description": "The part of the sheet (`title`, `contents.0`, `actions` …)." },
+                        "path": { "type": "string", "description": "The input within it (`contents.0.cells.2021`, `actions.2.no`, `effects.0.q.1.label` …)." },
+                        "message": string(),
+                    },
+                    "required": ["field", "path", "message"],
+                })),
             },
             "required": ["error"],
         }));

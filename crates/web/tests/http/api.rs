@@ -655,6 +655,87 @@ async fn a_refused_save_leaves_the_sheet_as_it_was() {
     );
 }
 
+/// A sheet past the limits (`kaikaku_model::limits`) is a 422 naming each field by its path,
+/// and nothing is saved.
+#[tokio::test]
+async fn a_sheet_past_the_limits_is_a_422_with_the_field_paths() {
+    let app = TestApp::spawn().await;
+    let admin = admin(&app).await;
+    let id = open_kaede_2025(&app, &admin).await;
+    let editor = editor(&app).await;
+    let path = sheet_path(id, 2);
+    let (_, before) = editor.get(&path).await;
+    let (_, history_before) = editor.get(&format!("{path}/history")).await;
+    let version = before["version"].as_i64().expect("a version");
+
+    let mut item = with_actual(&before, "・実績\u{0}");
+    item["title"] = json!("題".repeat(201));
+    item["actions"][1]["no"] = item["actions"][0]["no"].clone();
+    item["goal"] = json!("g".repeat(10_001));
+    let (status, body) = editor
+        .put(&path, &json!({ "version": version, "item": item }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<(&str, &str, &str)> = body["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap_or_default(),
+                f["path"].as_str().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("title", "title", "項目名は200文字までです（今は201文字）。"),
+            (
+                "goal",
+                "goal",
+                "改善・推進目標は10,000文字までです（今は10,001文字）。"
+            ),
+            ("actions", "actions.1.no", "取組番号1が2回使われています。"),
+            (
+                "narratives.0",
+                "narratives.0.text",
+                "制御文字（U+0000）は使えません。"
+            ),
+        ]
+    );
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("No.2 項目名: 項目名は200文字までです")),
+        "{body}"
+    );
+
+    // A number with more digits than kept is refused, never rounded.
+    let mut item = with_actual(&before, "・実績");
+    item["effects"][0]["quantities"] = json!([{
+        "label": "額", "value": "1.00000000000000000000000000001", "unit": "円", "status": null
+    }]);
+    let (status, body) = editor
+        .put(&path, &json!({ "version": version, "item": item }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["field"], "item.effects[0].quantities[0].value");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("桁数が多すぎます（28桁まで）")),
+        "{body}"
+    );
+
+    assert_eq!(editor.get(&path).await.1, before);
+    assert_eq!(
+        editor.get(&format!("{path}/history")).await.1,
+        history_before
+    );
+}
+
 #[tokio::test]
 async fn writes_need_the_csrf_token_and_a_login() {
     let app = TestApp::spawn().await;

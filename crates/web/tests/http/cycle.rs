@@ -635,6 +635,86 @@ fn hidden_version(fields: &[(String, String)]) -> i64 {
         .expect("a version field")
 }
 
+/// A sheet past the limits (`kaikaku_model::limits`) is refused with each message beside its
+/// input and nothing saved; TAB and LF stay in a narrative.
+#[tokio::test]
+async fn a_sheet_past_the_limits_is_refused_beside_its_fields() {
+    let app = TestApp::spawn().await;
+    let admin = Browser::new(&app, ("admin", "admin-password-1")).await;
+    add_editor(&admin, SOMU, "総務課").await;
+    let edition = open_kaede_2025(&app, &admin, "2030-03-31").await;
+    let editor = Browser::new(&app, SOMU).await;
+    let no2 = sheet_path(edition, NO2);
+    let history = format!("{no2}/history");
+    let sheet = editor.page(&no2).await;
+    let log = editor.page(&history).await;
+    let long_title = "題".repeat(201);
+    let page = editor
+        .submit(
+            &no2,
+            "sheet-form",
+            &[
+                ("title", long_title.as_str()),
+                ("contents.0.text", "事務事業評価\u{1b}]0;乗っ取り\u{7}"),
+                ("actions.1.no", "1"),
+                ("narratives.0.text", "・一行目\n\t・字下げした二行目\u{0}"),
+                ("effects.0.q.0.label", "削減額"),
+                ("effects.0.q.0.value", "1.00000000000000000000000000001"),
+                ("effects.0.q.0.unit", "千円"),
+            ],
+            ("intent", "save"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert_contains(&page.body, &["保存はされていません"]);
+    for (field, message) in [
+        ("title", "項目名は200文字までです（今は201文字）。"),
+        ("contents.0", "制御文字（U+001B）は使えません。"),
+        ("actions", "取組番号1が2回使われています。"),
+        ("narratives.0", "制御文字（U+0000）は使えません。"),
+        ("effects.0", "桁数が多すぎます（28桁まで）。"),
+    ] {
+        let beside = element(&page.body, &format!("[data-field=\"{field}\"]"));
+        assert!(
+            beside.contains(message) && beside.contains("aria-invalid"),
+            "{field}: {beside}"
+        );
+    }
+    assert_eq!(editor.page(&no2).await, sheet, "the sheet changed");
+    assert_eq!(editor.page(&history).await, log, "the history changed");
+
+    // TAB and LF are text in a narrative; a TAB in the title is not.
+    let page = editor
+        .submit(
+            &no2,
+            "sheet-form",
+            &[("title", "事務事業の\t見直し")],
+            ("intent", "save"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    let beside = element(&page.body, "[data-field=\"title\"]");
+    assert!(
+        beside.contains("制御文字（U+0009）は使えません。"),
+        "{beside}"
+    );
+    let page = editor
+        .submit(
+            &no2,
+            "sheet-form",
+            &[("narratives.0.text", "・一行目\n\t・字下げした二行目")],
+            ("intent", "save"),
+        )
+        .await;
+    assert_redirect(&page, &no2);
+    let (_, fields) = form_of(&editor.page(&no2).await, "sheet-form");
+    let narrative = fields
+        .iter()
+        .find(|(name, _)| name == "narratives.0.text")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(narrative, Some("・一行目\n\t・字下げした二行目"));
+}
+
 /// A save that fails, whatever the reason, leaves the sheet (and its history) as it was.
 #[tokio::test]
 async fn a_failed_save_changes_nothing() {
