@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kaikaku_export::csv::Table;
 use kaikaku_model::workflow::Role;
-use kaikaku_model::{LocalGovernmentCode, Municipality};
+use kaikaku_model::{Limits, LocalGovernmentCode, Municipality};
 use kaikaku_reader::Encoding;
 
 use crate::database::{DEFAULT_DB, DbTarget};
@@ -50,6 +50,9 @@ pub enum Command {
         /// Input options.
         #[command(flatten)]
         input: InputArgs,
+        /// Limits on what a report may hold.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Recompute every stated total (総計, 合計) and show each difference.
     ///
@@ -66,6 +69,9 @@ pub enum Command {
         /// Input options.
         #[command(flatten)]
         input: InputArgs,
+        /// Limits on what a report may hold.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Read reports and save them in the database, each report whole or not at all.
     ///
@@ -102,6 +108,9 @@ pub enum Command {
         /// Input options.
         #[command(flatten)]
         input: InputArgs,
+        /// Limits on what a report may hold.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// List the stored reports: id, plan (計画), 報告年度, items, warnings, source, import time.
     List {
@@ -180,6 +189,9 @@ pub enum Command {
         /// users (admin, editor-somu, editor-zaisei, reviewer), whose log-ins are printed.
         #[arg(long)]
         demo: bool,
+        /// Limits on what a sheet may hold.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Write a consistent snapshot of the database to a file, also while the server runs.
     ///
@@ -287,6 +299,54 @@ pub struct InputArgs {
     /// euc-jp, or any WHATWG encoding label.
     #[arg(long, value_name = "ENCODING", value_parser = parse_encoding)]
     pub encoding: Option<&'static Encoding>,
+}
+
+/// Limits on what a user can store (`kaikaku_model::limits`), each a flag with an environment
+/// variable; the defaults are `Limits::default()`. Character limits above 32,767 (an Excel
+/// cell) count as 32,767.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct LimitArgs {
+    /// The most characters of an item's title (項目名).
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_TITLE_CHARS", default_value_t = Limits::default().title_chars)]
+    pub max_title_chars: usize,
+    /// The most characters of a department's name (担当課, 記入担当課).
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_DEPARTMENT_CHARS", default_value_t = Limits::default().department_chars)]
+    pub max_department_chars: usize,
+    /// The most characters of a single-line field (a schedule cell, an action, a quantity's label).
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_LINE_CHARS", default_value_t = Limits::default().line_chars)]
+    pub max_line_chars: usize,
+    /// The most characters of a multi-line field (a content row, 改善・推進目標, a narrative, an
+    /// effects row, 総評).
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_TEXT_CHARS", default_value_t = Limits::default().text_chars)]
+    pub max_text_chars: usize,
+    /// The most rows of one part of a sheet (contents, actions, narratives, effects).
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_ROWS", default_value_t = Limits::default().rows)]
+    pub max_rows: usize,
+    /// The most items of a report.
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_REPORT_ITEMS", default_value_t = Limits::default().report_items)]
+    pub max_report_items: usize,
+    /// The most lines of a report's text; a longer one is not read.
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_REPORT_LINES", default_value_t = Limits::default().report_lines)]
+    pub max_report_lines: usize,
+    /// The most bytes of a file read (a report or a workbook); a larger one is not read past it.
+    #[arg(long, value_name = "BYTES", env = "KAIKAKU_MAX_FILE_BYTES", default_value_t = Limits::default().file_bytes)]
+    pub max_file_bytes: u64,
+}
+
+impl LimitArgs {
+    /// The limits these options set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            title_chars: self.max_title_chars,
+            department_chars: self.max_department_chars,
+            line_chars: self.max_line_chars,
+            text_chars: self.max_text_chars,
+            rows: self.max_rows,
+            report_items: self.max_report_items,
+            report_lines: self.max_report_lines,
+            file_bytes: self.max_file_bytes,
+        }
+    }
 }
 
 /// Where the database is.
@@ -450,6 +510,31 @@ mod tests {
         assert_eq!(name("euc-jp"), Ok("EUC-JP"));
         assert!(parse_encoding("klingon").is_err());
         assert!(parse_encoding("iso-2022-kr").is_err());
+    }
+
+    #[test]
+    fn the_limits_default_to_the_model_s_and_are_flags() {
+        let cli = Cli::try_parse_from(["kaikaku", "parse", "x.txt"]).expect("parses");
+        let Command::Parse { limits, .. } = cli.command else {
+            panic!("not parse");
+        };
+        assert_eq!(limits.limits(), Limits::default());
+        let cli = Cli::try_parse_from([
+            "kaikaku",
+            "import",
+            "--max-title-chars",
+            "10",
+            "--max-file-bytes",
+            "1024",
+            "x.txt",
+        ])
+        .expect("parses");
+        let Command::Import { limits, .. } = cli.command else {
+            panic!("not import");
+        };
+        let limits = limits.limits();
+        assert_eq!((limits.title_chars, limits.file_bytes), (10, 1024));
+        assert_eq!(limits.rows, 200);
     }
 
     #[test]

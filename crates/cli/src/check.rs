@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use kaikaku_interchange::{FileFindingsJson, FindingJson};
+use kaikaku_model::Limits;
 use kaikaku_reader::Encoding;
 
 use crate::args::CheckFormat;
@@ -13,20 +14,22 @@ use crate::outcome::Outcome;
 use crate::render;
 
 /// `kaikaku check FILE…`: [`Outcome::Differs`] when a total does not hold,
-/// [`Outcome::Unreadable`] when a file could not be read.
+/// [`Outcome::Unreadable`] when a file could not be read or passes one of `limits` (each
+/// violation printed as an error).
 ///
 /// Fails only when stdout is closed.
 pub fn check(
     files: &[PathBuf],
     format: CheckFormat,
     encoding: Option<&'static Encoding>,
+    limits: &Limits,
 ) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::Success;
     let mut results = Vec::new();
     let mut out = io::stdout().lock();
     for (i, file) in files.iter().enumerate() {
         let name = file.display().to_string();
-        match read_report(file, encoding) {
+        match read_report(file, encoding, limits) {
             Ok(read) => {
                 let findings = kaikaku_check::check(&read.report);
                 if !findings.is_empty() {

@@ -22,12 +22,14 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             file,
             format,
             input,
-        } => parse::parse(&file, format, input.encoding),
+            limits,
+        } => parse::parse(&file, format, input.encoding, &limits.limits()),
         Command::Check {
             files,
             format,
             input,
-        } => check::check(&files, format, input.encoding),
+            limits,
+        } => check::check(&files, format, input.encoding, &limits.limits()),
         Command::Import {
             files,
             manifest,
@@ -35,6 +37,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             municipality,
             db,
             input,
+            limits,
         } => block_on(import::run(ImportRequest {
             files,
             manifest,
@@ -42,6 +45,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             options: ImportOptions {
                 dry_run,
                 encoding: input.encoding,
+                limits: limits.limits(),
             },
             db: db.target(),
         })),
@@ -74,7 +78,14 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             database_url,
             addr,
             demo,
-        } => serve::run(db.as_deref(), database_url.as_deref(), &addr, demo),
+            limits,
+        } => serve::run(
+            db.as_deref(),
+            database_url.as_deref(),
+            &addr,
+            demo,
+            limits.limits(),
+        ),
         Command::Backup { db, out, force } => block_on(backup::backup(&db.target(), &out, force)),
         Command::Restore { file, db } => block_on(backup::restore(&file, &db.target())),
         Command::User { command } => block_on(users::run(command)),

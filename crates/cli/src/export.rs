@@ -124,7 +124,7 @@ pub fn render(
     out: Option<&Path>,
     encoding: Option<&'static Encoding>,
 ) -> anyhow::Result<Outcome> {
-    let read = read_report(file, encoding)?;
+    let read = read_report(file, encoding, &kaikaku_model::Limits::default())?;
     let bytes = match format {
         RenderFormat::Text => kaikaku_export::text::render(&read.report).into_bytes(),
     };

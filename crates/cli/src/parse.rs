@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use kaikaku_interchange::ReportJson;
+use kaikaku_model::Limits;
 use kaikaku_reader::Encoding;
 
 use crate::args::ParseFormat;
@@ -14,13 +15,15 @@ use crate::render;
 
 /// `kaikaku parse FILE`.
 ///
-/// Fails when the file cannot be read or is not a report, or stdout is closed.
+/// Fails when the file cannot be read, is not a report or passes one of `limits`, or stdout
+/// is closed.
 pub fn parse(
     file: &Path,
     format: ParseFormat,
     encoding: Option<&'static Encoding>,
+    limits: &Limits,
 ) -> anyhow::Result<Outcome> {
-    let read = read_report(file, encoding)?;
+    let read = read_report(file, encoding, limits)?;
     let mut out = io::stdout().lock();
     match format {
         ParseFormat::Json => {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use kaikaku_model::workflow::Role;
-use kaikaku_model::{LocalGovernmentCode, Municipality};
+use kaikaku_model::{Limits, LocalGovernmentCode, Municipality};
 use kaikaku_store::{Cycle, Database};
 use kaikaku_web::AppState;
 use tempfile::TempDir;
@@ -65,7 +65,8 @@ const DEMO_CYCLE_YEAR: i32 = 2025;
 /// How many days after today the demo's sheets are due.
 const DEMO_DUE_DAYS: usize = 30;
 
-/// Runs the server until Ctrl-C or SIGTERM.
+/// Runs the server until Ctrl-C or SIGTERM, every sheet save checked against `limits` (and
+/// with `demo`, the bundled samples too).
 ///
 /// Fails when the database cannot be opened or prepared, the address cannot be bound, or the
 /// server stops on an error.
@@ -74,12 +75,13 @@ pub fn run(
     database_url: Option<&str>,
     addr: &str,
     demo: bool,
+    limits: Limits,
 ) -> anyhow::Result<Outcome> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("非同期ランタイムを起動できません")?
-        .block_on(serve(db, database_url, addr, demo))
+        .block_on(serve(db, database_url, addr, demo, limits))
 }
 
 async fn serve(
@@ -87,10 +89,11 @@ async fn serve(
     database_url: Option<&str>,
     addr: &str,
     demo: bool,
+    limits: Limits,
 ) -> anyhow::Result<Outcome> {
     // The temporary directory of the demo lives as long as the server and is removed after it.
     let (store, _demo_dir, demo_edition) = if demo {
-        demo_store(db).await?
+        demo_store(db, &limits).await?
     } else {
         (
             open_store(&DbTarget::configured(database_url, db)).await?,
@@ -124,7 +127,9 @@ async fn serve(
     }
     kaikaku_web::serve(
         listener,
-        AppState::new(store).with_page_max_age(std::time::Duration::from_secs(1)),
+        AppState::new(store)
+            .with_page_max_age(std::time::Duration::from_secs(1))
+            .with_limits(limits),
     )
     .await
     .context("サーバーがエラーで停止しました")?;
@@ -134,7 +139,10 @@ async fn serve(
 /// A fresh database with the bundled samples, the demo users and the next report year of 楓町
 /// open: `db` after deleting it (and its WAL files), or `demo.db` in a new temporary directory,
 /// returned so that the caller keeps it alive, with the id of the open edition.
-async fn demo_store(db: Option<&Path>) -> anyhow::Result<(Database, Option<TempDir>, Option<i64>)> {
+async fn demo_store(
+    db: Option<&Path>,
+    limits: &Limits,
+) -> anyhow::Result<(Database, Option<TempDir>, Option<i64>)> {
     let (path, dir) = match db {
         Some(path) => {
             remove_database(path)?;
@@ -152,7 +160,7 @@ async fn demo_store(db: Option<&Path>) -> anyhow::Result<(Database, Option<TempD
     let mut out = io::stdout().lock();
     writeln!(out, "demo database: {}", path.display())?;
     for (name, bytes, code, town) in DEMO_SAMPLES {
-        let mut read = read_bytes(name, bytes, None)?;
+        let mut read = read_bytes(name, bytes, None, limits)?;
         read.report.municipality = Some(Municipality {
             code: LocalGovernmentCode::parse(code)?,
             name: town.to_owned(),
@@ -287,7 +295,7 @@ mod tests {
     #[test]
     fn the_bundled_samples_read() {
         for (name, bytes, code, _) in DEMO_SAMPLES {
-            let read = read_bytes(name, bytes, None).expect("reads");
+            let read = read_bytes(name, bytes, None, &Limits::default()).expect("reads");
             assert!(!read.report.items.is_empty(), "{name}");
             assert_eq!(
                 LocalGovernmentCode::parse(code).map(|c| c.prefecture()),

@@ -517,6 +517,211 @@ fn import_reports_a_bad_file_and_imports_the_others() {
     assert_eq!(list.stdout.lines().count(), 2, "{}", list.stdout);
 }
 
+/// `kaikaku list` of `db` says nothing is stored.
+fn assert_nothing_stored(dir: &Path, db: &TestDb) {
+    let list = kaikaku(dir, &["list"]).db(db).run();
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert_eq!(list.stdout.trim(), "保存されている報告はありません。");
+}
+
+/// The bundled 楓町 sample with a title of 305 characters in No.2, an ESC in its first content
+/// row and its action ② written twice, as `bad.txt` in `dir`.
+fn past_the_limits(dir: &Path) -> PathBuf {
+    let text = kaikaku_fixtures::bundled_text(KAEDE)
+        .replacen(
+            "No.2 事務事業の見直し",
+            &format!("No.2 事務事業の{}", "見".repeat(300)),
+            1,
+        )
+        .replacen(
+            "事務事業評価による事業の見直し\t",
+            "事務事業評価\u{1b}]0;x\u{7}による事業の見直し\t",
+            1,
+        )
+        .replacen("③押印・書面の見直し", "②押印・書面の見直し", 1);
+    let path = dir.join("bad.txt");
+    std::fs::write(&path, text).expect("writes");
+    path
+}
+
+#[test]
+fn a_report_past_the_limits_is_refused_with_each_violation_and_its_line() {
+    let dir = temp();
+    let db = test_db();
+    let bad = past_the_limits(dir.path());
+    let expected = [
+        "bad.txt: 上限を超える内容か欠けている項目が3件あるため読み込みません:\n",
+        "bad.txt:35: No.2 項目名: 項目名は200文字までです（今は305文字）。\n",
+        "bad.txt:41: No.2 改善・推進の内容 1行目: 制御文字（U+001B）は使えません。\n",
+        "bad.txt:35: No.2 主な取組内容 3: 取組番号2が2回使われています。\n",
+    ];
+    for command in ["import", "parse", "check"] {
+        let mut run = kaikaku(dir.path(), &[OsStr::new(command), bad.as_os_str()]);
+        if command == "import" {
+            run = run.db(&db);
+        }
+        let run = run.run();
+        assert_eq!(run.code, 2, "{command}: {}", run.stderr);
+        for line in expected {
+            assert!(
+                run.stderr.contains(line),
+                "{command}: {line}\n{}",
+                run.stderr
+            );
+        }
+        // The file is named once, and no control character reaches the terminal.
+        assert!(!run.stderr.contains("bad.txt: bad.txt"), "{}", run.stderr);
+        assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+        assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
+    }
+    assert_nothing_stored(dir.path(), &db);
+
+    // A limit is a setting: a flag, or its environment variable.
+    let sample = bundled(KAEDE);
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("import"),
+            OsStr::new("--max-title-chars"),
+            OsStr::new("10"),
+            sample.as_os_str(),
+        ],
+    )
+    .db(&db)
+    .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("kaedemachi_r6.txt:58: No.3 項目名: 項目名は10文字までです（今は16文字）。"),
+        "{}",
+        run.stderr
+    );
+    let run = kaikaku(dir.path(), &[OsStr::new("parse"), sample.as_os_str()])
+        .env("KAIKAKU_MAX_ROWS", "1")
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("kaedemachi_r6.txt:42: No.2 改善・推進の内容 2行目: 改善・推進の内容は1行までです（今は2行）。"),
+        "{}",
+        run.stderr
+    );
+    assert_nothing_stored(dir.path(), &db);
+}
+
+#[test]
+fn a_file_over_the_byte_limit_is_refused_at_once() {
+    let dir = temp();
+    let db = test_db();
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, vec![b'a'; 17 * 1024 * 1024]).expect("writes");
+    for file in [Path::new("/dev/zero"), big.as_path()] {
+        let started = Instant::now();
+        let run = kaikaku(dir.path(), &[OsStr::new("import"), file.as_os_str()])
+            .db(&db)
+            .run();
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        let message = format!(
+            "error: {}: ファイルが大きすぎます（上限 16,777,216 バイト、--max-file-bytes）",
+            file.display()
+        );
+        assert!(run.stderr.contains(&message), "{}", run.stderr);
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    // The sample (11 KB) is refused under a limit of 1 KiB, and read under its own size.
+    let sample = bundled(KAEDE);
+    let size = std::fs::metadata(&sample)
+        .expect("the sample")
+        .len()
+        .to_string();
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("parse"),
+            OsStr::new("--max-file-bytes"),
+            OsStr::new("1024"),
+            sample.as_os_str(),
+        ],
+    )
+    .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("（上限 1,024 バイト、"),
+        "{}",
+        run.stderr
+    );
+    let run = kaikaku(dir.path(), &[OsStr::new("parse"), sample.as_os_str()])
+        .env("KAIKAKU_MAX_FILE_BYTES", &size)
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_nothing_stored(dir.path(), &db);
+}
+
+#[test]
+fn a_text_over_the_line_limit_is_not_read() {
+    let dir = temp();
+    let db = test_db();
+    let mut text = kaikaku_fixtures::bundled_text(KAEDE);
+    text.push_str(&"・\n".repeat(200_000));
+    let long = dir.path().join("long.txt");
+    std::fs::write(&long, text).expect("writes");
+    let run = kaikaku(dir.path(), &[OsStr::new("import"), long.as_os_str()])
+        .db(&db)
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("long.txt: 行数が上限（200,000行）を超えるため読み込みません"),
+        "{}",
+        run.stderr
+    );
+    let run = kaikaku(
+        dir.path(),
+        &[
+            OsStr::new("check"),
+            OsStr::new("--max-report-lines"),
+            OsStr::new("100"),
+            bundled(KAEDE).as_os_str(),
+        ],
+    )
+    .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("行数が上限（100行）を超える"),
+        "{}",
+        run.stderr
+    );
+    assert_nothing_stored(dir.path(), &db);
+}
+
+#[test]
+fn a_workbook_with_an_empty_title_is_refused_as_the_form_refuses_it() {
+    let dir = temp();
+    let db = test_db();
+    let mut report = kaikaku_reader::read(
+        &kaikaku_fixtures::bundled(KAEDE),
+        &kaikaku_reader::ReadOptions::default(),
+    )
+    .expect("reads");
+    report.items[2].title = String::new();
+    let book = dir.path().join("empty-title.xlsx");
+    std::fs::write(&book, kaikaku_export::xlsx::write(&report).expect("writes")).expect("writes");
+    let run = kaikaku(dir.path(), &[OsStr::new("import"), book.as_os_str()])
+        .db(&db)
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("No.3 項目名: 項目名を入力してください。"),
+        "{}",
+        run.stderr
+    );
+    assert_nothing_stored(dir.path(), &db);
+}
+
 /// Imports the bundled 楓町 sample into `db` as the plan of its town, 999997 楓町.
 fn import_sample_with_municipality(dir: &Path, db: &TestDb) {
     let run = kaikaku(

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kaikaku_model::{Municipality, Report};
+use kaikaku_model::{Limits, Municipality, Report};
 use kaikaku_reader::Encoding;
 use kaikaku_store::{Database, Search as _, Source, Store as _};
 
@@ -75,6 +75,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// The encoding forced on text files.
     pub encoding: Option<&'static Encoding>,
+    /// The limits every report is checked against before anything is stored.
+    pub limits: Limits,
 }
 
 /// A file read on a worker thread.
@@ -90,9 +92,10 @@ struct Done {
 fn read_job(
     job: &Job,
     encoding: Option<&'static Encoding>,
+    limits: &Limits,
 ) -> (u64, anyhow::Result<(ReadFile, usize)>) {
     let bytes = std::fs::metadata(&job.path).map_or(0, |m| m.len());
-    let result = read_report(&job.path, encoding).map(|mut read| {
+    let result = read_report(&job.path, encoding, limits).map(|mut read| {
         if let Some(municipality) = &job.municipality {
             read.report.municipality = Some(municipality.clone());
         }
@@ -119,12 +122,13 @@ async fn import(jobs: Vec<Job>, db: &DbTarget, options: &ImportOptions) -> anyho
         .map(|_| {
             let (jobs, next, sender) = (Arc::clone(&jobs), Arc::clone(&next), sender.clone());
             let encoding = options.encoding;
+            let limits = options.limits;
             std::thread::spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
                     let reading = Instant::now();
-                    let (bytes, result) = read_job(job, encoding);
+                    let (bytes, result) = read_job(job, encoding, &limits);
                     let reading = reading.elapsed();
                     if sender
                         .send(Done {
@@ -184,10 +188,8 @@ async fn import(jobs: Vec<Job>, db: &DbTarget, options: &ImportOptions) -> anyho
             stats.reading += done.reading;
             let job = &jobs[done.index];
             match done.result {
-                Err(error) => {
-                    let error = error.context(job.path.display().to_string());
-                    writer.failed(&error, done.bytes, &mut stats, start);
-                }
+                // The error's outermost context is already the file's name (`read_report`).
+                Err(error) => writer.failed(&error, done.bytes, &mut stats, start),
                 Ok((read, _)) if options.dry_run => {
                     let job_path = job.path.display().to_string();
                     match dry_run(&store, &read).await.context(job_path) {
