@@ -13,7 +13,7 @@ mod html;
 
 use kaikaku_model::{Report, Warning};
 
-pub use decode::{Decoded, decode, encoding_for_label};
+pub use decode::{Decoded, decode, encoding_for_label, looks_like_text};
 pub use document::read_text;
 pub use encoding_rs::Encoding;
 
@@ -38,12 +38,17 @@ pub enum ReadError {
     /// The text is empty.
     #[error("空のファイルです")]
     Empty,
+    /// The bytes are not text at all ([`decode::looks_like_text`]): a program, an image, an
+    /// archive.
+    #[error("テキストのファイルではありません")]
+    NotText,
 }
 
 /// Decodes and reads a report. Bytes that could not be decoded are replaced by U+FFFD and
 /// reported in a warning on line 1.
 ///
-/// Fails only when the text is empty or is not a progress report at all.
+/// Fails when the bytes are not text, or the text is empty or is not a progress report at
+/// all.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Report, ReadError> {
     read_decoded(&decode(bytes, options.encoding))
 }
@@ -51,8 +56,12 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Report, ReadError> {
 /// Reads text already decoded by [`decode`], adding a warning on line 1 when bytes had to be
 /// replaced by U+FFFD.
 ///
-/// Fails only when the text is empty or is not a progress report at all.
+/// Fails when the decoded bytes are not text ([`ReadError::NotText`]), or the text is empty
+/// or is not a progress report at all.
 pub fn read_decoded(decoded: &Decoded) -> Result<Report, ReadError> {
+    if !decoded.is_text() {
+        return Err(ReadError::NotText);
+    }
     let mut report = read_text(&decoded.text)?;
     if decoded.had_errors {
         report.warnings.insert(

@@ -27,8 +27,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE, VARY};
 use axum::http::HeaderName;
+use axum::http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::Next;
@@ -129,7 +129,10 @@ impl FromStr for TrustedProxy {
     fn from_str(text: &str) -> Result<TrustedProxy, String> {
         let text = text.trim();
         text.parse::<IpNet>()
-            .or_else(|_| text.parse::<IpAddr>().map(|ip| IpNet::from(ip.to_canonical())))
+            .or_else(|_| {
+                text.parse::<IpAddr>()
+                    .map(|ip| IpNet::from(ip.to_canonical()))
+            })
             .map(TrustedProxy)
             .map_err(|_| format!("IPアドレスまたはCIDR表記の範囲ではありません: {text}"))
     }
@@ -348,17 +351,15 @@ pub(crate) fn client_address(
     extensions: &axum::http::Extensions,
     headers: &HeaderMap,
 ) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(
-            || "unknown".to_owned(),
-            |info| {
-                state
-                    .trusted_proxies()
-                    .client(info.0.ip(), headers)
-                    .to_string()
-            },
-        )
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(
+        || "unknown".to_owned(),
+        |info| {
+            state
+                .trusted_proxies()
+                .client(info.0.ip(), headers)
+                .to_string()
+        },
+    )
 }
 
 /// The session secret from the `Cookie` headers, when it looks like one (64 hex digits).
@@ -514,7 +515,10 @@ mod tests {
         let forwarded = |values: &[&str]| {
             let mut headers = HeaderMap::new();
             for value in values {
-                headers.append(X_FORWARDED_FOR, HeaderValue::from_str(value).expect("ASCII"));
+                headers.append(
+                    X_FORWARDED_FOR,
+                    HeaderValue::from_str(value).expect("ASCII"),
+                );
             }
             headers
         };
@@ -550,7 +554,9 @@ mod tests {
             ip("127.0.0.1")
         );
         assert_eq!(
-            "::ffff:127.0.0.1".parse::<TrustedProxy>().map(|p| p.to_string()),
+            "::ffff:127.0.0.1"
+                .parse::<TrustedProxy>()
+                .map(|p| p.to_string()),
             Ok("127.0.0.1/32".to_owned())
         );
         assert_eq!(

@@ -163,7 +163,9 @@ fn confusable_script(c: char) -> Option<Script> {
             Some(Script::Latin)
         }
         '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Some(Script::Greek),
-        '\u{0400}'..='\u{052F}' | '\u{1C80}'..='\u{1C8F}' | '\u{2DE0}'..='\u{2DFF}'
+        '\u{0400}'..='\u{052F}'
+        | '\u{1C80}'..='\u{1C8F}'
+        | '\u{2DE0}'..='\u{2DFF}'
         | '\u{A640}'..='\u{A69F}' => Some(Script::Cyrillic),
         _ => None,
     }
@@ -286,7 +288,12 @@ mod tests {
 
     #[test]
     fn latin_mixed_with_cyrillic_or_greek_is_refused() {
-        for name in ["\u{0430}dmin", "admin\u{0456}", "p\u{03B1}ypal", "\u{0391}\u{0430}"] {
+        for name in [
+            "\u{0430}dmin",
+            "admin\u{0456}",
+            "p\u{03B1}ypal",
+            "\u{0391}\u{0430}",
+        ] {
             let error = user_name(name).expect_err(name);
             assert!(matches!(error, UserError::MixedScripts), "{name}");
         }
