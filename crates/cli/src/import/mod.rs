@@ -185,10 +185,8 @@ async fn import(jobs: Vec<Job>, db: &DbTarget, options: &ImportOptions) -> anyho
             stats.reading += done.reading;
             let job = &jobs[done.index];
             match done.result {
-                Err(error) => {
-                    let error = error.context(job.path.display().to_string());
-                    writer.failed(&error, done.bytes, &mut stats, start);
-                }
+                // `read_report` names the file already (its outermost context).
+                Err(error) => writer.failed(&error, done.bytes, &mut stats, start),
                 Ok((read, _)) if options.dry_run => {
                     let job_path = job.path.display().to_string();
                     match dry_run(&store, &read).await.context(job_path) {
