@@ -13,7 +13,7 @@ mod html;
 
 use kaikaku_model::{Report, Warning};
 
-pub use decode::{Decoded, decode, encoding_for_label, looks_like_text};
+pub use decode::{Decoded, ODD_CHARACTERS_ONE_IN, decode, encoding_for_label, looks_like_text};
 pub use document::read_text;
 pub use encoding_rs::Encoding;
 
@@ -38,7 +38,7 @@ pub enum ReadError {
     /// The text is empty.
     #[error("空のファイルです")]
     Empty,
-    /// The bytes are not text at all ([`decode::looks_like_text`]): a program, an image, an
+    /// The bytes are not text at all ([`looks_like_text`]): a program, an image, an
     /// archive.
     #[error("テキストのファイルではありません")]
     NotText,
