@@ -7,6 +7,7 @@ use kaikaku_export::csv::Table;
 use kaikaku_model::workflow::Role;
 use kaikaku_model::{Limits, LocalGovernmentCode, Municipality};
 use kaikaku_reader::Encoding;
+use kaikaku_web::people::auth::TrustedProxy;
 
 use crate::database::{DEFAULT_DB, DbTarget};
 
@@ -29,6 +30,23 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Which reverse proxies `serve` believes about the client's address.
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// A reverse proxy whose X-Forwarded-For header names the client (an address such as
+    /// 127.0.0.1, or a CIDR range such as 10.0.0.0/24); repeat for several. Only requests
+    /// whose TCP peer is one of them have the header read (the right-most address that is not
+    /// a trusted proxy is the client, for log-in throttling); otherwise it is ignored.
+    /// Default: $KAIKAKU_TRUSTED_PROXIES (comma-separated), else none.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "ADDR",
+        env = "KAIKAKU_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 /// The subcommands.
@@ -192,6 +210,9 @@ pub enum Command {
         /// Limits on what a sheet may hold.
         #[command(flatten)]
         limits: LimitArgs,
+        /// Reverse-proxy options.
+        #[command(flatten)]
+        proxies: ProxyArgs,
     },
     /// Write a consistent snapshot of the database to a file, also while the server runs.
     ///

@@ -6,7 +6,8 @@
 //! `pg_dump --format=custom` and `pg_restore` in one transaction, the archive verified
 //! first with `pg_restore --list` and a full read. Either way the backup is written through a
 //! temporary file and renamed, a restore goes only into a database without data, and the
-//! migrations newer than the backup run after it.
+//! migrations newer than the backup run after it. Backups and restored SQLite files are
+//! readable by their owner only (0600).
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -273,16 +274,26 @@ fn read_magic(file: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// A new empty temporary file in the folder of `path`, so that renaming it onto `path` is
-/// atomic; deleted when dropped unless persisted.
+/// atomic; deleted when dropped unless persisted. It is readable and writable by its owner
+/// only (0600 on Unix, whatever the umask), and so is what it becomes: a backup or a
+/// restored database holds every password hash.
 fn temp_beside(path: &Path) -> anyhow::Result<NamedTempFile> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    tempfile::Builder::new()
+    let temp = tempfile::Builder::new()
         .prefix(".kaikaku-backup-")
         .tempfile_in(folder)
-        .with_context(|| format!("{} に一時ファイルを作れません", folder.display()))
+        .with_context(|| format!("{} に一時ファイルを作れません", folder.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("{} の権限を設定できません", temp.path().display()))?;
+    }
+    Ok(temp)
 }
 
 fn flag(name: &str, path: &Path) -> OsString {

@@ -12,6 +12,7 @@ use crate::args::CheckFormat;
 use crate::input::read_report;
 use crate::outcome::Outcome;
 use crate::render;
+use crate::visible::{Visible, json_visible, visible};
 
 /// `kaikaku check FILE…`: [`Outcome::Differs`] when a total does not hold,
 /// [`Outcome::Unreadable`] when a file could not be read or passes one of `limits` (each
@@ -26,7 +27,7 @@ pub fn check(
 ) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::Success;
     let mut results = Vec::new();
-    let mut out = io::stdout().lock();
+    let mut out = Visible::new(io::stdout().lock());
     for (i, file) in files.iter().enumerate() {
         let name = file.display().to_string();
         match read_report(file, encoding, limits) {
@@ -54,7 +55,7 @@ pub fn check(
             }
             Err(error) => {
                 out.flush()?;
-                eprintln!("error: {error:#}");
+                eprintln!("error: {}", visible(&format!("{error:#}")));
                 outcome = Outcome::Unreadable;
                 if format == CheckFormat::Json {
                     results.push(FileFindingsJson {
@@ -68,11 +69,12 @@ pub fn check(
     }
     if format == CheckFormat::Json {
         // One file: the object itself (`{"file", "error", "findings"}`); several: an array.
-        match results.as_slice() {
-            [single] => serde_json::to_writer_pretty(&mut out, single)?,
-            _ => serde_json::to_writer_pretty(&mut out, &results)?,
-        }
-        writeln!(out)?;
+        let json = match results.as_slice() {
+            [single] => serde_json::to_string_pretty(single)?,
+            _ => serde_json::to_string_pretty(&results)?,
+        };
+        // Escaped for JSON first: what reaches the text writer has nothing left to escape.
+        writeln!(out, "{}", json_visible(&json))?;
     }
     out.flush()?;
     Ok(outcome)

@@ -9,6 +9,7 @@ use kaikaku_store::Store;
 use crate::database::{DbTarget, open_store};
 use crate::outcome::Outcome;
 use crate::render;
+use crate::visible::Visible;
 
 /// `kaikaku list`.
 ///
@@ -19,7 +20,7 @@ pub async fn list(db: &DbTarget) -> anyhow::Result<Outcome> {
         .list_reports()
         .await
         .context("保存された報告の一覧を読めません")?;
-    let mut out = io::stdout().lock();
+    let mut out = Visible::new(io::stdout().lock());
     render::stored_reports(&mut out, &reports)?;
     out.flush()?;
     Ok(Outcome::Success)

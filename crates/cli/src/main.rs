@@ -3,7 +3,9 @@
 //!
 //! Exit status: 0 success, 1 a total does not hold (`check`), 2 unreadable input, database
 //! error or usage error. Errors are printed as one `error: FILE: …` line with their cause
-//! chain; a panic is caught by a hook that prints a short message and exits 2.
+//! chain; a panic is caught by a hook that prints a short message and exits 2. Whatever comes
+//! from a document or a file name is printed with its control characters escaped
+//! ([`visible`]).
 
 mod args;
 mod backup;
@@ -20,6 +22,7 @@ mod reference;
 mod render;
 mod serve;
 mod users;
+mod visible;
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
@@ -36,7 +39,7 @@ fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", visible::visible(&format!("{error:#}")));
             ExitCode::from(2)
         }
     }
@@ -55,6 +58,7 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!("（{}:{}）", l.file(), l.line()))
             .unwrap_or_default();
+        let message = visible::visible(message);
         eprintln!("error: 内部エラーのため処理を中断しました{place}: {message}");
         std::process::exit(2);
     }));

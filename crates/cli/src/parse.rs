@@ -12,6 +12,7 @@ use crate::args::ParseFormat;
 use crate::input::read_report;
 use crate::outcome::Outcome;
 use crate::render;
+use crate::visible::{Visible, json_visible};
 
 /// `kaikaku parse FILE`.
 ///
@@ -27,10 +28,14 @@ pub fn parse(
     let mut out = io::stdout().lock();
     match format {
         ParseFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &ReportJson::from(&read.report))?;
-            writeln!(out)?;
+            let json = serde_json::to_string_pretty(&ReportJson::from(&read.report))?;
+            writeln!(out, "{}", json_visible(&json))?;
         }
-        ParseFormat::Text => render::report(&mut out, &read.report)?,
+        ParseFormat::Text => {
+            let mut out = Visible::new(&mut out);
+            render::report(&mut out, &read.report)?;
+            out.flush()?;
+        }
     }
     out.flush()?;
     Ok(Outcome::Success)

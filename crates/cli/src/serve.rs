@@ -12,6 +12,7 @@ use kaikaku_model::workflow::Role;
 use kaikaku_model::{Limits, LocalGovernmentCode, Municipality};
 use kaikaku_store::{Cycle, Database};
 use kaikaku_web::AppState;
+use kaikaku_web::people::auth::{TrustedProxies, TrustedProxy};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
@@ -76,12 +77,13 @@ pub fn run(
     addr: &str,
     demo: bool,
     limits: Limits,
+    trusted_proxies: &[TrustedProxy],
 ) -> anyhow::Result<Outcome> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("非同期ランタイムを起動できません")?
-        .block_on(serve(db, database_url, addr, demo, limits))
+        .block_on(serve(db, database_url, addr, demo, limits, trusted_proxies))
 }
 
 async fn serve(
@@ -90,6 +92,7 @@ async fn serve(
     addr: &str,
     demo: bool,
     limits: Limits,
+    trusted_proxies: &[TrustedProxy],
 ) -> anyhow::Result<Outcome> {
     // The temporary directory of the demo lives as long as the server and is removed after it.
     let (store, _demo_dir, demo_edition) = if demo {
@@ -125,14 +128,18 @@ async fn serve(
         }
         out.flush()?;
     }
-    kaikaku_web::serve(
-        listener,
-        AppState::new(store)
-            .with_page_max_age(std::time::Duration::from_secs(1))
-            .with_limits(limits),
-    )
-    .await
-    .context("サーバーがエラーで停止しました")?;
+    let state = AppState::new(store)
+        .with_page_max_age(std::time::Duration::from_secs(1))
+        .with_limits(limits);
+    // Trusted reverse proxies (--trusted-proxy, KAIKAKU_TRUSTED_PROXIES).
+    if !trusted_proxies.is_empty() {
+        let listed: Vec<String> = trusted_proxies.iter().map(ToString::to_string).collect();
+        tracing::info!(proxies = %listed.join(", "), "trusting X-Forwarded-For");
+    }
+    let state = state.with_trusted_proxies(TrustedProxies::new(trusted_proxies.iter().copied()));
+    kaikaku_web::serve(listener, state)
+        .await
+        .context("サーバーがエラーで停止しました")?;
     Ok(Outcome::Success)
 }
 

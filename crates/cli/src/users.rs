@@ -1,19 +1,22 @@
 //! `kaikaku user add|list|passwd`: the users who log in to the web server, managed from the
 //! command line (the first admin is made here). The rules for names, departments and
-//! passwords are the web layer's ([`kaikaku_web::people::users`]), so both refuse the same things with
-//! the same Japanese messages.
+//! passwords are the web layer's ([`kaikaku_web::people::users`], [`kaikaku_auth::check_password`]),
+//! so both refuse the same things with the same Japanese messages: names are stored in NFKC and
+//! refused when invisible characters, mixed Latin/Greek/Cyrillic letters or a name equal after
+//! case folding make them confusable; passwords that are short or only white space.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use anyhow::{Context, anyhow, bail};
 use kaikaku_model::workflow::Role;
-use kaikaku_store::{Cycle, StoreError};
+use kaikaku_store::Cycle;
 use kaikaku_web::people::users;
 
 use crate::args::UserCommand;
 use crate::database::{DbTarget, open_store};
 use crate::outcome::Outcome;
 use crate::render;
+use crate::visible::{Visible, visible};
 
 /// Runs a `kaikaku user` subcommand.
 ///
@@ -39,17 +42,16 @@ async fn add(
     db: &DbTarget,
 ) -> anyhow::Result<Outcome> {
     // Everything that can be checked is checked before the password is asked for.
-    users::check_name(name)?;
+    let name = users::user_name(name)?;
     users::check_department(role, department)?;
     let store = open_store(db).await?;
-    if store.user_by_name(name).await?.is_some() {
-        return Err(StoreError::DuplicateUser {
-            name: name.to_owned(),
-        }
-        .into());
-    }
+    let existing = store
+        .list_users()
+        .await
+        .context("ユーザーの一覧を読めません")?;
+    users::check_unique(&name, &existing)?;
     let password = read_new_password()?;
-    let user = users::new_user(name, role, department, &password)?;
+    let user = users::new_user(&name, role, department, &password)?;
     let id = store
         .create_user(&user)
         .await
@@ -74,7 +76,7 @@ async fn list(db: &DbTarget) -> anyhow::Result<Outcome> {
         .list_users()
         .await
         .context("ユーザーの一覧を読めません")?;
-    let mut out = io::stdout().lock();
+    let mut out = Visible::new(io::stdout().lock());
     render::users(&mut out, &users)?;
     out.flush()?;
     Ok(Outcome::Success)
@@ -82,10 +84,14 @@ async fn list(db: &DbTarget) -> anyhow::Result<Outcome> {
 
 async fn passwd(name: &str, db: &DbTarget) -> anyhow::Result<Outcome> {
     let store = open_store(db).await?;
-    let user = store
-        .user_by_name(name)
-        .await?
-        .ok_or_else(|| anyhow!("ユーザー「{name}」はいません"))?;
+    let normalised = users::login_name(name);
+    let mut user = store.user_by_name(&normalised).await?;
+    if user.is_none() && normalised != name {
+        // A name stored before names were normalised.
+        user = store.user_by_name(name).await?;
+    }
+    let user = user.ok_or_else(|| anyhow!("ユーザー「{}」はいません", visible(name)))?;
+    let name = user.name.as_str();
     let password = read_new_password()?;
     let hash = kaikaku_auth::hash_password(&password)?;
     store

@@ -17,6 +17,11 @@ use kaikaku_testdb::TestDb;
 use serde_json::Value;
 use tempfile::TempDir;
 
+/// Hostile and careless input: escaping, files that are not text, user names, passwords,
+/// file permissions.
+#[path = "cli/hostile.rs"]
+mod hostile;
+
 /// What a run of the binary gave.
 #[derive(Debug)]
 struct Run {
@@ -1102,9 +1107,19 @@ impl Drop for Server {
 impl Server {
     /// Starts `kaikaku ARGS` in `dir` (also its TMPDIR) and waits for `listening on`.
     fn start(dir: &Path, args: &[&OsStr]) -> Server {
+        Server::start_with_env(dir, args, ("TMPDIR", dir.as_os_str()))
+    }
+
+    /// [`Server::start`] with one more environment variable.
+    fn start_with_env(
+        dir: &Path,
+        args: &[&OsStr],
+        (key, value): (&'static str, impl AsRef<OsStr>),
+    ) -> Server {
         let stderr_log = dir.join("serve.stderr");
         let child = kaikaku(dir, args)
             .env("TMPDIR", dir)
+            .env(key, value)
             .command()
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

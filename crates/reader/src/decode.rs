@@ -3,6 +3,10 @@
 //! A byte-order mark wins; otherwise valid UTF-8 is UTF-8; otherwise the encoding is detected
 //! with chardetng (Firefox's detector) and confirmed by decoding without errors, preferring
 //! Shift_JIS (CP932) and EUC-JP, the encodings of older Japanese Windows and Unix tools.
+//!
+//! Whatever the encoding, a file that is not text at all (a program, an image, an archive)
+//! is told apart here, by one rule ([`looks_like_text`]), so that it is refused with a short
+//! message instead of being read into thousands of garbled lines.
 
 use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8};
 
@@ -15,6 +19,37 @@ pub struct Decoded {
     pub encoding: &'static Encoding,
     /// True when some bytes were malformed and replaced by U+FFFD.
     pub had_errors: bool,
+}
+
+impl Decoded {
+    /// Whether the decoded text is text at all ([`looks_like_text`]).
+    pub fn is_text(&self) -> bool {
+        looks_like_text(&self.text)
+    }
+}
+
+/// At most one character in this many may be odd (see [`looks_like_text`]).
+pub const ODD_CHARACTERS_ONE_IN: usize = 50;
+
+/// Whether `text`, as decoded, is text rather than the bytes of something else: it holds no
+/// NUL (U+0000), and the odd characters — control characters (Unicode Cc) other than TAB,
+/// LF, CR and FF (the page break of `pdftotext`), and U+FFFD, which stands for bytes the
+/// encoding could not decode — are at most one in [`ODD_CHARACTERS_ONE_IN`] (2 %) of its
+/// characters. An empty text is text (and is refused later as empty).
+pub fn looks_like_text(text: &str) -> bool {
+    let mut chars = 0usize;
+    let mut odd = 0usize;
+    for c in text.chars() {
+        if c == '\0' {
+            return false;
+        }
+        chars += 1;
+        let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+        if control || c == char::REPLACEMENT_CHARACTER {
+            odd += 1;
+        }
+    }
+    odd * ODD_CHARACTERS_ONE_IN <= chars
 }
 
 /// The encoding a user names: any WHATWG label (`utf-8`, `shift_jis`, `sjis`, `euc-jp`,
@@ -97,6 +132,29 @@ mod tests {
 
         let (euc, _, _) = EUC_JP.encode("行政改革の取組実績と効果額の一覧表");
         assert_eq!(decode(&euc, None).encoding, EUC_JP);
+    }
+
+    #[test]
+    fn binary_is_not_text() {
+        // A NUL anywhere.
+        assert!(!looks_like_text("第1章\n\0\n"));
+        assert!(!decode(b"\x7fELF\x02\x01\x01\0\0\0", None).is_text());
+        // Bytes of an image: neither UTF-8 nor Shift_JIS, mostly replaced.
+        let png = b"\x89PNG\r\n\x1a\n\x0b\x0dIHDR\x01\xff\xfe\x80\x81\x82\xfd";
+        assert!(!decode(png, None).is_text());
+        // The threshold: one odd character in 50 is text, two are not.
+        let fifty = format!("{}\u{1b}", "あ".repeat(49));
+        assert!(looks_like_text(&fifty));
+        assert!(!looks_like_text(&format!("{fifty}\u{fffd}")));
+        // TAB, LF, CR and the page break are text.
+        assert!(looks_like_text("No.1\t総務課\r\n\u{c}No.2\n"));
+        assert!(looks_like_text(""));
+        // A UTF-16 file with its BOM decodes to text, though its bytes hold NULs.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("令和3年度\n".encode_utf16().flat_map(u16::to_le_bytes));
+        let decoded = decode(&utf16, None);
+        assert_eq!(decoded.text, "令和3年度\n");
+        assert!(decoded.is_text());
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod html;
 use kaikaku_model::quantity::{MAX_DIGITS, format_decimal, too_precise};
 use kaikaku_model::{Decimal, Limits, Report, Warning};
 
-pub use decode::{Decoded, decode, encoding_for_label};
+pub use decode::{Decoded, ODD_CHARACTERS_ONE_IN, decode, encoding_for_label, looks_like_text};
 pub use encoding_rs::Encoding;
 
 /// How to read.
@@ -45,6 +45,10 @@ pub enum ReadError {
         /// The limit.
         limit: usize,
     },
+    /// The bytes are not text at all ([`looks_like_text`]): a program, an image, an
+    /// archive.
+    #[error("テキストのファイルではありません")]
+    NotText,
 }
 
 /// Reads the text of a report, refusing one of more than the default
@@ -82,7 +86,8 @@ pub fn read_text_within(text: &str, max_lines: usize) -> Result<Report, ReadErro
 /// Decodes and reads a report. Bytes that could not be decoded are replaced by U+FFFD and
 /// reported in a warning on line 1.
 ///
-/// Fails only when the text is empty or is not a progress report at all.
+/// Fails when the bytes are not text, or the text is empty or is not a progress report at
+/// all.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Report, ReadError> {
     read_decoded(&decode(bytes, options.encoding))
 }
@@ -90,13 +95,17 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Report, ReadError> {
 /// Reads text already decoded by [`decode`], adding a warning on line 1 when bytes had to be
 /// replaced by U+FFFD.
 ///
-/// Fails only when the text is empty or is not a progress report at all.
+/// Fails when the decoded bytes are not text ([`ReadError::NotText`]), or the text is empty
+/// or is not a progress report at all.
 pub fn read_decoded(decoded: &Decoded) -> Result<Report, ReadError> {
     read_decoded_within(decoded, Limits::default().report_lines)
 }
 
 /// [`read_decoded`] for a text of at most `max_lines` lines ([`read_text_within`]).
 pub fn read_decoded_within(decoded: &Decoded, max_lines: usize) -> Result<Report, ReadError> {
+    if !decoded.is_text() {
+        return Err(ReadError::NotText);
+    }
     let mut report = read_text_within(&decoded.text, max_lines)?;
     if decoded.had_errors {
         report.warnings.insert(

@@ -603,12 +603,12 @@ fn a_forced_encoding_wins() {
         encoding: Some(kaikaku_reader::encoding_for_label("cp932").expect("cp932 is a label")),
     };
     assert_eq!(read(&sjis, &forced).expect("reads").items.len(), 22);
-    // Read as UTF-8, Shift_JIS bytes are not a report, and nothing panics.
+    // Read as UTF-8, Shift_JIS bytes are mostly U+FFFD: not text, and nothing panics.
     let utf8 = ReadOptions {
         encoding: Some(encoding_rs::UTF_8),
     };
     match read(&sjis, &utf8) {
-        Err(ReadError::NotAReport { .. }) => {}
+        Err(ReadError::NotText | ReadError::NotAReport { .. }) => {}
         Ok(report) => assert!(report.warnings.iter().any(|w| w.message.contains("U+FFFD"))),
         Err(other) => panic!("unexpected error {other}"),
     }
@@ -629,12 +629,40 @@ fn text_that_is_not_a_report() {
         read(b"", &ReadOptions::default()),
         Err(ReadError::Empty)
     ));
-    assert!(
+    assert!(matches!(
         read(
             &[0x89, b'P', b'N', b'G', 0, 0, 0xff, 0xfe],
             &ReadOptions::default()
+        ),
+        Err(ReadError::NotText)
+    ));
+}
+
+#[test]
+fn bytes_that_are_not_text_are_refused_before_reading() {
+    let refused = |bytes: &[u8]| {
+        matches!(
+            read(bytes, &ReadOptions::default()),
+            Err(ReadError::NotText)
         )
-        .is_err()
+    };
+    let report = fixtures::bundled("kaedemachi_r6.txt");
+    // One NUL is enough, anywhere.
+    let mut with_nul = report.clone();
+    with_nul.extend_from_slice(b"\n\0\n");
+    assert!(refused(&with_nul));
+    // A program: every byte value, over and over.
+    let program: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
+    assert!(refused(&program));
+    // The same report with some control characters (under one in 50) is still read, and
+    // the reader keeps them for the layers above to refuse or escape.
+    let text = String::from_utf8(report).expect("UTF-8");
+    let odd = text.replacen("ふるさと納税", "ふるさと\u{1b}納税", 3);
+    let read_back = read(odd.as_bytes(), &ReadOptions::default()).expect("reads");
+    assert_eq!(read_back.items.len(), 9);
+    assert_eq!(
+        ReadError::NotText.to_string(),
+        "テキストのファイルではありません"
     );
 }
 

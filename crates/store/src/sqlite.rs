@@ -40,6 +40,32 @@ const MMAP_SIZE: u64 = 1 << 30;
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Creates `path` as an empty file only its owner may read and write (0600, set after
+/// creation so that the umask does not matter), unless it exists. SQLite takes an empty file
+/// for a new database, and creates the `-wal` and `-shm` files with the database file's mode.
+///
+/// Fails when the file can be neither created nor found.
+#[cfg(unix)]
+fn create_owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(file) => file.set_permissions(std::fs::Permissions::from_mode(0o600)),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// Elsewhere, SQLite creates the file with the system's defaults.
+#[cfg(not(unix))]
+fn create_owner_only(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// Reports stored in SQLite.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
@@ -47,8 +73,14 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if missing) the database file and runs migrations.
+    /// Opens (creating if missing) the database file and runs migrations. A file created here
+    /// is readable and writable by its owner only (0600 on Unix, whatever the umask); SQLite
+    /// gives its `-wal` and `-shm` files the same mode.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        create_owner_only(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source: source.into(),
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -80,6 +80,7 @@ pub use public::pdf::{Paper, PdfError, edition_pdf};
 pub struct AppState {
     store: Arc<Database>,
     throttles: Arc<people::auth::Throttles>,
+    trusted_proxies: Arc<people::auth::TrustedProxies>,
     pdfs: Arc<public::pdf::PdfCache>,
     pages: Arc<page_cache::PageCache>,
     across: Arc<public::across::AcrossCache>,
@@ -93,6 +94,7 @@ impl AppState {
         AppState {
             store: Arc::new(store.into()),
             throttles: Arc::new(people::auth::Throttles::default()),
+            trusted_proxies: Arc::new(people::auth::TrustedProxies::default()),
             pdfs: Arc::new(public::pdf::PdfCache::default()),
             pages: Arc::new(page_cache::PageCache::default()),
             across: Arc::new(public::across::AcrossCache::default()),
@@ -117,6 +119,18 @@ impl AppState {
     pub fn with_page_max_age(mut self, max_age: std::time::Duration) -> AppState {
         self.pages = Arc::new(page_cache::PageCache::new(max_age));
         self
+    }
+
+    /// The same state believing `X-Forwarded-For` from these reverse proxies
+    /// ([`people::auth::TrustedProxies`]); none by default.
+    pub fn with_trusted_proxies(mut self, proxies: people::auth::TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    pub(crate) fn trusted_proxies(&self) -> &people::auth::TrustedProxies {
+        &self.trusted_proxies
     }
 
     /// The public pages kept for anonymous visitors.

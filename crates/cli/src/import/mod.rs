@@ -24,6 +24,7 @@ use kaikaku_store::{Database, Search as _, Source, Store as _};
 use crate::database::{DbTarget, open_store};
 use crate::input::{ReadFile, read_report};
 use crate::outcome::Outcome;
+use crate::visible::visible;
 use report::{dry_run, saved_line, source_of};
 
 /// What `kaikaku import` was asked for.
@@ -348,14 +349,15 @@ impl Writer<'_> {
             let mut out = io::stdout().lock();
             lines
                 .iter()
-                .try_for_each(|line| writeln!(out, "{name}: {line}"))
+                .try_for_each(|line| writeln!(out, "{}", visible(&format!("{name}: {line}"))))
         })?;
         Ok(())
     }
 
     /// A file that could not be stored: its error on stderr, the import's outcome marked.
     fn failed(&mut self, error: &anyhow::Error, bytes: u64, stats: &mut Stats, start: Instant) {
-        self.bar.suspend(|| eprintln!("error: {error:#}"));
+        self.bar
+            .suspend(|| eprintln!("error: {}", visible(&format!("{error:#}"))));
         self.outcome = Outcome::Unreadable;
         self.advance(bytes, stats, start);
     }

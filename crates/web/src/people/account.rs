@@ -7,13 +7,13 @@ use std::time::Instant;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaikaku_store::Cycle;
 use serde::Deserialize;
 
 use crate::http::forms::Form;
-use crate::people::auth::{AuthUser, start_session};
+use crate::people::auth::{AuthUser, client_address, start_session};
 use crate::people::login::{see_other, verify_password};
 use crate::views::{Crumb, Layout};
 use crate::{AppState, Error};
@@ -81,6 +81,8 @@ pub(crate) async fn page(user: AuthUser, RawQuery(query): RawQuery) -> AccountPa
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     user: AuthUser,
+    extensions: Extensions,
+    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, Error> {
     let refuse = |message: String| {
@@ -91,14 +93,15 @@ pub(crate) async fn change_password(
             .into_response()
     };
     let now = Instant::now();
-    state.throttles().check_name(&user.name, now)?;
+    let address = client_address(&state, &extensions, &headers);
+    state.throttles().check(&user.name, &address, now)?;
     let stored = state
         .store()
         .user(user.id)
         .await?
         .ok_or(Error::LoginRequired { next: None })?;
     if !verify_password(form.current_password, stored.password_hash).await? {
-        state.throttles().record_name_failure(&user.name, now);
+        state.throttles().record_failure(&user.name, &address, now);
         return Ok(refuse("現在のパスワードが正しくありません。".to_owned()));
     }
     if form.new_password != form.new_password_confirm {
@@ -112,8 +115,8 @@ pub(crate) async fn change_password(
             .map_err(|e| Error::Internal(e.to_string()))?;
     let hash = match hashed {
         Ok(hash) => hash,
-        Err(kaikaku_auth::AuthError::TooShort) => {
-            return Ok(refuse(kaikaku_auth::AuthError::TooShort.to_string()));
+        Err(error @ (kaikaku_auth::AuthError::TooShort | kaikaku_auth::AuthError::Blank)) => {
+            return Ok(refuse(error.to_string()));
         }
         Err(error) => return Err(Error::Internal(error.to_string())),
     };

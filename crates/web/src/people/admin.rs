@@ -1,5 +1,6 @@
 //! The policy division's pages (admins only): `GET /admin/users` (the users) and
-//! `POST /admin/users` (create one).
+//! `POST /admin/users` (create one, by the rules of [`super::users`]: the name normalised and
+//! unlike every existing one).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -164,14 +165,22 @@ pub(crate) async fn create(
             .await
             .map_err(|e| Error::Internal(e.to_string()))?;
     let error = match new_user {
-        Ok(new_user) => match state.store().create_user(&new_user).await {
-            Ok(_) => {
-                tracing::info!(by = %user.name, user = %new_user.name, "user created");
-                return Ok(Redirect::to("/admin/users?created=1").into_response());
+        Ok(new_user) => {
+            // Names equal after normalising and case folding are refused before the store's
+            // own uniqueness (of the exact name) is asked.
+            let existing = state.store().list_users().await?;
+            match users::check_unique(&new_user.name, &existing) {
+                Err(error) => error.to_string(),
+                Ok(()) => match state.store().create_user(&new_user).await {
+                    Ok(_) => {
+                        tracing::info!(by = %user.name, user = %new_user.name, "user created");
+                        return Ok(Redirect::to("/admin/users?created=1").into_response());
+                    }
+                    Err(error @ StoreError::DuplicateUser { .. }) => error.to_string(),
+                    Err(error) => return Err(error.into()),
+                },
             }
-            Err(error @ StoreError::DuplicateUser { .. }) => error.to_string(),
-            Err(error) => return Err(error.into()),
-        },
+        }
         Err(users::UserError::Password(kaikaku_auth::AuthError::Crypto(e))) => {
             return Err(Error::Internal(e));
         }

@@ -20,62 +20,81 @@
 //! the handlers find it.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::ops::Deref;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::HeaderName;
 use axum::http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
-use kaikaku_auth::{LoginThrottle, Token, token_hash};
+use ipnet::IpNet;
+use kaikaku_auth::{Backoff, LoginThrottle, Token, token_hash};
 use kaikaku_model::workflow::Role;
 use kaikaku_store::{Cycle, Session};
 
 use crate::views::SessionBar;
 use crate::{AppState, Error};
 
+/// The header a reverse proxy names the client in.
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "kaikaku_session";
 /// How long a session lasts from log-in.
 pub const SESSION_HOURS: i64 = 8;
-/// Failed log-ins allowed per user name in [`THROTTLE_WINDOW`].
-pub const FAILURES_PER_NAME: usize = 5;
+/// Failed log-ins of one name from one address that cost nothing ([`PAIR_FIRST_DELAY`]
+/// after the next).
+pub const FREE_FAILURES_PER_PAIR: u32 = 3;
+/// The wait after the first costly failure of a (name, address) pair; it doubles with each
+/// further failure, up to [`PAIR_MAX_DELAY`].
+pub const PAIR_FIRST_DELAY: Duration = Duration::from_secs(5);
+/// The longest wait of a (name, address) pair.
+pub const PAIR_MAX_DELAY: Duration = Duration::from_secs(15 * 60);
 /// Failed log-ins allowed per client address in [`THROTTLE_WINDOW`].
 pub const FAILURES_PER_ADDRESS: usize = 20;
-/// The window of the log-in throttles.
+/// The window of the per-address throttle.
 pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// The log-in throttles: failures per user name and per client address.
+/// The log-in throttles: progressive delays per (user name, client address) pair, and a
+/// limit of failures per client address.
 ///
-/// The address is the peer of the TCP connection (`ConnectInfo`); behind a reverse proxy
-/// every client shares the proxy's address, so [`FAILURES_PER_ADDRESS`] then limits them all
-/// together. Forwarding headers are not trusted.
+/// There is no lock per name: an attacker who knows a name and guesses from one address
+/// slows only that pair, so the name's owner, from any address that has not failed, logs in
+/// at once. The address is the peer of the TCP connection, or, when that peer is a trusted
+/// reverse proxy ([`TrustedProxies`]), the client it names in `X-Forwarded-For`.
 #[derive(Debug)]
 pub struct Throttles {
-    by_name: LoginThrottle,
+    by_pair: Backoff,
     by_address: LoginThrottle,
 }
 
 impl Default for Throttles {
     fn default() -> Throttles {
         Throttles {
-            by_name: LoginThrottle::new(FAILURES_PER_NAME, THROTTLE_WINDOW),
+            by_pair: Backoff::new(FREE_FAILURES_PER_PAIR, PAIR_FIRST_DELAY, PAIR_MAX_DELAY),
             by_address: LoginThrottle::new(FAILURES_PER_ADDRESS, THROTTLE_WINDOW),
         }
     }
 }
 
+/// The key of a (name, address) pair: a line break cannot be part of either.
+fn pair(name: &str, address: &str) -> String {
+    format!("{address}\n{name}")
+}
+
 impl Throttles {
-    /// `Ok` when both the name and the address may try now; else how long to wait.
+    /// `Ok` when the name may be tried from the address now; else how long to wait.
     pub(crate) fn check(&self, name: &str, address: &str, now: Instant) -> Result<(), Error> {
-        let by_name = self.by_name.check(name, now);
+        let by_pair = self.by_pair.check(&pair(name, address), now);
         let by_address = self.by_address.check(address, now);
-        match (by_name, by_address) {
+        match (by_pair, by_address) {
             (Ok(()), Ok(())) => Ok(()),
             (Err(wait), Ok(())) | (Ok(()), Err(wait)) => {
                 Err(Error::TooManyAttempts { retry_after: wait })
@@ -86,29 +105,96 @@ impl Throttles {
         }
     }
 
-    /// Records a failed attempt for the name and the address.
+    /// Records a failed attempt for the pair and the address.
     pub(crate) fn record_failure(&self, name: &str, address: &str, now: Instant) {
-        self.by_name.record_failure(name, now);
+        self.by_pair.record_failure(&pair(name, address), now);
         self.by_address.record_failure(address, now);
     }
 
-    /// Forgets the name's failures after a successful log-in. The address keeps its count, so
+    /// Forgets the pair's failures after a successful log-in. The address keeps its count, so
     /// one valid account does not reset the limit of a client guessing others.
-    pub(crate) fn record_success(&self, name: &str) {
-        self.by_name.record_success(name);
+    pub(crate) fn record_success(&self, name: &str, address: &str) {
+        self.by_pair.record_success(&pair(name, address));
+    }
+}
+
+/// One trusted reverse proxy: an address (`10.0.0.5`, `::1`) or a CIDR range
+/// (`10.0.0.0/24`). Parsed from the `--trusted-proxy` option and `KAIKAKU_TRUSTED_PROXIES`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustedProxy(IpNet);
+
+impl FromStr for TrustedProxy {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<TrustedProxy, String> {
+        let text = text.trim();
+        text.parse::<IpNet>()
+            .or_else(|_| {
+                text.parse::<IpAddr>()
+                    .map(|ip| IpNet::from(ip.to_canonical()))
+            })
+            .map(TrustedProxy)
+            .map_err(|_| format!("IPアドレスまたはCIDR表記の範囲ではありません: {text}"))
+    }
+}
+
+impl std::fmt::Display for TrustedProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The reverse proxies whose `X-Forwarded-For` is believed; none by default.
+///
+/// Only when the TCP peer is one of them is the header read, from the right: the right-most
+/// address that is not itself a trusted proxy is the client (the left part of the header is
+/// whatever the client sent, and proves nothing). An entry that is not an address ends the
+/// walk at the last trusted hop. Without trusted proxies, or from any other peer, the header
+/// is ignored and the peer is the client.
+#[derive(Clone, Debug, Default)]
+pub struct TrustedProxies(Vec<TrustedProxy>);
+
+impl TrustedProxies {
+    /// The proxies `proxies`.
+    pub fn new(proxies: impl IntoIterator<Item = TrustedProxy>) -> TrustedProxies {
+        TrustedProxies(proxies.into_iter().collect())
     }
 
-    /// Checks the name only (a password change, where the user is known).
-    pub(crate) fn check_name(&self, name: &str, now: Instant) -> Result<(), Error> {
-        self.by_name
-            .check(name, now)
-            .map_err(|wait| Error::TooManyAttempts { retry_after: wait })
+    fn trusts(&self, ip: IpAddr) -> bool {
+        self.0.iter().any(|proxy| proxy.0.contains(&ip))
     }
 
-    /// Records a failure for the name only.
-    pub(crate) fn record_name_failure(&self, name: &str, now: Instant) {
-        self.by_name.record_failure(name, now);
+    /// The client's address for a request from `peer` with `headers`.
+    pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let mut client = peer.to_canonical();
+        if !self.trusts(client) {
+            return client;
+        }
+        let hops: Vec<&str> = headers
+            .get_all(X_FORWARDED_FOR)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .collect();
+        for hop in hops.iter().rev() {
+            let Some(ip) = forwarded_ip(hop) else { break };
+            client = ip;
+            if !self.trusts(ip) {
+                break;
+            }
+        }
+        client
     }
+}
+
+/// One entry of `X-Forwarded-For`: an address, possibly with a port (`192.0.2.1:4711`,
+/// `[2001:db8::1]:4711`).
+fn forwarded_ip(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    hop.parse::<IpAddr>()
+        .or_else(|_| hop.parse::<SocketAddr>().map(|socket| socket.ip()))
+        .ok()
+        .map(|ip| ip.to_canonical())
 }
 
 /// A logged-in user, as the session found for the request says.
@@ -257,12 +343,23 @@ pub fn local_path(next: &str) -> Option<&str> {
     local.then_some(next)
 }
 
-/// The client's address for throttling: the peer address of the connection, or `unknown`
-/// when the server was not started with connect info.
-pub(crate) fn client_address(parts: &axum::http::Extensions) -> String {
-    parts
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+/// The client's address for throttling: the peer address of the connection (or the client a
+/// trusted proxy names, [`TrustedProxies::client`]), or `unknown` when the server was not
+/// started with connect info.
+pub(crate) fn client_address(
+    state: &AppState,
+    extensions: &axum::http::Extensions,
+    headers: &HeaderMap,
+) -> String {
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(
+        || "unknown".to_owned(),
+        |info| {
+            state
+                .trusted_proxies()
+                .client(info.0.ip(), headers)
+                .to_string()
+        },
+    )
 }
 
 /// The session secret from the `Cookie` headers, when it looks like one (64 hex digits).
@@ -405,6 +502,66 @@ mod tests {
         assert_eq!(
             cookie,
             "kaikaku_session=abc; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=28800"
+        );
+    }
+
+    #[test]
+    fn only_a_trusted_peer_names_the_client() {
+        let proxies = TrustedProxies::new(
+            ["10.0.0.0/24", "::1", "127.0.0.1"]
+                .map(|p| p.parse::<TrustedProxy>().expect("a proxy")),
+        );
+        let ip = |text: &str| text.parse::<IpAddr>().expect("an address");
+        let forwarded = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append(
+                    X_FORWARDED_FOR,
+                    HeaderValue::from_str(value).expect("ASCII"),
+                );
+            }
+            headers
+        };
+        let cases = [
+            // (peer, X-Forwarded-For, client)
+            ("10.0.0.7", &["192.0.2.1"][..], "192.0.2.1"),
+            // The client's own claims on the left are not believed.
+            ("10.0.0.7", &["6.6.6.6, 192.0.2.1"], "192.0.2.1"),
+            ("10.0.0.7", &["6.6.6.6", "192.0.2.1, 10.0.0.3"], "192.0.2.1"),
+            ("::ffff:10.0.0.7", &["192.0.2.1:4711"], "192.0.2.1"),
+            ("::1", &["[2001:db8::5]:80"], "2001:db8::5"),
+            // Garbage ends the walk at the last trusted hop.
+            ("10.0.0.7", &["192.0.2.1, unknown"], "10.0.0.7"),
+            ("10.0.0.7", &["192.0.2.1, 10.0.0.3, nonsense"], "10.0.0.7"),
+            ("10.0.0.7", &["nonsense, 10.0.0.3"], "10.0.0.3"),
+            ("10.0.0.7", &[], "10.0.0.7"),
+            // Every hop trusted: the left-most.
+            ("10.0.0.7", &["10.0.0.1, 10.0.0.2"], "10.0.0.1"),
+            // An untrusted peer's header is ignored.
+            ("192.0.2.9", &["10.0.0.1"], "192.0.2.9"),
+            ("10.0.1.7", &["192.0.2.1"], "10.0.1.7"),
+        ];
+        for (peer, header, client) in cases {
+            assert_eq!(
+                proxies.client(ip(peer), &forwarded(header)),
+                ip(client),
+                "{peer} {header:?}"
+            );
+        }
+        // No proxies: never read.
+        assert_eq!(
+            TrustedProxies::default().client(ip("127.0.0.1"), &forwarded(&["192.0.2.1"])),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            "::ffff:127.0.0.1"
+                .parse::<TrustedProxy>()
+                .map(|p| p.to_string()),
+            Ok("127.0.0.1/32".to_owned())
+        );
+        assert_eq!(
+            "proxy.example".parse::<TrustedProxy>(),
+            Err("IPアドレスまたはCIDR表記の範囲ではありません: proxy.example".to_owned())
         );
     }
 

@@ -2,8 +2,10 @@
 //!
 //! A wrong password and an unknown name get the same page and the same work: an unknown name
 //! is checked against [`kaikaku_auth::dummy_hash`], so neither the answer nor its timing says
-//! whether the name exists. Failures count against the name and the client address
-//! ([`crate::people::auth::Throttles`]); past the limit the answer is 429 with `Retry-After`.
+//! whether the name exists. The typed name is normalised as names are stored (NFKC,
+//! [`crate::people::users::login_name`]). Failures count against the (name, client address)
+//! pair, with growing delays, and against the address
+//! ([`crate::people::auth::Throttles`]); past a limit the answer is 429 with `Retry-After`.
 
 use std::time::Instant;
 
@@ -11,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{Extensions, HeaderValue, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kaikaku_store::Cycle;
@@ -21,7 +23,7 @@ use crate::http::forms::Form;
 use crate::people::auth::{
     AuthUser, CurrentUser, clear_cookie, client_address, end_session, local_path, start_session,
 };
-use crate::people::users::MAX_NAME_CHARS;
+use crate::people::users::{MAX_NAME_CHARS, login_name};
 use crate::views::{Crumb, Layout};
 use crate::{AppState, Error};
 
@@ -88,14 +90,21 @@ pub(crate) async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
     extensions: Extensions,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
-    let address = client_address(&extensions);
+    let address = client_address(&state, &extensions, &headers);
     let now = Instant::now();
     // No real name is longer than this; a longer one must not become a huge throttle key.
-    let key: String = form.username.chars().take(MAX_NAME_CHARS + 1).collect();
+    let typed: String = form.username.chars().take(MAX_NAME_CHARS * 4).collect();
+    let name = login_name(&typed);
+    let key: String = name.chars().take(MAX_NAME_CHARS + 1).collect();
     state.throttles().check(&key, &address, now)?;
-    let found = state.store().user_by_name(&form.username).await?;
+    let found = match state.store().user_by_name(&name).await? {
+        // A name stored before names were normalised is found as it was typed.
+        None if name != typed => state.store().user_by_name(&typed).await?,
+        found => found,
+    };
     let hash = found.as_ref().map_or_else(
         || kaikaku_auth::dummy_hash().to_owned(),
         |user| user.password_hash.clone(),
@@ -107,7 +116,7 @@ pub(crate) async fn submit(
         let page = login_page(&user, &form.next, Some(LOGIN_FAILED));
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     };
-    state.throttles().record_success(&key);
+    state.throttles().record_success(&key, &address);
     // Never reuse the browser's session: end it and start a fresh one.
     if let Some(old) = user.user() {
         end_session(&state, old).await?;

@@ -133,13 +133,13 @@ async fn wrong_password_and_unknown_user_get_the_identical_answer() {
 }
 
 #[tokio::test]
-async fn logins_are_throttled_per_name() {
+async fn logins_slow_down_per_name_and_address() {
     let app = TestApp::spawn().await;
-    for attempt in 1..=5 {
+    for attempt in 1..=3 {
         let page = app.post_login("editor", "wrong-password", None).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "attempt {attempt}");
     }
-    // Even the right password is refused now.
+    // From this address, even the right password waits now: 5 seconds after the third.
     let page = app.post_login("editor", "editor-password-1", None).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
     let retry: u64 = page
@@ -147,18 +147,108 @@ async fn logins_are_throttled_per_name() {
         .expect("Retry-After")
         .parse()
         .expect("seconds");
-    assert!((1..=900).contains(&retry), "{retry}");
+    assert!((1..=5).contains(&retry), "{retry}");
     assert_contains(
         &page.body,
         &[
             "<html lang=\"ja\">",
             "ログインの試行回数が上限を超えました",
-            "約15分後",
+            "約1分後",
         ],
     );
     assert!(page.header("set-cookie").is_none());
     // Another name from the same address still may.
     app.login("reviewer", "reviewer-password-1").await;
+}
+
+#[tokio::test]
+async fn the_owner_of_an_attacked_name_still_logs_in_from_elsewhere() {
+    let app = TestApp::behind_proxy().await;
+    let from = |address: &'static str, password: &'static str| {
+        Request::post("/login")
+            .form(&[("username", "admin"), ("password", password)])
+            .header("x-forwarded-for", address)
+    };
+    // An attacker at 203.0.113.66 guesses admin's password: three tries, then only waits.
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(
+            app.send(from("203.0.113.66", "guess-password"))
+                .await
+                .status,
+        );
+    }
+    assert_eq!(statuses[..3], [StatusCode::BAD_REQUEST; 3]);
+    assert_eq!(statuses[3..], [StatusCode::TOO_MANY_REQUESTS; 9]);
+    // The owner, at another address, is not kept out.
+    let page = app.send(from("198.51.100.7", "admin-password-1")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert!(page.header("set-cookie").is_some());
+    // Nor is anyone at the proxy's own address.
+    app.login("admin", "admin-password-1").await;
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_names_the_client_that_is_throttled() {
+    let app = TestApp::behind_proxy().await;
+    let from = |forwarded: &'static str, password: &'static str| {
+        Request::post("/login")
+            .form(&[("username", "editor"), ("password", password)])
+            .header("x-forwarded-for", forwarded)
+    };
+    for _ in 0..3 {
+        let page = app.send(from("192.0.2.10", "wrong-password")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    }
+    let page = app.send(from("192.0.2.10", "editor-password-1")).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    // The client's own claim on the left is not believed: the proxy appended 192.0.2.10.
+    let page = app
+        .send(from("192.0.2.99, 192.0.2.10", "editor-password-1"))
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another client behind the same proxy logs in.
+    let page = app.send(from("192.0.2.11", "editor-password-1")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+}
+
+#[tokio::test]
+async fn an_untrusted_peer_cannot_choose_its_address() {
+    // No trusted proxy: X-Forwarded-For is ignored, and every try counts for 127.0.0.1.
+    let app = TestApp::spawn().await;
+    for i in 0..3 {
+        let page = app
+            .send(
+                Request::post("/login")
+                    .form(&[("username", "editor"), ("password", "wrong-password")])
+                    .header("x-forwarded-for", &format!("192.0.2.{i}")),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    }
+    let page = app
+        .send(
+            Request::post("/login")
+                .form(&[("username", "editor"), ("password", "editor-password-1")])
+                .header("x-forwarded-for", "198.51.100.200"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_typed_name_is_normalised_like_stored_names() {
+    let app = TestApp::spawn().await;
+    // Full-width letters, as a Japanese input method types them.
+    let page = app
+        .post_login("ｅｄｉｔｏｒ", "editor-password-1", None)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    // Only NFKC: case still matters, and an invisible character finds nobody.
+    for name in ["Editor", "editor\u{200b}"] {
+        let page = app.post_login(name, "editor-password-1", None).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{name:?}");
+    }
 }
 
 #[tokio::test]

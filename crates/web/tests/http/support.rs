@@ -9,6 +9,7 @@ use kaikaku_model::{FiscalYear, Report};
 use kaikaku_store::{Cycle, Database, NewUser, Source, Store, StoredReport};
 use kaikaku_testdb::TestDb;
 use kaikaku_web::AppState;
+use kaikaku_web::people::auth::TrustedProxies;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use tokio::net::TcpListener;
@@ -195,6 +196,28 @@ impl TestApp {
 
     /// The server with `reports` saved, in order, through `Store::save_report`.
     pub async fn with_reports(reports: &[(&str, Report)]) -> TestApp {
+        TestApp::with_reports_and_state(reports, |state| state).await
+    }
+
+    /// The server with the bundled samples, believing `X-Forwarded-For` from loopback (a
+    /// reverse proxy on this machine): a test varies the client's address with the header.
+    pub async fn behind_proxy() -> TestApp {
+        let proxies = ["127.0.0.1", "::1"].map(|p| p.parse().expect("an address"));
+        TestApp::with_reports_and_state(
+            &[
+                ("kaedemachi_r6.txt", kaedemachi()),
+                ("sakuragawa_h30.txt", sakuragawa_unfiled()),
+            ],
+            |state| state.with_trusted_proxies(TrustedProxies::new(proxies)),
+        )
+        .await
+    }
+
+    /// [`TestApp::with_reports`], with the app's state as `configure` makes it.
+    pub async fn with_reports_and_state(
+        reports: &[(&str, Report)],
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> TestApp {
         let db = TestDb::new().await;
         let store = Database::connect(db.target()).await.expect("opens");
         for (name, report) in reports {
@@ -215,7 +238,10 @@ impl TestApp {
         let stored = store.list_reports().await.expect("lists");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
         let addr = listener.local_addr().expect("bound address");
-        let server = tokio::spawn(kaikaku_web::serve(listener, AppState::new(store)));
+        let server = tokio::spawn(kaikaku_web::serve(
+            listener,
+            configure(AppState::new(store)),
+        ));
         TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder()
