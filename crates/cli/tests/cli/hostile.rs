@@ -9,17 +9,20 @@ use std::path::{Path, PathBuf};
 use super::{KAEDE, SAKURA, Server, bundled, kaikaku, stored_user, temp, test_db};
 
 /// A title with the sequences of the probe: ESC ] 0 ; … BEL retitles a terminal, CSI (C1)
-/// recolours, DEL and RLO (U+202E) reorder or hide.
-const EVIL_TITLE: &str = "ふるさと納税\u{1b}]0;pwned\u{7}制度\u{9b}31m\u{7f}の\u{202e}活用";
-/// [`EVIL_TITLE`] as the CLI prints it.
-const EVIL_SHOWN: &str = r"ふるさと納税\x1b]0;pwned\x07制度\x9b31m\x7fの\u{202e}活用";
+/// recolours, DEL hides. The limits refuse such a title (`kaikaku_model::limits`), so the CLI
+/// prints it only inside the refusal.
+const EVIL_TITLE: &str = "ふるさと納税\u{1b}]0;pwned\u{7}制度\u{9b}31m\u{7f}の活用";
+/// A title the limits accept but a terminal would reorder: RLO (U+202E).
+const BIDI_TITLE: &str = "ふるさと納税制度の\u{202e}活用";
+/// [`BIDI_TITLE`] as the CLI prints it.
+const BIDI_SHOWN: &str = r"ふるさと納税制度の\u{202e}活用";
 
-/// 楓町's report with [`EVIL_TITLE`] for No.8, in `dir` under a file name that holds an ESC
-/// sequence too.
-fn evil_report(dir: &Path) -> PathBuf {
+/// 楓町's report with `title` for No.8, in `dir` under a file name that holds an ESC sequence
+/// too.
+fn evil_report(dir: &Path, title: &str) -> PathBuf {
     let text = std::fs::read_to_string(bundled(KAEDE)).expect("reads the sample");
     let path = dir.join("kaede\u{1b}[2J.txt");
-    std::fs::write(&path, text.replace("ふるさと納税制度の活用", EVIL_TITLE)).expect("writes");
+    std::fs::write(&path, text.replace("ふるさと納税制度の活用", title)).expect("writes");
     path
 }
 
@@ -30,9 +33,32 @@ fn has_raw_controls(text: &str) -> bool {
 }
 
 #[test]
+fn a_refused_document_is_named_with_visible_escapes() {
+    let dir = temp();
+    let file = evil_report(dir.path(), EVIL_TITLE);
+    for command in ["parse", "check", "import"] {
+        let db = test_db();
+        let mut run = kaikaku(dir.path(), &[OsStr::new(command), file.as_os_str()]);
+        if command == "import" {
+            run = run.db(&db);
+        }
+        let run = run.run();
+        assert_eq!(run.code, 2, "{command}: {}", run.stdout);
+        assert!(!has_raw_controls(&run.stdout), "{command}: {}", run.stdout);
+        assert!(!has_raw_controls(&run.stderr), "{command}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(r"kaede\x1b[2J.txt:166: No.8 項目名: 制御文字（U+001B）は使えません。"),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn document_text_and_file_names_are_printed_with_visible_escapes() {
     let dir = temp();
-    let file = evil_report(dir.path());
+    let file = evil_report(dir.path(), BIDI_TITLE);
     let args = |more: &[&'static str]| -> Vec<std::ffi::OsString> {
         let mut args = vec!["parse".into(), file.clone().into_os_string()];
         args.extend(more.iter().map(Into::into));
@@ -43,7 +69,7 @@ fn document_text_and_file_names_are_printed_with_visible_escapes() {
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(!has_raw_controls(&text.stdout), "{}", text.stdout);
     assert!(
-        text.stdout.contains(&format!("No.8 {EVIL_SHOWN}（")),
+        text.stdout.contains(&format!("No.8 {BIDI_SHOWN}（")),
         "{}",
         text.stdout
     );
@@ -53,12 +79,11 @@ fn document_text_and_file_names_are_printed_with_visible_escapes() {
     assert_eq!(json.code, 0, "{}", json.stderr);
     assert!(!has_raw_controls(&json.stdout));
     assert!(
-        json.stdout
-            .contains(r"ふるさと納税\u001b]0;pwned\u0007制度\u009b31m\u007fの\u202e活用"),
+        json.stdout.contains(r"ふるさと納税制度の\u202e活用"),
         "{}",
         json.stdout
     );
-    assert_eq!(json.json()["items"][7]["title"], EVIL_TITLE);
+    assert_eq!(json.json()["items"][7]["title"], BIDI_TITLE);
 
     // check names the file in its summary line.
     let sakura = dir.path().join("sakura\u{1b}]0;x\u{7}.txt");
