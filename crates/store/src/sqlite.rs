@@ -7,12 +7,13 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::StoreError;
 use crate::search::{SearchQuery, fts_tokens};
 use crate::sql::Insert;
+use crate::{PoolSettings, StoreError};
 
 /// Whether generated multi-row statements ([`crate::sql::Insert`]) number their placeholders.
 /// Not on SQLite: it keeps `$N` (and `?N`) placeholders in a list that it and sqlx's binding
@@ -47,8 +48,15 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if missing) the database file and runs migrations.
+    /// Opens (creating if missing) the database file and runs migrations, with the default
+    /// [`PoolSettings`].
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(path, &PoolSettings::default()).await
+    }
+
+    /// Opens (creating if missing) the database file and runs migrations, with a pool of
+    /// these settings.
+    pub async fn open_with(path: &Path, pool: &PoolSettings) -> Result<SqliteStore, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -58,6 +66,8 @@ impl SqliteStore {
             .pragma("mmap_size", MMAP_SIZE.to_string());
         let options = crate::log_slow_statements(options);
         let pool = SqlitePoolOptions::new()
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .after_release(|conn, _| Box::pin(crate::reusable(conn)))
             .connect_with(options)
             .await
@@ -124,6 +134,11 @@ impl SqliteStore {
     /// Begins a read transaction: every query inside sees the same snapshot.
     pub(super) async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// One connection of the pool (`Database::hold_connection`).
+    pub(crate) async fn acquire(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        Ok(self.pool.acquire().await?)
     }
 }
 
