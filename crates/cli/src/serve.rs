@@ -2,7 +2,8 @@
 //! environment name ([`DbTarget::configured`]), or with `--demo` on a
 //! fresh database loaded with the sample reports compiled into the binary, so that the demo
 //! works from any directory, with demo users whose log-ins are printed, and with the next
-//! report year of 楓町 opened so that the demo users have sheets to fill in.
+//! report year of 楓町 opened so that the demo users have sheets to fill in. The server's
+//! timeouts and limits and the pool's acquire timeout come from [`ServeLimits`].
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -10,12 +11,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use kaikaku_model::workflow::Role;
 use kaikaku_model::{LocalGovernmentCode, Municipality};
-use kaikaku_store::{Cycle, Database};
-use kaikaku_web::AppState;
+use kaikaku_store::{Cycle, Database, PoolSettings};
+use kaikaku_web::{AppState, ServerSettings};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
-use crate::database::{DbTarget, open_store};
+use crate::args::ServeLimits;
+use crate::database::{DbTarget, open_store_with};
 use crate::import::report::save_read;
 use crate::input::read_bytes;
 use crate::outcome::Outcome;
@@ -74,12 +76,33 @@ pub fn run(
     database_url: Option<&str>,
     addr: &str,
     demo: bool,
+    limits: &ServeLimits,
 ) -> anyhow::Result<Outcome> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("非同期ランタイムを起動できません")?
-        .block_on(serve(db, database_url, addr, demo))
+        .block_on(serve(db, database_url, addr, demo, limits))
+}
+
+/// The server's settings from the options.
+fn server_settings(limits: &ServeLimits) -> ServerSettings {
+    ServerSettings {
+        header_timeout: limits.header_timeout,
+        body_timeout: limits.body_timeout,
+        idle_timeout: limits.idle_timeout,
+        max_connections: limits.max_connections,
+        max_connections_per_peer: limits.max_connections_per_peer,
+        max_body_bytes: limits.max_body_bytes,
+    }
+}
+
+/// The connection pool's settings from the options.
+fn pool_settings(limits: &ServeLimits) -> PoolSettings {
+    PoolSettings {
+        acquire_timeout: limits.db_acquire_timeout,
+        ..PoolSettings::default()
+    }
 }
 
 async fn serve(
@@ -87,13 +110,15 @@ async fn serve(
     database_url: Option<&str>,
     addr: &str,
     demo: bool,
+    limits: &ServeLimits,
 ) -> anyhow::Result<Outcome> {
+    let pool = pool_settings(limits);
     // The temporary directory of the demo lives as long as the server and is removed after it.
     let (store, _demo_dir, demo_edition) = if demo {
-        demo_store(db).await?
+        demo_store(db, &pool).await?
     } else {
         (
-            open_store(&DbTarget::configured(database_url, db)).await?,
+            open_store_with(&DbTarget::configured(database_url, db), &pool).await?,
             None,
             None,
         )
@@ -125,6 +150,7 @@ async fn serve(
     kaikaku_web::serve(
         listener,
         AppState::new(store).with_page_max_age(std::time::Duration::from_secs(1)),
+        server_settings(limits),
     )
     .await
     .context("サーバーがエラーで停止しました")?;
@@ -134,7 +160,10 @@ async fn serve(
 /// A fresh database with the bundled samples, the demo users and the next report year of 楓町
 /// open: `db` after deleting it (and its WAL files), or `demo.db` in a new temporary directory,
 /// returned so that the caller keeps it alive, with the id of the open edition.
-async fn demo_store(db: Option<&Path>) -> anyhow::Result<(Database, Option<TempDir>, Option<i64>)> {
+async fn demo_store(
+    db: Option<&Path>,
+    pool: &PoolSettings,
+) -> anyhow::Result<(Database, Option<TempDir>, Option<i64>)> {
     let (path, dir) = match db {
         Some(path) => {
             remove_database(path)?;
@@ -148,7 +177,7 @@ async fn demo_store(db: Option<&Path>) -> anyhow::Result<(Database, Option<TempD
             (dir.path().join("demo.db"), Some(dir))
         }
     };
-    let store = open_store(&DbTarget::named(&path)).await?;
+    let store = open_store_with(&DbTarget::named(&path), pool).await?;
     let mut out = io::stdout().lock();
     writeln!(out, "demo database: {}", path.display())?;
     for (name, bytes, code, town) in DEMO_SAMPLES {
@@ -258,6 +287,58 @@ fn remove_database(path: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_options_default_to_the_settings_defaults_and_are_passed_on() {
+        use clap::Parser;
+        let parsed = crate::args::Cli::try_parse_from(["kaikaku", "serve"]).expect("parses");
+        let crate::args::Command::Serve { limits, .. } = parsed.command else {
+            panic!("serve");
+        };
+        assert_eq!(server_settings(&limits), ServerSettings::default());
+        assert_eq!(pool_settings(&limits), PoolSettings::default());
+
+        let parsed = crate::args::Cli::try_parse_from([
+            "kaikaku",
+            "serve",
+            "--header-timeout",
+            "2.5",
+            "--body-timeout",
+            "7",
+            "--idle-timeout",
+            "8",
+            "--max-connections",
+            "9",
+            "--max-connections-per-peer",
+            "3",
+            "--max-body-bytes",
+            "2048",
+            "--db-acquire-timeout",
+            "0.5",
+        ])
+        .expect("parses");
+        let crate::args::Command::Serve { limits, .. } = parsed.command else {
+            panic!("serve");
+        };
+        assert_eq!(
+            server_settings(&limits),
+            ServerSettings {
+                header_timeout: std::time::Duration::from_millis(2500),
+                body_timeout: std::time::Duration::from_secs(7),
+                idle_timeout: std::time::Duration::from_secs(8),
+                max_connections: 9,
+                max_connections_per_peer: 3,
+                max_body_bytes: 2048,
+            }
+        );
+        assert_eq!(
+            pool_settings(&limits).acquire_timeout,
+            std::time::Duration::from_millis(500)
+        );
+        assert!(
+            crate::args::Cli::try_parse_from(["kaikaku", "serve", "--idle-timeout", "0"]).is_err()
+        );
+    }
 
     #[test]
     fn demo_passwords_are_long_enough_and_editors_have_departments() {

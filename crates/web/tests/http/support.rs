@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use kaikaku_model::workflow::Role;
 use kaikaku_model::{FiscalYear, Report};
-use kaikaku_store::{Cycle, Database, NewUser, Source, Store, StoredReport};
+use kaikaku_store::{Cycle, Database, NewUser, PoolSettings, Source, Store, StoredReport};
 use kaikaku_testdb::TestDb;
-use kaikaku_web::AppState;
+use kaikaku_web::{AppState, ServerSettings};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use tokio::net::TcpListener;
@@ -39,6 +39,8 @@ pub struct TestApp {
     server: JoinHandle<std::io::Result<()>>,
     /// The app's database (a second connection sees what the server wrote).
     pub db: TestDb,
+    /// The store the server uses: its connection pool, shared.
+    pub served: Database,
 }
 
 impl Drop for TestApp {
@@ -193,10 +195,35 @@ impl TestApp {
         .await
     }
 
+    /// [`TestApp::spawn`] with these server settings and a store whose pool has these
+    /// settings.
+    pub async fn spawn_with(server: ServerSettings, pool: PoolSettings) -> TestApp {
+        TestApp::with_reports_and(
+            &[
+                ("kaedemachi_r6.txt", kaedemachi()),
+                ("sakuragawa_h30.txt", sakuragawa_unfiled()),
+            ],
+            server,
+            pool,
+        )
+        .await
+    }
+
     /// The server with `reports` saved, in order, through `Store::save_report`.
     pub async fn with_reports(reports: &[(&str, Report)]) -> TestApp {
+        TestApp::with_reports_and(reports, ServerSettings::default(), PoolSettings::default()).await
+    }
+
+    /// [`TestApp::with_reports`] with these server and pool settings.
+    async fn with_reports_and(
+        reports: &[(&str, Report)],
+        settings: ServerSettings,
+        pool: PoolSettings,
+    ) -> TestApp {
         let db = TestDb::new().await;
-        let store = Database::connect(db.target()).await.expect("opens");
+        let store = Database::connect_with(db.target(), &pool)
+            .await
+            .expect("opens");
         for (name, report) in reports {
             store
                 .save_report(report, &source(name))
@@ -215,7 +242,8 @@ impl TestApp {
         let stored = store.list_reports().await.expect("lists");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
         let addr = listener.local_addr().expect("bound address");
-        let server = tokio::spawn(kaikaku_web::serve(listener, AppState::new(store)));
+        let served = store.clone();
+        let server = tokio::spawn(kaikaku_web::serve(listener, AppState::new(store), settings));
         TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder()
@@ -226,6 +254,7 @@ impl TestApp {
             reports: stored,
             server,
             db,
+            served,
         }
     }
 
