@@ -426,6 +426,8 @@ pub struct ServeLimits {
     #[arg(long, value_name = "N", env = "KAIKAKU_MAX_CONNECTIONS", default_value = "1024", value_parser = parse_count)]
     pub max_connections: usize,
     /// Connections from one address at once; more are closed as soon as they are accepted.
+    /// Behind a reverse proxy every connection comes from the proxy: give it the value of
+    /// --max-connections there.
     #[arg(long, value_name = "N", env = "KAIKAKU_MAX_CONNECTIONS_PER_PEER", default_value = "128", value_parser = parse_count)]
     pub max_connections_per_peer: usize,
     /// The largest request body in bytes; 413 above it (refused before reading when declared).

@@ -5,11 +5,12 @@
 
 use std::time::{Duration, Instant};
 
-use kaikaku_store::PoolSettings;
-use kaikaku_web::ServerSettings;
+use kaikaku_store::{Database, PoolSettings};
+use kaikaku_testdb::TestDb;
+use kaikaku_web::{AppState, ServerSettings};
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::support::{Request, TestApp};
 
@@ -346,4 +347,60 @@ async fn a_request_that_gets_no_database_connection_answers_503_within_the_acqui
     drop(held);
     assert_eq!(app.page("/healthz").await, "ok");
     assert_eq!(app.get("/").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn shutting_down_closes_idle_connections_at_once_and_answers_the_request_in_flight() {
+    let db = TestDb::new().await;
+    let store = Database::connect(db.target()).await.expect("opens");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let addr = listener.local_addr().expect("bound address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(kaikaku_web::serve_with_shutdown(
+        listener,
+        AppState::new(store),
+        ServerSettings::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let mut idle = TcpStream::connect(addr).await.expect("connects");
+    idle.write_all(HEALTH_REQUEST).await.expect("writes");
+    read_health_response(&mut idle).await;
+    // A request whose body is still on its way when the server is told to stop.
+    let mut busy = TcpStream::connect(addr).await.expect("connects");
+    busy.write_all(
+        b"POST /login HTTP/1.1\r\nHost: localhost\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\n\r\nab",
+    )
+    .await
+    .expect("writes");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let start = Instant::now();
+    stop.send(()).expect("the server listens");
+    let (received, closed) = read_until_closed(&mut idle, SLACK).await;
+    assert!(
+        closed && received.is_empty(),
+        "the idle connection was kept"
+    );
+    assert!(
+        !server.is_finished(),
+        "stopped before answering the request in flight"
+    );
+    busy.write_all(b"cd").await.expect("writes the rest");
+    let (received, closed) = read_until_closed(&mut busy, SLACK).await;
+    let response = String::from_utf8_lossy(&received);
+    assert!(closed, "{response}");
+    assert!(response.starts_with("HTTP/1.1 "), "no answer: {response}");
+    let result = tokio::time::timeout(SLACK, server)
+        .await
+        .expect("stops in time")
+        .expect("does not panic");
+    assert!(result.is_ok(), "{result:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 }
