@@ -7,8 +7,9 @@
 //! - **Headers**: a request's head must arrive whole within `header_timeout`, counted from the
 //!   connection's accept or from the first byte of the request on a kept-alive connection;
 //!   otherwise the connection is closed.
-//! - **Idle**: a kept-alive connection with no request in flight is closed after
-//!   `idle_timeout`.
+//! - **Idle**: a kept-alive connection with no request in flight is closed `idle_timeout`
+//!   after the last byte of its last answer was written; so is one whose answer the client
+//!   stops reading (no byte could be written for `idle_timeout`).
 //! - **Body** ([`read_body`], a layer of the router): a declared `Content-Length` above
 //!   `max_body_bytes` is refused with 413 before anything of the body is read; any other body
 //!   is read whole, up to `max_body_bytes` (413 beyond) and within `body_timeout` (408), before
@@ -17,7 +18,7 @@
 //! Each connection has a watchdog ([`Watch`]) that knows which phase it is in — reading a
 //! head, answering, or idle — from the bytes it reads and the requests and response bodies it
 //! passes, and closes it when the phase's deadline passes. An answer being written has no
-//! deadline here. On shutdown the listener is closed, idle connections end, and the requests
+//! deadline of its own, only the one for a client that stops reading it. On shutdown the listener is closed, idle connections end, and the requests
 //! in flight are answered before [`run`] returns.
 
 use std::convert::Infallible;
@@ -353,7 +354,7 @@ enum Phase {
     Head { since: Instant },
     /// A request is being answered: no deadline here (the body's is [`read_body`]'s).
     Busy,
-    /// Waiting for the next request since the last answer was written.
+    /// Waiting for the next request since the last answer was written (its last byte).
     Idle { since: Instant },
 }
 
@@ -364,6 +365,9 @@ struct Watch {
     header_timeout: Duration,
     idle_timeout: Duration,
     phase: Mutex<Phase>,
+    /// Since when a write has been waiting for the client to read (none while writes go
+    /// through).
+    stalled: Mutex<Option<Instant>>,
     changed: Notify,
 }
 
@@ -375,7 +379,33 @@ impl Watch {
             phase: Mutex::new(Phase::Head {
                 since: Instant::now(),
             }),
+            stalled: Mutex::new(None),
             changed: Notify::new(),
+        }
+    }
+
+    fn stalled(&self) -> MutexGuard<'_, Option<Instant>> {
+        self.stalled.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A write could not go through: the client is not reading (yet).
+    fn write_pending(&self) {
+        let mut stalled = self.stalled();
+        if stalled.is_none() {
+            *stalled = Some(Instant::now());
+            drop(stalled);
+            self.changed.notify_one();
+        }
+    }
+
+    /// A write went through. On an idle connection that is the end of the last answer being
+    /// flushed (a body is dropped once hyper has it, before the client has read it all): the
+    /// idle time counts from the last byte written, so a slow but steady download is never
+    /// cut off.
+    fn written(&self) {
+        *self.stalled() = None;
+        if let Phase::Idle { since } = &mut *self.phase() {
+            *since = Instant::now();
         }
     }
 
@@ -411,10 +441,15 @@ impl Watch {
 
     /// When the connection is closed if nothing changes, and why.
     fn deadline(&self) -> Option<(Instant, &'static str)> {
-        match *self.phase() {
+        let phase = match *self.phase() {
             Phase::Head { since } => Some((since + self.header_timeout, "header timeout")),
             Phase::Busy => None,
             Phase::Idle { since } => Some((since + self.idle_timeout, "idle timeout")),
+        };
+        let stall = (*self.stalled()).map(|since| (since + self.idle_timeout, "write stalled"));
+        match (phase, stall) {
+            (Some(phase), Some(stall)) => Some(if stall.0 < phase.0 { stall } else { phase }),
+            (phase, stall) => phase.or(stall),
         }
     }
 
@@ -435,10 +470,21 @@ impl Watch {
     }
 }
 
-/// The connection's socket, telling its [`Watch`] when bytes arrive.
+/// The connection's socket, telling its [`Watch`] when bytes arrive and whether writes go
+/// through.
 struct Watched {
     stream: TcpStream,
     watch: Arc<Watch>,
+}
+
+impl Watched {
+    fn note_write(&self, polled: &Poll<io::Result<usize>>) {
+        match polled {
+            Poll::Pending => self.watch.write_pending(),
+            Poll::Ready(Ok(written)) if *written > 0 => self.watch.written(),
+            Poll::Ready(_) => {}
+        }
+    }
 }
 
 impl AsyncRead for Watched {
@@ -463,7 +509,10 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.note_write(&polled);
+        polled
     }
 
     fn poll_write_vectored(
@@ -471,7 +520,10 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.note_write(&polled);
+        polled
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -652,7 +704,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_watch_closes_a_slow_head_and_an_idle_connection_but_never_a_busy_one() {
+    async fn the_watch_closes_slow_heads_idle_connections_and_stalled_writes_only() {
         let (header, idle) = (Duration::from_millis(100), Duration::from_secs(1));
         let watch = Watch::new(header, idle);
         let start = Instant::now();
@@ -675,5 +727,26 @@ mod tests {
         assert_eq!(watch.expired().await, "header timeout");
         let elapsed = since.elapsed();
         assert!(elapsed >= header && elapsed < idle, "{elapsed:?}");
+
+        // While answering, a client that stops reading is cut off after the idle timeout;
+        // one whose writes go through again is not.
+        watch.busy();
+        watch.write_pending();
+        watch.written();
+        let read_again = tokio::time::timeout(header * 3, watch.expired()).await;
+        assert!(read_again.is_err(), "writes went through again");
+        watch.write_pending();
+        let since = Instant::now();
+        assert_eq!(watch.expired().await, "write stalled");
+        assert!(since.elapsed() >= idle);
+
+        // The last answer is still being written after its body was handed over: idle
+        // counts from its last byte.
+        watch.idle();
+        tokio::time::sleep(idle / 2).await;
+        watch.written();
+        let since = Instant::now();
+        assert_eq!(watch.expired().await, "idle timeout");
+        assert!(since.elapsed() >= idle, "{:?}", since.elapsed());
     }
 }

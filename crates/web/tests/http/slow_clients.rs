@@ -404,3 +404,33 @@ async fn shutting_down_closes_idle_connections_at_once_and_answers_the_request_i
         start.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_its_answers_is_cut_off_after_the_idle_timeout() {
+    let app = TestApp::spawn_with(quick(), PoolSettings::default()).await;
+    let edition = app.edition(crate::support::KAEDE_PLAN);
+    let page = app.page(&edition).await;
+    // Far more answers than the loopback buffers hold, asked for at once and never read.
+    let requests = 400;
+    assert!(
+        page.len() * requests > 16 << 20,
+        "{} bytes a page",
+        page.len()
+    );
+    let mut stream = connect(&app).await;
+    let request = format!("GET {edition} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    stream
+        .write_all(request.repeat(requests).as_bytes())
+        .await
+        .expect("writes");
+    tokio::time::sleep(Duration::from_secs(1) + SLACK).await;
+    let (received, closed) = read_until_closed(&mut stream, Duration::from_secs(30)).await;
+    let answered = String::from_utf8_lossy(&received)
+        .matches("HTTP/1.1 200 OK\r\n")
+        .count();
+    assert!(closed, "still open");
+    assert!(
+        answered > 0 && answered < requests,
+        "{answered} of {requests} answers were written"
+    );
+}
