@@ -1,6 +1,7 @@
 //! The command line: subcommands, options and their help text (clap derive).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kaikaku_export::csv::Table;
@@ -210,6 +211,9 @@ pub enum Command {
         /// Limits on what a sheet may hold.
         #[command(flatten)]
         limits: LimitArgs,
+        /// The server's timeouts and connection limits.
+        #[command(flatten)]
+        network: ServeLimits,
         /// Reverse-proxy options.
         #[command(flatten)]
         proxies: ProxyArgs,
@@ -484,6 +488,60 @@ impl MunicipalityArgs {
     }
 }
 
+/// The timeouts and limits of `kaikaku serve`, each an option or an environment variable
+/// (the option wins). Behind a reverse proxy every connection comes from the proxy's address:
+/// raise --max-connections-per-peer to --max-connections there.
+#[derive(Debug, Args)]
+pub struct ServeLimits {
+    /// Seconds a request's head (request line and headers) may take to arrive, counted from
+    /// the connection or the request's first byte; the connection is closed after it.
+    #[arg(long, value_name = "SECONDS", env = "KAIKAKU_HEADER_TIMEOUT", default_value = "10", value_parser = parse_seconds)]
+    pub header_timeout: Duration,
+    /// Seconds a request's whole body may take to arrive; 408 after it.
+    #[arg(long, value_name = "SECONDS", env = "KAIKAKU_BODY_TIMEOUT", default_value = "30", value_parser = parse_seconds)]
+    pub body_timeout: Duration,
+    /// Seconds a kept-alive connection may wait for its next request before it is closed.
+    #[arg(long, value_name = "SECONDS", env = "KAIKAKU_IDLE_TIMEOUT", default_value = "30", value_parser = parse_seconds)]
+    pub idle_timeout: Duration,
+    /// Connections served at once; more are closed as soon as they are accepted.
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_CONNECTIONS", default_value = "1024", value_parser = parse_count)]
+    pub max_connections: usize,
+    /// Connections from one address at once; more are closed as soon as they are accepted.
+    /// Behind a reverse proxy every connection comes from the proxy: give it the value of
+    /// --max-connections there.
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_CONNECTIONS_PER_PEER", default_value = "128", value_parser = parse_count)]
+    pub max_connections_per_peer: usize,
+    /// The largest request body in bytes; 413 above it (refused before reading when declared).
+    #[arg(long, value_name = "BYTES", env = "KAIKAKU_MAX_BODY_BYTES", default_value = "2097152", value_parser = parse_count)]
+    pub max_body_bytes: usize,
+    /// Seconds a request waits for a database connection; 503 with Retry-After after it.
+    #[arg(long, value_name = "SECONDS", env = "KAIKAKU_DB_ACQUIRE_TIMEOUT", default_value = "5", value_parser = parse_seconds)]
+    pub db_acquire_timeout: Duration,
+}
+
+/// The longest timeout an option takes: a day.
+const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// A timeout in seconds, for clap: a number above 0 and at most a day, decimals allowed
+/// (`10`, `0.5`).
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| *seconds > 0.0 && *seconds <= MAX_TIMEOUT_SECS)
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .ok_or_else(|| format!("「{text}」は秒数として使えません（0より大きく86400以下の数）"))
+}
+
+/// A count, for clap: a whole number of 1 or more.
+fn parse_count(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|count| *count > 0)
+        .ok_or_else(|| format!("「{text}」は個数として使えません（1以上の整数）"))
+}
+
 /// A 地方公共団体コード, for clap: [`LocalGovernmentCode::parse`], the one place codes are read.
 fn parse_code(text: &str) -> Result<LocalGovernmentCode, String> {
     LocalGovernmentCode::parse(text).map_err(|error| error.to_string())
@@ -556,6 +614,24 @@ mod tests {
         let limits = limits.limits();
         assert_eq!((limits.title_chars, limits.file_bytes), (10, 1024));
         assert_eq!(limits.rows, 200);
+    }
+
+    #[test]
+    fn timeouts_and_counts() {
+        assert_eq!(parse_seconds("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_seconds(" 0.5 "), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_seconds("86400"), Ok(Duration::from_secs(86_400)));
+        for bad in ["0", "-1", "86401", "NaN", "inf", "10s", ""] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_count("1024"), Ok(1024));
+        for bad in ["0", "-3", "1.5", "many"] {
+            assert!(parse_count(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_count("0"),
+            Err("「0」は個数として使えません（1以上の整数）".to_owned())
+        );
     }
 
     #[test]

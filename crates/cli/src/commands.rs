@@ -79,6 +79,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             addr,
             demo,
             limits,
+            network,
             proxies,
         } => serve::run(
             db.as_deref(),
@@ -86,6 +87,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             &addr,
             demo,
             limits.limits(),
+            &network,
             &proxies.trusted_proxies,
         ),
         Command::Backup { db, out, force } => block_on(backup::backup(&db.target(), &out, force)),

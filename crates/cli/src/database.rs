@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use kaikaku_store::Database;
+use kaikaku_store::{Database, PoolSettings};
 
 /// The SQLite file used when neither an option nor the environment names a database.
 pub const DEFAULT_DB: &str = "kaikaku.db";
@@ -72,16 +72,21 @@ impl DbTarget {
 /// Fails with `データベースを開けません` and the store's reason (for SQLite, after the file's
 /// name; for PostgreSQL the store names the server without the password).
 pub async fn open_store(target: &DbTarget) -> anyhow::Result<Database> {
+    open_store_with(target, &PoolSettings::default()).await
+}
+
+/// [`open_store`] with a connection pool of these settings (`serve`'s acquire timeout).
+pub async fn open_store_with(target: &DbTarget, pool: &PoolSettings) -> anyhow::Result<Database> {
     match target {
         DbTarget::Postgres(url) => {
             tracing::debug!("opening the PostgreSQL database");
-            Database::connect(url)
+            Database::connect_with(url, pool)
                 .await
                 .context("データベースを開けません")
         }
         DbTarget::Sqlite(path) => {
             tracing::debug!(db = %path.display(), "opening the database");
-            Database::open_sqlite(path)
+            Database::open_sqlite_with(path, pool)
                 .await
                 .context("データベースを開けません")
                 .with_context(|| path.display().to_string())

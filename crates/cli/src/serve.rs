@@ -2,7 +2,8 @@
 //! environment name ([`DbTarget::configured`]), or with `--demo` on a
 //! fresh database loaded with the sample reports compiled into the binary, so that the demo
 //! works from any directory, with demo users whose log-ins are printed, and with the next
-//! report year of 楓町 opened so that the demo users have sheets to fill in.
+//! report year of 楓町 opened so that the demo users have sheets to fill in. The server's
+//! timeouts and limits and the pool's acquire timeout come from [`ServeLimits`].
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -10,13 +11,14 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use kaikaku_model::workflow::Role;
 use kaikaku_model::{Limits, LocalGovernmentCode, Municipality};
-use kaikaku_store::{Cycle, Database};
-use kaikaku_web::AppState;
+use kaikaku_store::{Cycle, Database, PoolSettings};
 use kaikaku_web::people::auth::{TrustedProxies, TrustedProxy};
+use kaikaku_web::{AppState, ServerSettings};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
-use crate::database::{DbTarget, open_store};
+use crate::args::ServeLimits;
+use crate::database::{DbTarget, open_store_with};
 use crate::import::report::save_read;
 use crate::input::read_bytes;
 use crate::outcome::Outcome;
@@ -77,13 +79,42 @@ pub fn run(
     addr: &str,
     demo: bool,
     limits: Limits,
+    network: &ServeLimits,
     trusted_proxies: &[TrustedProxy],
 ) -> anyhow::Result<Outcome> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("非同期ランタイムを起動できません")?
-        .block_on(serve(db, database_url, addr, demo, limits, trusted_proxies))
+        .block_on(serve(
+            db,
+            database_url,
+            addr,
+            demo,
+            limits,
+            network,
+            trusted_proxies,
+        ))
+}
+
+/// The server's settings from the options.
+fn server_settings(network: &ServeLimits) -> ServerSettings {
+    ServerSettings {
+        header_timeout: network.header_timeout,
+        body_timeout: network.body_timeout,
+        idle_timeout: network.idle_timeout,
+        max_connections: network.max_connections,
+        max_connections_per_peer: network.max_connections_per_peer,
+        max_body_bytes: network.max_body_bytes,
+    }
+}
+
+/// The connection pool's settings from the options.
+fn pool_settings(network: &ServeLimits) -> PoolSettings {
+    PoolSettings {
+        acquire_timeout: network.db_acquire_timeout,
+        ..PoolSettings::default()
+    }
 }
 
 async fn serve(
@@ -92,14 +123,16 @@ async fn serve(
     addr: &str,
     demo: bool,
     limits: Limits,
+    network: &ServeLimits,
     trusted_proxies: &[TrustedProxy],
 ) -> anyhow::Result<Outcome> {
+    let pool = pool_settings(network);
     // The temporary directory of the demo lives as long as the server and is removed after it.
     let (store, _demo_dir, demo_edition) = if demo {
-        demo_store(db, &limits).await?
+        demo_store(db, &limits, &pool).await?
     } else {
         (
-            open_store(&DbTarget::configured(database_url, db)).await?,
+            open_store_with(&DbTarget::configured(database_url, db), &pool).await?,
             None,
             None,
         )
@@ -137,7 +170,7 @@ async fn serve(
         tracing::info!(proxies = %listed.join(", "), "trusting X-Forwarded-For");
     }
     let state = state.with_trusted_proxies(TrustedProxies::new(trusted_proxies.iter().copied()));
-    kaikaku_web::serve(listener, state)
+    kaikaku_web::serve(listener, state, server_settings(network))
         .await
         .context("サーバーがエラーで停止しました")?;
     Ok(Outcome::Success)
@@ -149,6 +182,7 @@ async fn serve(
 async fn demo_store(
     db: Option<&Path>,
     limits: &Limits,
+    pool: &PoolSettings,
 ) -> anyhow::Result<(Database, Option<TempDir>, Option<i64>)> {
     let (path, dir) = match db {
         Some(path) => {
@@ -163,7 +197,7 @@ async fn demo_store(
             (dir.path().join("demo.db"), Some(dir))
         }
     };
-    let store = open_store(&DbTarget::named(&path)).await?;
+    let store = open_store_with(&DbTarget::named(&path), pool).await?;
     let mut out = io::stdout().lock();
     writeln!(out, "demo database: {}", path.display())?;
     for (name, bytes, code, town) in DEMO_SAMPLES {
@@ -273,6 +307,58 @@ fn remove_database(path: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_options_default_to_the_settings_defaults_and_are_passed_on() {
+        use clap::Parser;
+        let parsed = crate::args::Cli::try_parse_from(["kaikaku", "serve"]).expect("parses");
+        let crate::args::Command::Serve { network, .. } = parsed.command else {
+            panic!("serve");
+        };
+        assert_eq!(server_settings(&network), ServerSettings::default());
+        assert_eq!(pool_settings(&network), PoolSettings::default());
+
+        let parsed = crate::args::Cli::try_parse_from([
+            "kaikaku",
+            "serve",
+            "--header-timeout",
+            "2.5",
+            "--body-timeout",
+            "7",
+            "--idle-timeout",
+            "8",
+            "--max-connections",
+            "9",
+            "--max-connections-per-peer",
+            "3",
+            "--max-body-bytes",
+            "2048",
+            "--db-acquire-timeout",
+            "0.5",
+        ])
+        .expect("parses");
+        let crate::args::Command::Serve { network, .. } = parsed.command else {
+            panic!("serve");
+        };
+        assert_eq!(
+            server_settings(&network),
+            ServerSettings {
+                header_timeout: std::time::Duration::from_millis(2500),
+                body_timeout: std::time::Duration::from_secs(7),
+                idle_timeout: std::time::Duration::from_secs(8),
+                max_connections: 9,
+                max_connections_per_peer: 3,
+                max_body_bytes: 2048,
+            }
+        );
+        assert_eq!(
+            pool_settings(&network).acquire_timeout,
+            std::time::Duration::from_millis(500)
+        );
+        assert!(
+            crate::args::Cli::try_parse_from(["kaikaku", "serve", "--idle-timeout", "0"]).is_err()
+        );
+    }
 
     #[test]
     fn demo_passwords_are_long_enough_and_editors_have_departments() {

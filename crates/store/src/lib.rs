@@ -227,7 +227,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
 use kaikaku_model::{FiscalYear, Item, ItemNo, LocalGovernmentCode, Municipality, Report};
 
-pub use database::Database;
+pub use database::{Database, HeldConnection, PoolSettings};
 pub use on_postgres::engine::PgStore;
 pub use on_sqlite::engine::SqliteStore;
 pub use records::{

@@ -5,14 +5,14 @@
 //! `PgConnection` is the same code as for SQLite.
 
 use std::str::FromStr;
-use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
-use crate::StoreError;
 use crate::search::{SearchQuery, tsvector_rows};
 use crate::sql::Insert;
+use crate::{PoolSettings, StoreError};
 
 /// Whether generated multi-row statements ([`crate::sql::Insert`]) number their placeholders:
 /// PostgreSQL knows no others.
@@ -29,9 +29,6 @@ pub(crate) const WALK: &[i64] = &[4, 12, 48];
 /// of the items — while a walked item is one lookup by id and one recheck.
 pub(crate) const WALK_PHRASES: bool = true;
 
-/// How long a request waits for a free connection before giving up.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Reports stored in PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct PgStore {
@@ -41,8 +38,13 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to the database at `url` (`postgres://user@host:port/database`) and brings its
     /// schema up to date (concurrent first connections are serialised by sqlx's migration
-    /// lock).
+    /// lock), with the default [`PoolSettings`].
     pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+        PgStore::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// [`PgStore::connect`] with a pool of these settings.
+    pub async fn connect_with(url: &str, pool: &PoolSettings) -> Result<PgStore, StoreError> {
         let open_error = |source| StoreError::Open {
             path: redact(url),
             source,
@@ -50,8 +52,8 @@ impl PgStore {
         let options =
             crate::log_slow_statements(PgConnectOptions::from_str(url).map_err(open_error)?);
         let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .after_release(|conn, _| Box::pin(crate::reusable(conn)))
             .connect_with(options)
             .await
@@ -81,6 +83,11 @@ impl PgStore {
             .pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await?)
+    }
+
+    /// One connection of the pool (`Database::hold_connection`).
+    pub(crate) async fn acquire(&self) -> Result<PoolConnection<Postgres>, StoreError> {
+        Ok(self.pool.acquire().await?)
     }
 }
 

@@ -7,12 +7,13 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::StoreError;
 use crate::search::{SearchQuery, fts_tokens};
 use crate::sql::Insert;
+use crate::{PoolSettings, StoreError};
 
 /// Whether generated multi-row statements ([`crate::sql::Insert`]) number their placeholders.
 /// Not on SQLite: it keeps `$N` (and `?N`) placeholders in a list that it and sqlx's binding
@@ -73,10 +74,16 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if missing) the database file and runs migrations. A file created here
-    /// is readable and writable by its owner only (0600 on Unix, whatever the umask); SQLite
-    /// gives its `-wal` and `-shm` files the same mode.
+    /// Opens (creating if missing) the database file and runs migrations, with the default
+    /// [`PoolSettings`].
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(path, &PoolSettings::default()).await
+    }
+
+    /// Opens (creating if missing) the database file and runs migrations, with a pool of
+    /// these settings. A file created here is readable and writable by its owner only (0600
+    /// on Unix, whatever the umask); SQLite gives its `-wal` and `-shm` files the same mode.
+    pub async fn open_with(path: &Path, pool: &PoolSettings) -> Result<SqliteStore, StoreError> {
         create_owner_only(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),
             source: source.into(),
@@ -90,6 +97,8 @@ impl SqliteStore {
             .pragma("mmap_size", MMAP_SIZE.to_string());
         let options = crate::log_slow_statements(options);
         let pool = SqlitePoolOptions::new()
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .after_release(|conn, _| Box::pin(crate::reusable(conn)))
             .connect_with(options)
             .await
@@ -156,6 +165,11 @@ impl SqliteStore {
     /// Begins a read transaction: every query inside sees the same snapshot.
     pub(super) async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// One connection of the pool (`Database::hold_connection`).
+    pub(crate) async fn acquire(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        Ok(self.pool.acquire().await?)
     }
 }
 

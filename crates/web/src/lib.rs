@@ -2,7 +2,8 @@
 //! that reads like the original document, with stable per-item addresses and print styles.
 //!
 //! [`app`] builds the router from an [`AppState`]; [`serve`] runs it on a listener until
-//! Ctrl-C or SIGTERM. Pages are askama templates (auto-escaped) filled from view models built
+//! Ctrl-C or SIGTERM, with the timeouts and connection limits of [`ServerSettings`]
+//! ([`http::server`]). Pages are askama templates (auto-escaped) filled from view models built
 //! in Rust ([`views`]); every response carries the security headers of [`http::security`].
 //!
 //! The crate is laid out in rooms by audience, each importing only the rooms below it:
@@ -63,15 +64,16 @@ pub mod routes;
 pub mod views;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use kaikaku_store::Database;
 use tokio::net::TcpListener;
 
 pub use http::error::Error;
+pub use http::server::ServerSettings;
 pub use public::pdf::{Paper, PdfError, edition_pdf};
 
 /// What every handler shares: the store, the log-in throttles and the PDFs made. Cheap to
@@ -163,9 +165,10 @@ impl AppState {
 /// and 405 pages, and around them the CSRF check, error rendering, the session and the
 /// security headers.
 ///
-/// Log-in throttling by address needs the peer address: serve it with
-/// `into_make_service_with_connect_info::<SocketAddr>()`, as [`serve`] does (without it all
-/// clients share one address bucket).
+/// Log-in throttling by address needs the peer address (`ConnectInfo<SocketAddr>`), which
+/// [`serve`] gives every request (without it all clients share one address bucket). Request
+/// bodies are read whole before the routes see them, within the limit and timeout of
+/// [`ServerSettings`] (the defaults when the router is used without [`serve`]).
 pub fn app(state: AppState) -> Router {
     with_layers(routes::router(), state)
 }
@@ -185,36 +188,39 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             page_cache::keep_pages,
         ))
+        .layer(middleware::from_fn(http::server::read_body))
+        // `read_body` has read the body whole within the server's limit already.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(http::security::headers))
         .with_state(state)
 }
 
-/// Serves [`app`] on `listener` until Ctrl-C (SIGINT) or SIGTERM, then finishes the requests
-/// in flight and returns.
+/// Serves [`app`] on `listener` with `settings` until Ctrl-C (SIGINT) or SIGTERM, then
+/// finishes the requests in flight and returns.
 ///
-/// Fails when accepting connections fails for good.
-pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    serve_with_shutdown(listener, state, shutdown_signal()).await
+/// Failures to accept a connection are logged and retried; it returns `Ok` once stopped.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    settings: ServerSettings,
+) -> std::io::Result<()> {
+    serve_with_shutdown(listener, state, settings, shutdown_signal()).await
 }
 
-/// Serves [`app`] on `listener` until `shutdown` completes, then finishes the requests in
-/// flight and returns (for embedding the server, and for tests that stop it).
+/// Serves [`app`] on `listener` with `settings` until `shutdown` completes, then finishes the
+/// requests in flight and returns (for embedding the server, and for tests that stop it).
 ///
-/// Fails when accepting connections fails for good.
+/// Failures to accept a connection are logged and retried; it returns `Ok` once stopped.
 pub async fn serve_with_shutdown<F>(
     listener: TcpListener,
     state: AppState,
+    settings: ServerSettings,
     shutdown: F,
 ) -> std::io::Result<()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    http::server::run(listener, app(state), settings, shutdown).await
 }
 
 /// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM. A signal that cannot be listened for is

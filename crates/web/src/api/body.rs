@@ -2,8 +2,9 @@
 //!
 //! - a `Content-Type` other than `application/json` (parameters such as `charset=utf-8`
 //!   allowed) is a 415;
-//! - a body larger than [`MAX_JSON_BYTES`] is a 413, refused from `Content-Length` before it
-//!   is read when the client declares it;
+//! - a body larger than the server's body limit (`ServerSettings::max_body_bytes`, by default
+//!   [`MAX_JSON_BYTES`]) is a 413, refused from `Content-Length` before it is read when the
+//!   client declares it;
 //! - a body that is not JSON, or not the shape the route expects, is a 400 whose Japanese
 //!   message names the problem and where it is (`2行14列目`, or the field path
 //!   `item.effects[0].quantities[1].value`).
@@ -17,10 +18,11 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use super::ApiError;
+use crate::http::server::{BodyRules, ServerSettings};
 
-/// The largest JSON body accepted: a whole sheet is a few kilobytes, the largest item of the
-/// real sample under 20 KB.
-pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+/// The largest JSON body accepted by default (the server's body limit, a setting): a whole
+/// sheet is a few kilobytes, the largest item of the real sample under 20 KB.
+pub const MAX_JSON_BYTES: usize = ServerSettings::DEFAULT_MAX_BODY_BYTES;
 
 /// A JSON body deserialised into `T`.
 #[derive(Debug)]
@@ -40,28 +42,26 @@ where
                 "リクエストの本文は JSON で送ってください（Content-Type: application/json）。",
             ));
         }
+        let limit = BodyRules::of(request.extensions()).max_bytes;
         let declared = request
             .headers()
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|length| length > MAX_JSON_BYTES as u64) {
-            return Err(too_large());
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(too_large(limit));
         }
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_BYTES)
+        let bytes = axum::body::to_bytes(request.into_body(), limit)
             .await
-            .map_err(|_| too_large())?;
+            .map_err(|_| too_large(limit))?;
         parse(&bytes).map(ApiJson)
     }
 }
 
-fn too_large() -> ApiError {
+fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        format!(
-            "リクエストの本文が大きすぎます（{}KBまで）。",
-            MAX_JSON_BYTES / 1024
-        ),
+        format!("リクエストの本文が大きすぎます（{}KBまで）。", limit / 1024),
     )
 }
 

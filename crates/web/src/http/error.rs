@@ -53,9 +53,12 @@ pub enum Error {
     /// The request body is not the form the route expects.
     #[error("bad request")]
     BadRequest,
-    /// The request body is larger than a form may be.
+    /// The request body is larger than a request may be (declared or sent).
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The request body did not arrive whole within the server's body timeout (408).
+    #[error("request timeout")]
+    RequestTimeout,
     /// Something inside the server failed (no randomness, a task that panicked).
     #[error("internal: {0}")]
     Internal(String),
@@ -85,7 +88,9 @@ pub enum Error {
     /// The store failed or refused. What the client asked for that does not exist is a 404;
     /// what the state of an edition or sheet does not allow (a stale version, a closed
     /// edition, an edition that exists already …) a 409 and a value the store cannot keep a
-    /// 422, each with the store's Japanese message; a database failure is a 500.
+    /// 422, each with the store's Japanese message; no free connection within the pool's
+    /// acquire timeout is a 503 with `Retry-After` ([`BUSY_MESSAGE`]); a database failure is a
+    /// 500.
     #[error("store: {0}")]
     Store(#[from] StoreError),
     /// A download of a published edition that cannot be made: the edition lacks what the
@@ -106,12 +111,15 @@ enum StoreClass {
     NotFound,
     Conflict,
     Unprocessable,
+    /// No pooled connection became free in time: 503, try again shortly.
+    Busy,
     Failure,
 }
 
 fn store_class(error: &StoreError) -> StoreClass {
     use StoreError as E;
     match error {
+        E::Database(_) if error.is_busy() => StoreClass::Busy,
         E::NotFound { .. }
         | E::SheetNotFound { .. }
         | E::PlanNotFound { .. }
@@ -151,6 +159,10 @@ const FORBIDDEN_HEADING: &str = "この操作の権限がありません";
 const REFUSED_HEADING: &str = "この操作はいまは行えません";
 /// The heading of a 422 page.
 const INVALID_HEADING: &str = "入力内容を確認してください";
+/// What a 503 for a busy database says.
+pub const BUSY_MESSAGE: &str = "混み合っています。しばらくしてからもう一度お試しください。";
+/// The `Retry-After` of a 503 for a busy database, in seconds.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 5;
 
 /// The error page.
 #[derive(Debug, Template, WebTemplate)]
@@ -182,6 +194,7 @@ impl Error {
                 StoreClass::NotFound => StatusCode::NOT_FOUND,
                 StoreClass::Conflict => StatusCode::CONFLICT,
                 StoreClass::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+                StoreClass::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 StoreClass::Failure => StatusCode::INTERNAL_SERVER_ERROR,
             },
             Error::Denied(denied) if denied_by_role(denied) => StatusCode::FORBIDDEN,
@@ -193,6 +206,7 @@ impl Error {
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Unavailable { status, .. } => *status,
         }
@@ -218,6 +232,10 @@ impl Error {
             }
             Error::Store(error) if store_class(error) == StoreClass::Unprocessable => {
                 (INVALID_HEADING, error.to_string())
+            }
+            Error::Store(error) if store_class(error) == StoreClass::Busy => {
+                tracing::warn!(%error, "no database connection became free in time: 503");
+                ("混み合っています", BUSY_MESSAGE.to_owned())
             }
             Error::Denied(denied) if denied_by_role(denied) => {
                 (FORBIDDEN_HEADING, format!("{denied}。"))
@@ -267,6 +285,10 @@ impl Error {
             Error::PayloadTooLarge => (
                 "送信内容が大きすぎます",
                 "送信された内容が大きすぎるため受け付けられませんでした。".to_owned(),
+            ),
+            Error::RequestTimeout => (
+                "送信に時間がかかりすぎました",
+                "送信内容を時間内に受け取れなかったため、受け付けられませんでした。通信環境をご確認のうえ、もう一度お試しください。".to_owned(),
             ),
             Error::Internal(_) | Error::Store(_) => {
                 tracing::error!(error = %self, "request failed");
@@ -338,7 +360,14 @@ impl IntoResponse for Error {
             }
             _ => view.page(None),
         };
-        if let Error::TooManyAttempts { retry_after } = self {
+        let retry_after = match &self {
+            Error::TooManyAttempts { retry_after } => Some(*retry_after),
+            Error::Store(error) if store_class(error) == StoreClass::Busy => {
+                Some(Duration::from_secs(BUSY_RETRY_AFTER_SECS))
+            }
+            _ => None,
+        };
+        if let Some(retry_after) = retry_after {
             let seconds = retry_after.as_secs().max(1).to_string();
             if let Ok(value) = HeaderValue::from_str(&seconds) {
                 response.headers_mut().insert(RETRY_AFTER, value);
@@ -462,6 +491,14 @@ mod tests {
         );
         let view = response.extensions().get::<ErrorView>().expect("a view");
         assert_eq!(view.api_status, StatusCode::UNAUTHORIZED);
+    }
+
+    #[test]
+    fn a_body_that_does_not_arrive_in_time_is_408() {
+        let response = Error::RequestTimeout.into_response();
+        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+        let view = response.extensions().get::<ErrorView>().expect("a view");
+        assert_eq!(view.heading, "送信に時間がかかりすぎました");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! extractors that answer 404 for anything malformed ([`extract`]), form bodies ([`forms`]),
 //! downloads and conditional responses ([`files`]), the route table's access rules
 //! ([`access`]), security headers ([`security`]), the compiled-in stylesheets ([`assets`]) and
-//! the health check ([`health`]). Nothing here knows a page.
+//! the health check ([`health`]), and the server's connections with their timeouts and limits
+//! ([`server`]). Nothing here knows a page.
 
 pub mod access;
 pub(crate) mod api_error;
@@ -14,3 +15,4 @@ pub(crate) mod files;
 pub(crate) mod forms;
 pub(crate) mod health;
 pub mod security;
+pub mod server;

@@ -3,7 +3,7 @@
 //! A state-changing request (POST, PUT, PATCH, DELETE) that comes with a session must carry
 //! that session's CSRF token, in the header `X-CSRF-Token` or, for an
 //! `application/x-www-form-urlencoded` body, in the field `_csrf` (the body is read here, up to
-//! [`MAX_FORM_BYTES`], and handed on unchanged). Tokens are compared in constant time. A
+//! the server's body limit, `ServerSettings::max_body_bytes`, and handed on unchanged). Tokens are compared in constant time. A
 //! request without a session has no credentials to abuse, so it goes on to the route's access
 //! check, which sends it to the log-in page or refuses it.
 //!
@@ -19,14 +19,13 @@ use axum::response::{IntoResponse, Response};
 use kaikaku_auth::constant_time_eq;
 
 use crate::Error;
+use crate::http::server::BodyRules;
 use crate::people::auth::CurrentUser;
 
 /// The header that carries the CSRF token (for scripts and API clients).
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The form field that carries the CSRF token (every form has it, hidden).
 pub const CSRF_FIELD: &str = "_csrf";
-/// The largest form body accepted.
-pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 /// The routes that take no token (there is no session yet), but check where the form came from.
 const TOKEN_EXEMPT: [&str; 1] = ["/login"];
 
@@ -57,16 +56,17 @@ pub(crate) async fn protect(user: CurrentUser, request: Request, next: Next) -> 
     if !is_form(request.headers()) {
         return Error::Csrf.into_response();
     }
+    let limit = BodyRules::of(request.extensions()).max_bytes;
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_FORM_BYTES) {
+    if declared.is_some_and(|length| length > limit) {
         return Error::PayloadTooLarge.into_response();
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return Error::BadRequest.into_response();
     };
     let valid = form_urlencoded::parse(&bytes)

@@ -127,7 +127,7 @@ impl Site {
         // A clone shares the app's connection pool: tests set up data through it.
         let state = kaikaku_web::AppState::new(store.clone());
         let mut site = Site::spawn(Some(db), move |listener| {
-            kaikaku_web::serve(listener, state)
+            kaikaku_web::serve(listener, state, kaikaku_web::ServerSettings::default())
         })
         .await?;
         site.store = Some(store);

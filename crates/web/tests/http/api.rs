@@ -605,7 +605,7 @@ async fn a_refused_save_leaves_the_sheet_as_it_was() {
         ),
         (
             "application/json",
-            format!("{{\"pad\": \"{}\"}}", "x".repeat(1024 * 1024 + 1)),
+            format!("{{\"pad\": \"{}\"}}", "x".repeat(2 * 1024 * 1024 + 1)),
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
     ] {

@@ -22,4 +22,5 @@ mod page_cache;
 mod public;
 mod search;
 mod security;
+mod slow_clients;
 mod users;

@@ -313,6 +313,7 @@ async fn serve_with_shutdown_finishes_when_told() {
     let server = tokio::spawn(kaikaku_web::serve_with_shutdown(
         listener,
         AppState::new(store),
+        kaikaku_web::ServerSettings::default(),
         async {
             let _ = stopped.await;
         },

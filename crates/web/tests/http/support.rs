@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use kaikaku_model::workflow::Role;
 use kaikaku_model::{FiscalYear, Report};
-use kaikaku_store::{Cycle, Database, NewUser, Source, Store, StoredReport};
+use kaikaku_store::{Cycle, Database, NewUser, PoolSettings, Source, Store, StoredReport};
 use kaikaku_testdb::TestDb;
-use kaikaku_web::AppState;
 use kaikaku_web::people::auth::TrustedProxies;
+use kaikaku_web::{AppState, ServerSettings};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use tokio::net::TcpListener;
@@ -40,6 +40,8 @@ pub struct TestApp {
     server: JoinHandle<std::io::Result<()>>,
     /// The app's database (a second connection sees what the server wrote).
     pub db: TestDb,
+    /// The store the server uses: its connection pool, shared.
+    pub served: Database,
 }
 
 impl Drop for TestApp {
@@ -194,32 +196,60 @@ impl TestApp {
         .await
     }
 
+    /// [`TestApp::spawn`] with these server settings and a store whose pool has these
+    /// settings.
+    pub async fn spawn_with(server: ServerSettings, pool: PoolSettings) -> TestApp {
+        TestApp::with_reports_and(
+            &[
+                ("kaedemachi_r6.txt", kaedemachi()),
+                ("sakuragawa_h30.txt", sakuragawa_unfiled()),
+            ],
+            |state| state,
+            server,
+            pool,
+        )
+        .await
+    }
+
     /// The server with `reports` saved, in order, through `Store::save_report`.
     pub async fn with_reports(reports: &[(&str, Report)]) -> TestApp {
-        TestApp::with_reports_and_state(reports, |state| state).await
+        TestApp::with_reports_and(
+            reports,
+            |state| state,
+            ServerSettings::default(),
+            PoolSettings::default(),
+        )
+        .await
     }
 
     /// The server with the bundled samples, believing `X-Forwarded-For` from loopback (a
     /// reverse proxy on this machine): a test varies the client's address with the header.
     pub async fn behind_proxy() -> TestApp {
         let proxies = ["127.0.0.1", "::1"].map(|p| p.parse().expect("an address"));
-        TestApp::with_reports_and_state(
+        TestApp::with_reports_and(
             &[
                 ("kaedemachi_r6.txt", kaedemachi()),
                 ("sakuragawa_h30.txt", sakuragawa_unfiled()),
             ],
             |state| state.with_trusted_proxies(TrustedProxies::new(proxies)),
+            ServerSettings::default(),
+            PoolSettings::default(),
         )
         .await
     }
 
-    /// [`TestApp::with_reports`], with the app's state as `configure` makes it.
-    pub async fn with_reports_and_state(
+    /// [`TestApp::with_reports`], with the app's state as `configure` makes it, and these
+    /// server and pool settings.
+    async fn with_reports_and(
         reports: &[(&str, Report)],
         configure: impl FnOnce(AppState) -> AppState,
+        settings: ServerSettings,
+        pool: PoolSettings,
     ) -> TestApp {
         let db = TestDb::new().await;
-        let store = Database::connect(db.target()).await.expect("opens");
+        let store = Database::connect_with(db.target(), &pool)
+            .await
+            .expect("opens");
         for (name, report) in reports {
             store
                 .save_report(report, &source(name))
@@ -238,9 +268,11 @@ impl TestApp {
         let stored = store.list_reports().await.expect("lists");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
         let addr = listener.local_addr().expect("bound address");
+        let served = store.clone();
         let server = tokio::spawn(kaikaku_web::serve(
             listener,
             configure(AppState::new(store)),
+            settings,
         ));
         TestApp {
             base: format!("http://{addr}"),
@@ -252,6 +284,7 @@ impl TestApp {
             reports: stored,
             server,
             db,
+            served,
         }
     }
 
