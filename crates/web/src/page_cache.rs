@@ -214,6 +214,11 @@ pub(crate) async fn keep_pages(
                 cache.note_stamp(now, stamp);
                 stamp
             }
+            // No connection came free in time: a page answers 503 at once rather than wait a
+            // second time in its handler (the API's JSON errors are drawn by its handler).
+            Err(error) if error.is_busy() && !path.starts_with("/api/") => {
+                return crate::Error::Store(error).into_response();
+            }
             // Not kept then: the page itself reports the store's failure.
             Err(_) => return next.run(request).await,
         },
