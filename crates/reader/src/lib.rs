@@ -10,11 +10,12 @@ mod decode;
 mod document;
 mod effects;
 mod html;
+mod quoted;
 
 use kaikaku_model::{Report, Warning};
 
 pub use decode::{Decoded, decode, encoding_for_label};
-pub use document::read_text;
+pub use document::{item_reposts, read_text};
 pub use encoding_rs::Encoding;
 
 /// How to read.
