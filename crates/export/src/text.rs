@@ -397,6 +397,10 @@ fn plain_effect_lines(heading: &str, label: &str, row: &EffectRow) -> Option<Vec
     let mut read_back: Vec<Quantity> = Vec::new();
     let mut out = Vec::new();
     for (j, text_line) in text_lines.iter().enumerate() {
+        if text_line.is_empty() {
+            // An empty line would be a blank line, which ends nothing and is skipped.
+            return None;
+        }
         let is_last = j + 1 == text_lines.len();
         let (values, used) = effect_cells(text_line, remaining, is_last);
         remaining = &remaining[used..];
