@@ -167,13 +167,30 @@ fn departments_line(departments: &[String]) -> String {
 /// but the last may (`子ども・子育て支援課`, not `総務課・財政課`).
 fn joins_back(department: &str) -> bool {
     const ENDINGS: &[&str] = &[
-        "課", "室", "部", "局", "所", "署", "館", "センター", "会", "庁", "係", "班", "院", "園",
-        "団", "）", ")",
+        "課",
+        "室",
+        "部",
+        "局",
+        "所",
+        "署",
+        "館",
+        "センター",
+        "会",
+        "庁",
+        "係",
+        "班",
+        "院",
+        "園",
+        "団",
+        "）",
+        ")",
     ];
     let parts: Vec<&str> = department.split('・').collect();
-    parts[..parts.len() - 1]
-        .iter()
-        .all(|part| !ENDINGS.iter().any(|e| part.trim_matches(is_space).ends_with(e)))
+    parts[..parts.len() - 1].iter().all(|part| {
+        !ENDINGS
+            .iter()
+            .any(|e| part.trim_matches(is_space).ends_with(e))
+    })
 }
 
 /// The schedule table: header, fiscal-year header, one row per content with the goal in the

@@ -366,7 +366,13 @@ mod form_space {
     /// A field the form requires (a title, a content, a narrative's text): never empty.
     fn required(multi_line: bool) -> BoxedStrategy<String> {
         field(multi_line, 1..10)
-            .prop_map(|text| if text.is_empty() { "x".to_owned() } else { text })
+            .prop_map(|text| {
+                if text.is_empty() {
+                    "x".to_owned()
+                } else {
+                    text
+                }
+            })
             .boxed()
     }
 
@@ -421,10 +427,8 @@ mod form_space {
     }
 
     fn content_row(period: Vec<FiscalYear>) -> impl Strategy<Value = ContentRow> {
-        let cells = proptest::collection::vec(
-            proptest::option::of(field(false, 0..4)),
-            period.len(),
-        );
+        let cells =
+            proptest::collection::vec(proptest::option::of(field(false, 0..4)), period.len());
         (required(true), cells).prop_map(move |(text, cells)| ContentRow {
             text,
             // A cell is kept when typed or when the stored row had one (then possibly empty).
@@ -484,7 +488,16 @@ mod form_space {
             field(true, 0..8),
         )
             .prop_map(
-                move |(title, departments, contents, goal, actions, narratives, effects, evaluation)| {
+                move |(
+                    title,
+                    departments,
+                    contents,
+                    goal,
+                    actions,
+                    narratives,
+                    effects,
+                    evaluation,
+                )| {
                     let mut item = Item {
                         no: template.no,
                         title,
@@ -562,5 +575,111 @@ proptest::proptest! {
             proptest::prop_assert_eq!(a, b, "{}", text);
         }
         proptest::prop_assert_eq!(back, report, "{}", text);
+    }
+}
+
+/// The probe's cases (issue 13), each pinned to the line it is written as: a narrative whose
+/// second line starts like the next narrative's heading, a multi-line 総評 with an empty line,
+/// TABs and indents, quantities typed apart from the effect text, departments that would not
+/// split back, actions numbered past ㊿ or holding a circled number, a content row without a
+/// schedule, a title that starts with 再掲.
+#[test]
+fn structure_like_text_is_quoted_and_reads_back() {
+    use kaikaku_model::{
+        Action, ContentRow, Decimal, EffectRow, Evaluation, Narrative, NarrativeKind, Quantity,
+        Status, Unit,
+    };
+    let mut report = generate::report(3);
+    report.items.truncate(1);
+    let kept = report.items[0].no;
+    report.summary.retain(|row| row.no == kept);
+    let year = report.report_fiscal_year.expect("a report year");
+    let item = &mut report.items[0];
+    item.title = "再掲の整理".to_owned();
+    item.departments = vec!["総務課・財政課".to_owned()];
+    item.contents = vec![ContentRow {
+        text: "No.3 の見直し\n\t字下げ".to_owned(),
+        schedule: Vec::new(),
+        line: 0,
+    }];
+    item.goal = Some("目標\n\n3年度".to_owned());
+    item.actions = vec![
+        Action {
+            no: 51,
+            text: "五十一番目".to_owned(),
+        },
+        Action {
+            no: 2,
+            text: "前半 ③後半".to_owned(),
+        },
+    ];
+    item.narratives = vec![Narrative {
+        fiscal_year: year,
+        kind: NarrativeKind::Actual,
+        text: "実施した。\n【令和8年度（見込み）】は別に記載".to_owned(),
+        line: 0,
+    }];
+    item.effects = vec![EffectRow {
+        fiscal_year: Some(year),
+        is_total: false,
+        text: "削減\t1,200千円".to_owned(),
+        quantities: vec![Quantity {
+            label: "削減額".to_owned(),
+            value: Decimal::from(1200),
+            unit: Unit::ThousandYen,
+            status: Some(Status::Actual),
+        }],
+        line: 0,
+    }];
+    item.evaluation = Some(Evaluation {
+        fiscal_year: year,
+        text: "一行目\n\n<p>三行目</p>  \n四行目".to_owned(),
+        line: 0,
+    });
+    item.reposts = Vec::new();
+    let label = year.wareki_label();
+    let text = assert_round_trip(&report, "probe");
+    let lines: Vec<&str> = text.lines().collect();
+    let has = |line: &str| {
+        assert!(
+            lines.contains(&line),
+            "the rendered text has the line {line:?}:\n{text}"
+        )
+    };
+    has(&format!("{kept}\t\\再掲の整理"));
+    has("【担当課】\t\\総務課・財政課");
+    has("\t\\");
+    has("\\No.3 の見直し\\n\\t字下げ\t\t目標");
+    has("\t\t\\");
+    has("\t\t\\3年度");
+    has("51\t\\五十一番目");
+    has("②\t\\前半 ③後半");
+    has(&format!("【{label}（実績）】"));
+    has("\\実施した。");
+    has("\\【令和8年度（見込み）】は別に記載");
+    has(&format!("取組による効果\t{label}\t\\削減\\t1,200千円"));
+    has("\t\\数量\t削減額\t1,200\t千円\t実績");
+    has(&format!("【{label}総評】"));
+    has("\\");
+    has("\\<p>三行目</p>  \\");
+}
+
+/// Published documents read as before: a cell starting with a backslash is a quote only in
+/// kaikaku's own layout, and the real sample and bundled towns are written without one.
+#[test]
+fn documents_are_written_without_quotes() {
+    let mut texts = vec![
+        render(&read_bytes(&fixtures::bundled("kaedemachi_r6.txt"))),
+        render(&read_bytes(&fixtures::bundled("sakuragawa_h30.txt"))),
+    ];
+    texts.extend((0..16).map(|seed| render(&generate::report(seed))));
+    if kaikaku_fixtures::real_sample_present("documents_are_written_without_quotes") {
+        texts.push(render(&read_bytes(&fixtures::real_sample())));
+    }
+    for text in texts {
+        let quoted = text
+            .lines()
+            .find(|line| line.split('\t').any(|cell| cell.starts_with('\\')));
+        assert_eq!(quoted, None);
     }
 }

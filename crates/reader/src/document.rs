@@ -130,12 +130,15 @@ pub fn read_text(text: &str) -> Result<Report, ReadError> {
 /// The era a document counts in: that of its first year written with an era (quoted cells
 /// aside).
 fn document_era(lines: &[SourceLine<'_>]) -> Option<Era> {
-    lines.iter().flat_map(SourceLine::unquoted).find_map(|cell| {
-        scan_fiscal_years(cell, None)
-            .into_iter()
-            .find(|m| m.explicit)
-            .and_then(|m| FiscalYear::explicit_era(&cell[m.span]))
-    })
+    lines
+        .iter()
+        .flat_map(SourceLine::unquoted)
+        .find_map(|cell| {
+            scan_fiscal_years(cell, None)
+                .into_iter()
+                .find(|m| m.explicit)
+                .and_then(|m| FiscalYear::explicit_era(&cell[m.span]))
+        })
 }
 
 /// The plan period from a line such as `令和2年度～令和4年度の取組内容`: the first range of two
@@ -308,8 +311,7 @@ impl Reader {
     fn item_line(&mut self, line: &SourceLine<'_>) {
         let first = line.cell(0);
         let key = label_key(first);
-        if line.is_text_line() && matches!(self.target, Target::Narrative(_) | Target::Evaluation)
-        {
+        if line.is_text_line() && matches!(self.target, Target::Narrative(_) | Target::Evaluation) {
             self.text_line(&text_of(first));
             return;
         }
@@ -826,7 +828,11 @@ impl Reader {
             }
             for row in &item.contents {
                 let years: Vec<FiscalYear> = row.schedule.iter().map(|c| c.fiscal_year).collect();
-                if !self.report.fiscal_years.is_empty() && years != self.report.fiscal_years {
+                // A row without a schedule (`⇥\`) has no years to differ.
+                if !years.is_empty()
+                    && !self.report.fiscal_years.is_empty()
+                    && years != self.report.fiscal_years
+                {
                     warnings.push((
                         row.line,
                         format!("{}のスケジュールの年度が計画期間と異なります", item.no),
@@ -903,7 +909,9 @@ fn append_paragraph(existing: &mut String, text: &str, new_line: bool) {
 /// are short, so longer cells (narratives, goals) get an empty key and are never folded.
 fn label_key(cell: &str) -> String {
     const LONGEST_LABEL: usize = 48;
-    if cell.len() > LONGEST_LABEL * 3 || cell.chars().nth(LONGEST_LABEL).is_some() || is_quoted(cell)
+    if cell.len() > LONGEST_LABEL * 3
+        || cell.chars().nth(LONGEST_LABEL).is_some()
+        || is_quoted(cell)
     {
         return String::new();
     }
