@@ -635,15 +635,16 @@ fn is_plain(text: &str) -> bool {
 /// line, markup, a label of the sheet (…内容, …効果, 目標) or a fiscal year.
 fn leads_plainly(text: &str) -> bool {
     let key = label_key(text);
+    let departments = text.contains("担当") && text.contains(['：', ':']);
+    let effects = key.ends_with("効果") && key.chars().count() <= 12;
+    let heading = text.starts_with([QUOTE, '【', '[', '［']) || text.contains('<');
     is_flowing(text)
-        && !text.starts_with(QUOTE)
-        && !text.starts_with(['【', '[', '［'])
-        && !text.contains('<')
-        && !(text.contains("担当") && text.contains(['：', ':']))
+        && !heading
+        && !departments
+        && !effects
         && ItemNo::parse_prefix(text, false).is_none()
         && !key.contains("内容")
         && !key.contains("目標")
-        && !(key.ends_with("効果") && key.chars().count() <= 12)
         && !is_year_label(text)
         && !names_period(text)
 }
