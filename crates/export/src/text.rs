@@ -23,7 +23,9 @@
 
 use kaikaku_model::calendar::scan_fiscal_years;
 use kaikaku_model::quantity::{Found, format_decimal, scan, split_status};
-use kaikaku_model::text::{circled, circled_number, fold_key, is_range_dash, is_space};
+use kaikaku_model::text::{
+    circled, circled_number, digit_value, fold_key, is_range_dash, is_space,
+};
 use kaikaku_model::{
     Action, ContentRow, EffectRow, Era, FiscalYear, Item, ItemNo, Narrative, Quantity, Report,
     Status,
@@ -627,7 +629,9 @@ fn line_of(row: Vec<Cell<'_>>) -> String {
 /// starting with the quote `\`, and not a label the reader looks for in any cell
 /// (`改善スケジュール`).
 fn is_plain(text: &str) -> bool {
-    is_flowing(text) && !text.starts_with(QUOTE) && !label_key(text).contains("スケジュール")
+    // `スケジュール` folds from full-width, half-width or circled katakana.
+    let may_be_label = text.contains(['ス', 'ｽ', '㋜']) && label_key(text).contains("スケジュール");
+    is_flowing(text) && !text.starts_with(QUOTE) && !may_be_label
 }
 
 /// True for a text that reads back as itself first on a line: flowing, not starting with the
@@ -662,6 +666,7 @@ fn label_key(cell: &str) -> String {
 /// True for a short cell that reads as a fiscal year in some era (`3年度`, `H30`, `令和2年度`).
 fn is_year_label(cell: &str) -> bool {
     cell.chars().nth(16).is_none()
+        && cell.chars().any(|c| digit_value(c).is_some() || c == '元')
         && (FiscalYear::parse(cell, None).is_ok()
             || Era::ALL
                 .iter()
@@ -671,7 +676,8 @@ fn is_year_label(cell: &str) -> bool {
 /// True when `line` holds two fiscal years written with their eras joined by a dash
 /// (`令和2年度～令和4年度`): the reader takes the first such line as the plan period.
 fn names_period(line: &str) -> bool {
-    if !line.contains(|c| is_range_dash(c) || c == '－') {
+    if !line.contains(|c| is_range_dash(c) || c == '－') || line.matches("年度").nth(1).is_none()
+    {
         return false;
     }
     let mut eras: Vec<Option<Era>> = vec![None];

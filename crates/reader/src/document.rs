@@ -3,7 +3,8 @@
 //! The document is read line by line by a small state machine that knows the anatomy of an
 //! item sheet (DOMAIN.md): heading, departments, contents with schedule, goal, main actions,
 //! yearly narratives, effects table, evaluation. Each line either lands in a part of the model
-//! or in a warning with its line number; nothing is dropped silently.
+//! or in a warning with its line number; nothing is dropped silently. Cells that kaikaku's own
+//! text layout quoted (`\…`, module [`crate::quoted`]) are text and never structure.
 
 use kaikaku_model::calendar::scan_fiscal_years;
 use kaikaku_model::quantity::parse_value;
@@ -362,7 +363,7 @@ impl Reader {
             }
         }
         if self.section == Section::Contents && first.is_empty() {
-            if line.cells[1..] == [quoted::MARK.to_string().as_str()] {
+            if matches!(line.cells[1..], [cell] if cell.len() == 1 && is_quoted(cell)) {
                 // `⇥\`: the rows below have no schedule.
                 if let Some(state) = &mut self.item {
                     state.no_schedule = true;
