@@ -188,11 +188,11 @@ fn joins_back(department: &str) -> bool {
         ")",
     ];
     let parts: Vec<&str> = department.split('・').collect();
-    parts[..parts.len() - 1].iter().all(|part| {
-        !ENDINGS
+    // The reader trims each part and leaves empty ones out.
+    parts.iter().all(|part| is_flowing(part))
+        && parts[..parts.len() - 1]
             .iter()
-            .any(|e| part.trim_matches(is_space).ends_with(e))
-    })
+            .all(|part| !ENDINGS.iter().any(|e| part.ends_with(e)))
 }
 
 /// The schedule table: header, fiscal-year header, one row per content with the goal in the
@@ -666,7 +666,10 @@ fn label_key(cell: &str) -> String {
 /// True for a short cell that reads as a fiscal year in some era (`3年度`, `H30`, `令和2年度`).
 fn is_year_label(cell: &str) -> bool {
     cell.chars().nth(16).is_none()
-        && cell.chars().any(|c| digit_value(c).is_some() || c == '元')
+        // Folded first: `①`, `⑴` and full-width digits read as numbers too.
+        && fold_key(cell)
+            .chars()
+            .any(|c| digit_value(c).is_some() || c == '元')
         && (FiscalYear::parse(cell, None).is_ok()
             || Era::ALL
                 .iter()
