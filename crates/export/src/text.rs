@@ -423,7 +423,13 @@ fn plain_effect_lines(heading: &str, label: &str, row: &EffectRow) -> Option<Vec
         let is_last = j + 1 == text_lines.len();
         let (values, used) = effect_cells(text_line, remaining, is_last);
         remaining = &remaining[used..];
-        if values.iter().any(|v| !is_plain(v)) || values.join(" ") != *text_line {
+        // The reader joins the cells that are not empty (an empty label is left out).
+        let written: Vec<&str> = values
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+            .collect();
+        if written.iter().any(|v| !is_plain(v)) || written.join(" ") != *text_line {
             return None;
         }
         read_back.extend(quantities_read_back(&values)?);
