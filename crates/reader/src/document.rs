@@ -1018,6 +1018,33 @@ mod tests {
     }
 
     #[test]
+    fn explicit_quantities_and_quoted_lines() {
+        let lines = [
+            "No.1 x",
+            "【令和3年度（実績）】",
+            r"\No.2 ではない",
+            r"\",
+            r"\\t字下げ",
+            r"取組による効果⇥令和3年度⇥\削減 1,200千円",
+            r"⇥\数量⇥削減額⇥1,200⇥千円⇥実績",
+            r"⇥\数量⇥⇥十二⇥千円",
+        ];
+        let text = lines.join("\n").replace('⇥', "\t");
+        let text = text.as_str();
+        let report = read_text(text).expect("a report");
+        let item = &report.items[0];
+        assert_eq!(item.narratives[0].text, "No.2 ではない\n\n\t字下げ");
+        let row = &item.effects[0];
+        assert_eq!(row.text, "削減 1,200千円");
+        let shown: Vec<String> = row.quantities.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["削減額 1,200千円（実績）"]);
+        // A value that cannot be read is kept as a warning, not dropped.
+        assert_eq!(report.warnings.len(), 1);
+        assert_eq!(report.warnings[0].line, 8);
+        assert!(report.warnings[0].message.contains("十二"));
+    }
+
+    #[test]
     fn not_a_report() {
         let err = read_text("hello\nworld\n").expect_err("not a report");
         assert!(
