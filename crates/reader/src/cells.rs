@@ -16,7 +16,7 @@ pub fn item_heading(line: &str) -> Option<(ItemNo, String)> {
 
 /// Reads `【担当課：まちづくり推進課・地域振興課・関係各課】` into department names.
 pub fn departments(line: &str) -> Option<Vec<String>> {
-    if !line.contains("担当") {
+    if !line.contains("担当") || crate::quoted::is_quoted(line) {
         return None;
     }
     let text = line.trim_matches(|c: char| is_space(c) || c == '\t');

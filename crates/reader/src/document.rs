@@ -3,16 +3,19 @@
 //! The document is read line by line by a small state machine that knows the anatomy of an
 //! item sheet (DOMAIN.md): heading, departments, contents with schedule, goal, main actions,
 //! yearly narratives, effects table, evaluation. Each line either lands in a part of the model
-//! or in a warning with its line number; nothing is dropped silently.
+//! or in a warning with its line number; nothing is dropped silently. Cells that kaikaku's own
+//! text layout quoted (`\…`, module [`crate::quoted`]) are text and never structure.
 
 use kaikaku_model::calendar::scan_fiscal_years;
-use kaikaku_model::text::{fold_key, is_range_dash, is_space};
+use kaikaku_model::quantity::parse_value;
+use kaikaku_model::text::{circled_number, fold_key, is_range_dash, is_space};
 use kaikaku_model::{
-    ContentRow, EffectRow, Era, Evaluation, FiscalYear, Item, ItemNo, Line, Narrative, Report,
-    ScheduleCell, SummaryRow, Warning,
+    Action, ContentRow, EffectRow, Era, Evaluation, FiscalYear, Item, ItemNo, Line, Narrative,
+    Quantity, Report, Repost, ScheduleCell, Status, SummaryRow, Unit, Warning,
 };
 
 use crate::cells::{self, Heading};
+use crate::quoted::{self, is_quoted, text_of};
 use crate::{ReadError, effects, html};
 
 /// One line of the source: its number and its TAB-separated cells, trimmed, without the empty
@@ -34,6 +37,16 @@ impl<'a> SourceLine<'a> {
 
     fn is_blank(&self) -> bool {
         self.cells.is_empty()
+    }
+
+    /// A line of text as kaikaku writes it: one quoted cell (`\【令和8年度（見込み）】…`).
+    fn is_text_line(&self) -> bool {
+        self.cells.len() == 1 && is_quoted(self.cells[0])
+    }
+
+    /// The cells that are not quoted: the ones that may carry structure.
+    fn unquoted(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.cells.iter().copied().filter(|c| !is_quoted(c))
     }
 
     fn cell(&self, i: usize) -> &'a str {
@@ -82,6 +95,17 @@ enum Target {
 
 /// Reads decoded text into a report.
 pub fn read_text(text: &str) -> Result<Report, ReadError> {
+    read(text, false)
+}
+
+/// Reads text decoded from a legacy encoding (Shift_JIS, EUC-JP) after
+/// [`quoted::literal`]: its cells that begin with `\` (a yen sign there) are text as written,
+/// and the quantities in them are scanned like any other cell's.
+pub fn read_legacy_text(text: &str) -> Result<Report, ReadError> {
+    read(text, true)
+}
+
+fn read(text: &str, yen_cells: bool) -> Result<Report, ReadError> {
     let lines: Vec<SourceLine<'_>> = text
         .split('\n')
         .enumerate()
@@ -91,7 +115,7 @@ pub fn read_text(text: &str) -> Result<Report, ReadError> {
         .iter()
         .find(|l| !l.is_blank())
         .ok_or(ReadError::Empty)?;
-    let era = document_era(text);
+    let era = document_era(&lines);
     let mut reader = Reader {
         era,
         period: plan_period(&lines, era),
@@ -99,7 +123,9 @@ pub fn read_text(text: &str) -> Result<Report, ReadError> {
         section: Section::Preamble,
         item: None,
         target: Target::None,
+        text_lines: false,
         title_open: false,
+        yen_cells,
     };
     for line in &lines {
         reader.line(line);
@@ -114,12 +140,18 @@ pub fn read_text(text: &str) -> Result<Report, ReadError> {
     Ok(reader.finish())
 }
 
-/// The era a document counts in: that of its first year written with an era.
-fn document_era(text: &str) -> Option<Era> {
-    scan_fiscal_years(text, None)
-        .into_iter()
-        .find(|m| m.explicit)
-        .and_then(|m| FiscalYear::explicit_era(&text[m.span]))
+/// The era a document counts in: that of its first year written with an era (quoted cells
+/// aside).
+fn document_era(lines: &[SourceLine<'_>]) -> Option<Era> {
+    lines
+        .iter()
+        .flat_map(SourceLine::unquoted)
+        .find_map(|cell| {
+            scan_fiscal_years(cell, None)
+                .into_iter()
+                .find(|m| m.explicit)
+                .and_then(|m| FiscalYear::explicit_era(&cell[m.span]))
+        })
 }
 
 /// The plan period from a line such as `令和2年度～令和4年度の取組内容`: the first range of two
@@ -127,13 +159,16 @@ fn document_era(text: &str) -> Option<Era> {
 fn plan_period(lines: &[SourceLine<'_>], era: Option<Era>) -> Vec<FiscalYear> {
     for line in lines {
         let has_range = line
-            .cells
-            .iter()
+            .unquoted()
             .any(|c| c.contains(|ch| is_range_dash(ch) || ch == '－'));
         if !has_range {
             continue;
         }
-        let text = line.text();
+        let text = line
+            .unquoted()
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         let mentions = scan_fiscal_years(&text, era);
         for pair in mentions.windows(2) {
             let between = &text[pair[0].span.end..pair[1].span.start];
@@ -162,6 +197,8 @@ struct ItemState {
     /// The column of the goal (改善・推進目標) in content rows.
     goal_column: Option<usize>,
     goal: Vec<String>,
+    /// True after a schedule header without years (`⇥\`): the rows below have no schedule.
+    no_schedule: bool,
 }
 
 struct Reader {
@@ -171,8 +208,13 @@ struct Reader {
     section: Section,
     item: Option<ItemState>,
     target: Target,
+    /// True once a text line (a quoted cell alone) has been added to the target.
+    text_lines: bool,
     /// True while the title may continue on the next line.
     title_open: bool,
+    /// True for a legacy-encoded document, whose quoted cells are its yen texts
+    /// ([`read_legacy_text`]).
+    yen_cells: bool,
 }
 
 impl Reader {
@@ -198,7 +240,11 @@ impl Reader {
             cells::item_heading(first).filter(|(_, t)| !t.starts_with("再掲"))
         {
             let title = if title.is_empty() && line.cells.len() > 1 {
-                line.cells[1..].join(" ")
+                line.cells[1..]
+                    .iter()
+                    .map(|c| text_of(c))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             } else {
                 title
             };
@@ -225,8 +271,15 @@ impl Reader {
             if let Some(no) = item_number(line.cell(0)).filter(|_| line.cells.len() >= 2) {
                 self.report.summary.push(SummaryRow {
                     no,
-                    title: line.cell(1).to_owned(),
-                    reporting_department: line.cells.get(2..).unwrap_or(&[]).join(" "),
+                    title: text_of(line.cell(1)).into_owned(),
+                    reporting_department: line
+                        .cells
+                        .get(2..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|c| text_of(c))
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     line: line.no,
                 });
                 return;
@@ -256,6 +309,7 @@ impl Reader {
             years: Vec::new(),
             goal_column: None,
             goal: Vec::new(),
+            no_schedule: false,
         });
     }
 
@@ -265,23 +319,7 @@ impl Reader {
             if !state.goal.is_empty() {
                 item.goal = Some(state.goal.join("\n"));
             }
-            let mut reposts = Vec::new();
-            let texts = item
-                .narratives
-                .iter()
-                .map(|n| n.text.as_str())
-                .chain(item.evaluation.iter().map(|e| e.text.as_str()));
-            for text in texts {
-                for no in cells::reposts(text) {
-                    if !reposts.contains(&no) {
-                        reposts.push(no);
-                    }
-                }
-            }
-            item.reposts = reposts
-                .into_iter()
-                .map(|item_no| kaikaku_model::Repost { item_no })
-                .collect();
+            item.reposts = item_reposts(&item);
             self.report.items.push(item);
         }
     }
@@ -289,9 +327,21 @@ impl Reader {
     fn item_line(&mut self, line: &SourceLine<'_>) {
         let first = line.cell(0);
         let key = label_key(first);
+        if line.is_text_line() && matches!(self.target, Target::Narrative(_) | Target::Evaluation) {
+            self.text_line(&text_of(first));
+            return;
+        }
+        // A line that starts with a section heading is that section, whatever follows.
+        if self.starts_with_heading(first) {
+            self.flow(&line.text(), line.no);
+            return;
+        }
         if let Some(list) = cells::departments(first) {
+            // Names kaikaku quotes follow in cells of their own (`【担当課】⇥\総務課・財政課`).
+            let quoted = line.cells[1..].iter().filter_map(|c| quoted::unquote(c));
             if let Some(state) = &mut self.item {
                 state.item.departments.extend(list);
+                state.item.departments.extend(quoted);
             }
             return;
         }
@@ -328,12 +378,20 @@ impl Reader {
             }
         }
         if self.section == Section::Contents && first.is_empty() {
+            if matches!(line.cells[1..], [cell] if cell.len() == 1 && is_quoted(cell)) {
+                // `⇥\`: the rows below have no schedule.
+                if let Some(state) = &mut self.item {
+                    state.no_schedule = true;
+                }
+                return;
+            }
             if let Some(years) = self.header_years(&line.cells[1..]) {
                 if let Some(state) = &mut self.item {
                     if state.goal_column.is_none_or(|g| g <= years.len()) {
                         state.goal_column = Some(years.len() + 1);
                     }
                     state.years = years;
+                    state.no_schedule = false;
                 }
                 return;
             }
@@ -366,14 +424,20 @@ impl Reader {
             self.effect_row(&line.cells, line.no);
             return;
         }
-        if self.starts_with_heading(first) {
-            self.flow(&line.text(), line.no);
-            return;
-        }
         match self.section {
             Section::Contents if !first.is_empty() => self.content_row(line),
             Section::Contents => self.goal_continuation(line),
-            Section::Actions => self.actions(&line.text(), line.no),
+            Section::Actions => match quoted_action(line) {
+                Some(action) => {
+                    if let Some(state) = &mut self.item {
+                        state.item.actions.push(action);
+                    }
+                }
+                None => self.actions(&line.text(), line.no),
+            },
+            Section::Effects if first.is_empty() && line.cell(1) == quoted::QUANTITY => {
+                self.explicit_quantity(line);
+            }
             Section::Effects if first.is_empty() => self.effect_row(&line.cells[1..], line.no),
             Section::Narratives | Section::Evaluation | Section::Effects
                 if self.target != Target::None =>
@@ -413,7 +477,7 @@ impl Reader {
     /// in the document's era.
     fn column_year(&self, cell: &str) -> Option<FiscalYear> {
         // A year label is short (`令和 2 年度`, `H30`); longer cells are text.
-        if cell.chars().nth(16).is_some() {
+        if cell.chars().nth(16).is_some() || is_quoted(cell) {
             return None;
         }
         if FiscalYear::explicit_era(cell).is_some() {
@@ -431,7 +495,9 @@ impl Reader {
         let Some(state) = &mut self.item else {
             return;
         };
-        let years = if state.years.is_empty() {
+        let years = if state.no_schedule {
+            Vec::new()
+        } else if state.years.is_empty() {
             self.period.clone()
         } else {
             state.years.clone()
@@ -439,18 +505,19 @@ impl Reader {
         let schedule = years
             .iter()
             .enumerate()
-            .map(|(i, year)| ScheduleCell::read(*year, line.cell(i + 1)))
+            .map(|(i, year)| ScheduleCell::read(*year, &text_of(line.cell(i + 1))))
             .collect();
         state.item.contents.push(ContentRow {
-            text: line.cell(0).to_owned(),
+            text: text_of(line.cell(0)).into_owned(),
             schedule,
             line: line.no,
         });
         let goal_column = state.goal_column.unwrap_or(years.len() + 1);
         let goal = line.cell(goal_column);
         if !goal.is_empty() {
-            state.goal.push(goal.to_owned());
+            state.goal.push(text_of(goal).into_owned());
         }
+        let no_schedule = state.no_schedule;
         let extra: Vec<&str> = line
             .cells
             .iter()
@@ -465,7 +532,7 @@ impl Reader {
                 format!("改善スケジュールの列外にある記載です:「{text}」"),
             );
         }
-        if years.is_empty() {
+        if years.is_empty() && !no_schedule {
             self.warn(
                 line.no,
                 "改善スケジュールの年度見出しがなく、スケジュールを読めません".to_owned(),
@@ -482,7 +549,9 @@ impl Reader {
             .enumerate()
             .any(|(i, c)| Some(i) != goal_column && !c.is_empty());
         match &mut self.item {
-            Some(state) if !goal.is_empty() && !others => state.goal.push(goal.to_owned()),
+            Some(state) if !goal.is_empty() && !others => {
+                state.goal.push(text_of(goal).into_owned());
+            }
             _ => self.unplaced(line),
         }
     }
@@ -529,6 +598,7 @@ impl Reader {
     }
 
     fn open_section(&mut self, heading: Heading, text: &str, line: Line) {
+        self.text_lines = false;
         let Some(state) = &mut self.item else {
             return;
         };
@@ -575,6 +645,48 @@ impl Reader {
         }
     }
 
+    /// A text line (a quoted cell alone) under a narrative or 総評: the next line of its text,
+    /// exactly as written (the first one replaces an empty text after the heading).
+    fn text_line(&mut self, text: &str) {
+        let first = !self.text_lines;
+        self.text_lines = true;
+        let target = self.item.as_mut().and_then(|state| match self.target {
+            Target::Narrative(i) => state.item.narratives.get_mut(i).map(|n| &mut n.text),
+            Target::Evaluation => state.item.evaluation.as_mut().map(|e| &mut e.text),
+            Target::None => None,
+        });
+        if let Some(existing) = target {
+            if !(first && existing.is_empty()) {
+                existing.push('\n');
+            }
+            existing.push_str(text);
+        }
+    }
+
+    /// `⇥\数量⇥label⇥value⇥unit⇥status`: one quantity of the effects row above, stated apart
+    /// from its text.
+    fn explicit_quantity(&mut self, line: &SourceLine<'_>) {
+        let value = parse_value(line.cell(3));
+        let unit = Unit::from_symbol(line.cell(4));
+        let status = match line.cell(5) {
+            "" => Some(None),
+            word => Status::from_word(word).map(Some),
+        };
+        let row = self
+            .item
+            .as_mut()
+            .and_then(|state| state.item.effects.last_mut());
+        match (row, value, unit, status) {
+            (Some(row), Some(value), Some(unit), Some(status)) => row.quantities.push(Quantity {
+                label: text_of(line.cell(2)).into_owned(),
+                value,
+                unit,
+                status,
+            }),
+            _ => self.unplaced(line),
+        }
+    }
+
     fn continue_section(&mut self, text: &str, line: Line, new_line: bool) {
         if text.is_empty() {
             return;
@@ -596,13 +708,24 @@ impl Reader {
     fn effect_row(&mut self, cells: &[&str], line: Line) {
         let label = cells.first().copied().unwrap_or("");
         let values = cells.get(1..).unwrap_or(&[]);
-        let text = values
+        let texts: Vec<_> = values
             .iter()
             .filter(|c| !c.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let quantities = effects::quantities(values);
+            .map(|c| text_of(c))
+            .collect();
+        let text = texts.join(" ");
+        // Quoted cells are text only: their quantities, if any, follow as `\数量` lines. A
+        // legacy document's are its yen texts, scanned as written.
+        let (quoted, quantities) = if self.yen_cells {
+            let scanned: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+            (false, effects::quantities(&scanned))
+        } else {
+            let scanned: Vec<&str> = values.iter().copied().filter(|c| !is_quoted(c)).collect();
+            (
+                values.iter().any(|c| is_quoted(c)),
+                effects::quantities(&scanned),
+            )
+        };
         let is_total = is_total_label(label);
         let fiscal_year = if is_total || label.is_empty() {
             None
@@ -616,7 +739,11 @@ impl Reader {
         if label.is_empty() {
             match state.item.effects.last_mut() {
                 Some(row) => {
-                    if !text.is_empty() {
+                    if quoted {
+                        // A quoted line is the next line of the text, even an empty one.
+                        row.text.push('\n');
+                        row.text.push_str(&text);
+                    } else if !text.is_empty() {
                         if !row.text.is_empty() {
                             row.text.push('\n');
                         }
@@ -725,7 +852,11 @@ impl Reader {
             }
             for row in &item.contents {
                 let years: Vec<FiscalYear> = row.schedule.iter().map(|c| c.fiscal_year).collect();
-                if !self.report.fiscal_years.is_empty() && years != self.report.fiscal_years {
+                // A row without a schedule (`⇥\`) has no years to differ.
+                if !years.is_empty()
+                    && !self.report.fiscal_years.is_empty()
+                    && years != self.report.fiscal_years
+                {
                     warnings.push((
                         row.line,
                         format!("{}のスケジュールの年度が計画期間と異なります", item.no),
@@ -747,6 +878,42 @@ impl Reader {
     }
 }
 
+/// The items an item's narratives and 総評 repost from (`（No.3再掲）`), in order of first
+/// mention.
+pub fn item_reposts(item: &Item) -> Vec<Repost> {
+    let mut reposts: Vec<ItemNo> = Vec::new();
+    let texts = item
+        .narratives
+        .iter()
+        .map(|n| n.text.as_str())
+        .chain(item.evaluation.iter().map(|e| e.text.as_str()));
+    for text in texts {
+        for no in cells::reposts(text) {
+            if !reposts.contains(&no) {
+                reposts.push(no);
+            }
+        }
+    }
+    reposts
+        .into_iter()
+        .map(|item_no| Repost { item_no })
+        .collect()
+}
+
+/// `①⇥\text` or `51⇥\text` in the main actions: one action whose text kaikaku quoted.
+fn quoted_action(line: &SourceLine<'_>) -> Option<Action> {
+    let [number, text] = line.cells.as_slice() else {
+        return None;
+    };
+    let text = quoted::unquote(text)?;
+    let mut chars = number.chars();
+    let no = match (chars.next().and_then(circled_number), chars.next()) {
+        (Some(no), None) => no,
+        _ => number.parse::<u8>().ok()?,
+    };
+    Some(Action { no, text })
+}
+
 /// Appends a line to a text. A line that follows a sentence end starts a new line; one that
 /// follows a cut sentence (a page break inside a paragraph: `…地域包` / `括ケア病床…`) joins it.
 fn append_paragraph(existing: &mut String, text: &str, new_line: bool) {
@@ -766,7 +933,10 @@ fn append_paragraph(existing: &mut String, text: &str, new_line: bool) {
 /// are short, so longer cells (narratives, goals) get an empty key and are never folded.
 fn label_key(cell: &str) -> String {
     const LONGEST_LABEL: usize = 48;
-    if cell.len() > LONGEST_LABEL * 3 || cell.chars().nth(LONGEST_LABEL).is_some() {
+    if cell.len() > LONGEST_LABEL * 3
+        || cell.chars().nth(LONGEST_LABEL).is_some()
+        || is_quoted(cell)
+    {
         return String::new();
     }
     fold_key(cell)
@@ -868,6 +1038,33 @@ mod tests {
             text,
             "各分院では地域包括ケア病床の増床を行った。\n今後も連携する。"
         );
+    }
+
+    #[test]
+    fn explicit_quantities_and_quoted_lines() {
+        let lines = [
+            "No.1 x",
+            "【令和3年度（実績）】",
+            r"\No.2 ではない",
+            r"\",
+            r"\\t字下げ",
+            r"取組による効果⇥令和3年度⇥\削減 1,200千円",
+            r"⇥\数量⇥削減額⇥1,200⇥千円⇥実績",
+            r"⇥\数量⇥⇥十二⇥千円",
+        ];
+        let text = lines.join("\n").replace('⇥', "\t");
+        let text = text.as_str();
+        let report = read_text(text).expect("a report");
+        let item = &report.items[0];
+        assert_eq!(item.narratives[0].text, "No.2 ではない\n\n\t字下げ");
+        let row = &item.effects[0];
+        assert_eq!(row.text, "削減 1,200千円");
+        let shown: Vec<String> = row.quantities.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["削減額 1,200千円（実績）"]);
+        // A value that cannot be read is kept as a warning, not dropped.
+        assert_eq!(report.warnings.len(), 1);
+        assert_eq!(report.warnings[0].line, 8);
+        assert!(report.warnings[0].message.contains("十二"));
     }
 
     #[test]

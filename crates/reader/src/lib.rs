@@ -11,11 +11,13 @@ mod decode;
 mod document;
 mod effects;
 mod html;
+mod quoted;
 
 use kaikaku_model::quantity::{MAX_DIGITS, format_decimal, too_precise};
 use kaikaku_model::{Decimal, Limits, Report, Warning};
 
 pub use decode::{Decoded, ODD_CHARACTERS_ONE_IN, decode, encoding_for_label, looks_like_text};
+pub use document::item_reposts;
 pub use encoding_rs::Encoding;
 
 /// How to read.
@@ -61,10 +63,19 @@ pub fn read_text(text: &str) -> Result<Report, ReadError> {
 /// anything is read). A number with more digits than a value keeps is not taken as a quantity,
 /// and a warning names it with its line (a value is never rounded).
 pub fn read_text_within(text: &str, max_lines: usize) -> Result<Report, ReadError> {
+    read_within(text, max_lines, document::read_text)
+}
+
+/// `read` over `text` of at most `max_lines` lines, with the warnings of [`read_text_within`].
+fn read_within(
+    text: &str,
+    max_lines: usize,
+    read: fn(&str) -> Result<Report, ReadError>,
+) -> Result<Report, ReadError> {
     if text.lines().nth(max_lines).is_some() {
         return Err(ReadError::TooManyLines { limit: max_lines });
     }
-    let mut report = document::read_text(text)?;
+    let mut report = read(text)?;
     let mut refused = Vec::new();
     for row in report.items.iter().flat_map(|item| &item.effects) {
         for number in too_precise(&row.text) {
@@ -106,7 +117,16 @@ pub fn read_decoded_within(decoded: &Decoded, max_lines: usize) -> Result<Report
     if !decoded.is_text() {
         return Err(ReadError::NotText);
     }
-    let mut report = read_text_within(&decoded.text, max_lines)?;
+    // Quotes are kaikaku's (UTF-8); in a legacy encoding a leading `\` is a yen sign.
+    let mut report = if decoded.encoding == encoding_rs::UTF_8 {
+        read_within(&decoded.text, max_lines, document::read_text)?
+    } else {
+        read_within(
+            &quoted::literal(&decoded.text),
+            max_lines,
+            document::read_legacy_text,
+        )?
+    };
     if decoded.had_errors {
         report.warnings.insert(
             0,

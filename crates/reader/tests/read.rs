@@ -920,3 +920,23 @@ fn other_layouts_of_the_family() {
         (fy(2023), "順調に進んだ。")
     );
 }
+
+/// In Shift_JIS the byte 0x5C is the yen sign: a cell that begins with it is the text written
+/// (and its amount a quantity), never one of the quotes of kaikaku's UTF-8 text layout.
+#[test]
+fn a_leading_yen_sign_in_shift_jis_is_text_not_a_quote() {
+    let text = fixtures::bundled_text("kaedemachi_r6.txt").replace(
+        "\t令和6年度\t補助金等の見直しによる削減額 ▲350千円（実績）",
+        "\t令和6年度\t\\350千円（補助金等の見直しによる削減額、実績）",
+    );
+    let report = read(&fixtures::as_shift_jis(&text), &ReadOptions::default()).expect("reads");
+    let row = report
+        .items
+        .iter()
+        .flat_map(|item| &item.effects)
+        .find(|row| row.fiscal_year == Some(fy(2024)) && row.text.contains("350千円"))
+        .expect("the row");
+    assert_eq!(row.text, "\\350千円（補助金等の見直しによる削減額、実績）");
+    let values: Vec<Decimal> = row.quantities.iter().map(|q| q.value).collect();
+    assert_eq!(values, [dec("350")]);
+}
