@@ -6,10 +6,10 @@
 //! written and never read as a heading, label, year, number or markup. Inside it `\t` is a
 //! TAB, `\n` a line break and `\\` a backslash; a `\` that ends the cell closes the text, so
 //! that spaces before it count (`\ 字下げ \`). Published documents never begin a cell with
-//! `\`, so they read as before. Quotes are read in UTF-8 text only (kaikaku writes its layout in
-//! UTF-8): in Shift_JIS or EUC-JP the byte 0x5C is the yen sign, so a cell of such a document
-//! that begins with it is text as written ([`literal`]). The cell `\数量` starts an explicit quantity of an effects row
-//! (`⇥\数量⇥label⇥value⇥unit⇥status`).
+//! `\`, so they read as before. Quotes are read in UTF-8 text only (kaikaku writes its layout
+//! in UTF-8): in Shift_JIS or EUC-JP the byte 0x5C is the yen sign, so a cell of such a
+//! document that begins with it is text as written ([`literal`]). The cell `\数量` starts an
+//! explicit quantity of an effects row (`⇥\数量⇥label⇥value⇥unit⇥status`).
 
 /// The first character of a quoted cell.
 pub const MARK: char = '\\';
