@@ -39,7 +39,8 @@ fn is_workbook(bytes: &[u8]) -> bool {
 /// Reads a workbook written by `kaikaku export --format xlsx`: the whole workbook or nothing,
 /// with every problem named by sheet and cell, one per line.
 fn read_workbook(name: &str, bytes: &[u8]) -> anyhow::Result<ReadFile> {
-    let report = kaikaku_export::xlsx::read(bytes)
+    let limits = kaikaku_export::xlsx::WorkbookLimits::default();
+    let report = kaikaku_export::xlsx::read(bytes, &limits)
         .map_err(|errors| {
             anyhow::anyhow!(
                 "ブックに{}件の誤りがあるため取り込みません:\n{errors}",
