@@ -320,9 +320,9 @@ async fn every_csv_neutralises_texts_that_begin_like_formulas_and_keeps_numbers_
                     !cell.starts_with(['=', '+', '@', '\t', '\r']),
                     "{path} {column}: {cell:?}"
                 );
-                if cell.starts_with('-') {
+                if let Some(digits) = cell.strip_prefix('-') {
                     assert!(
-                        cell[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.'),
+                        digits.bytes().all(|b| b.is_ascii_digit() || b == b'.'),
                         "{path} {column}: {cell:?} is a plain negative number"
                     );
                 }
