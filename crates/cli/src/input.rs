@@ -95,7 +95,11 @@ fn is_workbook(bytes: &[u8]) -> bool {
 /// Reads a workbook written by `kaikaku export --format xlsx`: the whole workbook or nothing,
 /// with every problem named by sheet and cell, one per line.
 fn read_workbook(name: &str, bytes: &[u8], limits: &Limits) -> anyhow::Result<ReadFile> {
-    let report = kaikaku_export::xlsx::read(bytes)
+    let workbook = kaikaku_export::xlsx::WorkbookLimits {
+        file_bytes: limits.file_bytes,
+        ..kaikaku_export::xlsx::WorkbookLimits::default()
+    };
+    let report = kaikaku_export::xlsx::read(bytes, &workbook)
         .map_err(|errors| {
             anyhow::anyhow!(
                 "ブックに{}件の誤りがあるため取り込みません:\n{errors}",

@@ -926,6 +926,91 @@ fn csv_and_xlsx_exports_validate_and_the_workbook_reads_back() {
     );
 }
 
+/// 楓町's report stored (as an import is) with texts that begin with every dangerous character
+/// but CR (which a text file cannot hold inside a field): the municipality's name and No.1's
+/// title (`=`), No.1's first effect label (`@`) and effect text (`-`), No.2's 記入担当課 (`+`)
+/// and 総評 (TAB).
+fn store_hostile_report(db: &TestDb) {
+    let bytes = std::fs::read(bundled(KAEDE)).expect("the sample");
+    let mut report = kaikaku_reader::read(&bytes, &Default::default()).expect("a report");
+    report.municipality = Some(kaikaku_model::Municipality {
+        code: kaikaku_model::LocalGovernmentCode::parse("999997").expect("valid"),
+        name: "=HYPERLINK(\"http://evil.example/\",\"楓町\")".into(),
+    });
+    let first = &mut report.items[0];
+    first.title = "=HYPERLINK(\"http://evil.example/\",\"詳細はこちら\")".into();
+    let effect = &mut first.effects[0];
+    effect.quantities[0].label = "@SUM(1+1)*cmd|\" /C calc\"!A0".into();
+    effect.text = format!("-2+3+cmd|' /C calc'!A0 {}", effect.text);
+    let second = &mut report.items[1];
+    second.reporting_department = Some("+1+2".into());
+    second
+        .evaluation
+        .as_mut()
+        .expect("a 総評")
+        .text
+        .insert_str(0, "\t=1+1");
+    block_on(async {
+        use kaikaku_store::Store;
+        let source = kaikaku_store::Source {
+            name: KAEDE.into(),
+            encoding: "UTF-8".into(),
+        };
+        open_db(db)
+            .await
+            .save_report(&report, &source)
+            .await
+            .expect("stored");
+    });
+}
+
+#[test]
+fn the_csv_export_neutralises_texts_that_begin_like_formulas() {
+    let dir = temp();
+    let db = test_db();
+    store_hostile_report(&db);
+    let export = |table: &str| {
+        let run = kaikaku(dir.path(), &["export", "--format", "csv", "--table", table])
+            .db(&db)
+            .run();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            kaikaku_export::csv::validate(run.stdout.as_bytes(), Default::default()),
+            Vec::new(),
+            "{table}"
+        );
+        run.stdout
+    };
+    let town = "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"楓町\"\")\"";
+    let title = "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"詳細はこちら\"\")\"";
+    let figures = export("figures");
+    assert!(
+        figures.contains(&format!(
+            "\r\n999997,{town},第3次楓町行政改革実施計画,2024,令和6年度,1,{title},年度,"
+        )),
+        "{figures}"
+    );
+    assert!(
+        figures.contains(",\"'@SUM(1+1)*cmd|\"\" /C calc\"\"!A0\","),
+        "{figures}"
+    );
+    assert!(figures.contains(",'-2+3+cmd|' /C calc'!A0 "), "{figures}");
+    // ▲350千円 (No.5, 令和6年度) is still the plain number -350, and -350,000 yen.
+    assert!(
+        figures.contains(",補助金等の見直しによる削減額,-350,千円,-350000,実績,"),
+        "{figures}"
+    );
+    let items = export("items");
+    assert!(items.contains(",'+1+2,"), "{items}");
+    assert!(items.contains(",'\t=1+1"), "{items}");
+    let departments = export("departments");
+    assert!(
+        departments.contains(&format!("\r\n999997,{town},")),
+        "{departments}"
+    );
+    assert!(!departments.contains(",=") && !departments.contains(",+"));
+}
+
 #[test]
 fn the_pdf_export_prints_the_edition_on_a3() {
     let dir = temp();

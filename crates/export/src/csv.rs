@@ -4,6 +4,11 @@
 //! as plain numbers with the unit in its own column, fiscal years as Gregorian years with the
 //! 和暦 beside them, and no line breaks inside cells (they become spaces).
 //!
+//! Every cell is a [`Cell`]: a text or a number. A text that begins with `=`, `+`, `-`, `@`,
+//! TAB or CR would be taken for a formula by a spreadsheet (OWASP "CSV Injection"), so it is
+//! written with a leading `'` (and quoted by RFC 4180 where needed); a number is always written
+//! as it is (`-350`). This is decided in one place, [`Cell`], for every table written here.
+//!
 //! [`validate`] checks a CSV against those rules; the tests run it on every table written.
 //! The columns are documented for citizens in `docs/open-data.md`.
 
@@ -11,7 +16,7 @@ use std::fmt;
 
 use kaikaku_model::text::is_nothing;
 use kaikaku_model::{
-    FiscalYear, Item, LocalGovernmentCode, Municipality, Quantity, Report, ScheduleCell,
+    Decimal, FiscalYear, Item, LocalGovernmentCode, Municipality, Report, ScheduleCell,
 };
 
 use crate::ExportError;
@@ -174,6 +179,89 @@ const CATEGORY_TOTAL: &str = "総計";
 /// `区分` of a row the document gives no fiscal year.
 const CATEGORY_NO_YEAR: &str = "年度不明";
 
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP "CSV
+/// Injection"): `=`, `+`, `-`, `@`, TAB and CR.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// What is put before a text that begins with one of [`FORMULA_STARTS`], so that spreadsheets
+/// show it as text.
+pub const TEXT_MARK: char = '\'';
+
+/// One cell of a CSV written here: a text (neutralised against formula injection when
+/// written) or a plain number (written as it is). A number can only be made from a number
+/// type, so no text ever escapes the neutralising as a "number".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell(CellKind);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum CellKind {
+    Text(String),
+    Number(String),
+}
+
+impl Cell {
+    /// A text cell. When written, line breaks become spaces and a text beginning with one of
+    /// [`FORMULA_STARTS`] gets a leading [`TEXT_MARK`] (`=1+1` → `'=1+1`).
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell(CellKind::Text(text.into()))
+    }
+
+    /// An empty cell (a number or text that is not there).
+    pub fn empty() -> Cell {
+        Cell::text(String::new())
+    }
+
+    /// A number cell, written plain: no separators, `-` for negatives, no exponent.
+    pub fn number(value: impl PlainNumber) -> Cell {
+        Cell(CellKind::Number(value.plain()))
+    }
+
+    /// The cell as it is written in the file (before RFC 4180 quoting).
+    pub fn written(&self) -> String {
+        match &self.0 {
+            CellKind::Number(digits) => digits.clone(),
+            CellKind::Text(text) => one_line(neutralised(text)),
+        }
+    }
+}
+
+/// A number type a [`Cell::number`] is made from.
+pub trait PlainNumber {
+    /// The number without separators or exponent (`-350`, `41.2`).
+    fn plain(&self) -> String;
+}
+
+macro_rules! plain_integers {
+    ($($t:ty),*) => {$(
+        impl PlainNumber for $t {
+            fn plain(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+plain_integers!(u8, u16, u32, u64, usize, i8, i16, i32, i64);
+
+impl PlainNumber for Decimal {
+    fn plain(&self) -> String {
+        self.normalize().to_string()
+    }
+}
+
+/// `text` with [`TEXT_MARK`] before it when it begins like a formula.
+fn neutralised(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("{TEXT_MARK}{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Whether `cell` (as read from a file) would be taken for a formula.
+fn looks_like_formula(cell: &str) -> bool {
+    cell.starts_with(FORMULA_STARTS)
+}
+
 /// How the CSV is written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -223,10 +311,7 @@ pub fn write_all(
         for item in &report.items {
             let keys = Keys::new(municipality, report, report_year, item);
             for row in rows(table, item, report_year) {
-                let record = keys
-                    .cells()
-                    .into_iter()
-                    .chain(row.into_iter().map(one_line));
+                let record = keys.cells.iter().chain(&row).map(Cell::written);
                 writer.write_record(record).map_err(csv_error)?;
             }
         }
@@ -238,21 +323,21 @@ pub fn write_all(
 
 /// A table computed elsewhere (the web's totals per prefecture and municipality) as CSV under
 /// the same rules: UTF-8 (a BOM when asked), CRLF, one header row of `columns`, then each
-/// record, line breaks inside cells turned into spaces. The caller writes numbers plain (no
-/// separators) and keys on every row.
+/// record, written as [`Cell::written`] says (texts neutralised, line breaks turned into
+/// spaces, numbers plain). The caller puts keys on every row.
 pub fn write_records<R>(
     columns: &[&str],
     records: impl IntoIterator<Item = R>,
     options: CsvOptions,
 ) -> Result<Vec<u8>, ExportError>
 where
-    R: IntoIterator<Item = String>,
+    R: IntoIterator<Item = Cell>,
 {
     let mut writer = writer(options);
     writer.write_record(columns).map_err(csv_error)?;
     for record in records {
         writer
-            .write_record(record.into_iter().map(one_line))
+            .write_record(record.into_iter().map(|cell| cell.written()))
             .map_err(csv_error)?;
     }
     writer
@@ -277,34 +362,28 @@ fn csv_error(error: ::csv::Error) -> ExportError {
 
 /// The key cells of one item's rows.
 struct Keys {
-    cells: [String; 7],
+    cells: [Cell; 7],
 }
 
 impl Keys {
     fn new(municipality: &Municipality, report: &Report, year: FiscalYear, item: &Item) -> Keys {
         Keys {
             cells: [
-                municipality.code.to_string(),
-                municipality.name.clone(),
-                report.plan_name.clone(),
-                year.gregorian().to_string(),
-                year.wareki_label(),
-                item.no.0.to_string(),
-                item.title.clone(),
+                // Six digits, kept as text so that leading zeros stay.
+                Cell::text(municipality.code.to_string()),
+                Cell::text(&municipality.name),
+                Cell::text(&report.plan_name),
+                Cell::number(year.gregorian()),
+                Cell::text(year.wareki_label()),
+                Cell::number(item.no.0),
+                Cell::text(&item.title),
             ],
         }
-    }
-
-    fn cells(&self) -> Vec<String> {
-        self.cells
-            .iter()
-            .map(|cell| one_line(cell.clone()))
-            .collect()
     }
 }
 
 /// The table's own cells (after the keys) for one item.
-fn rows(table: Table, item: &Item, report_year: FiscalYear) -> Vec<Vec<String>> {
+fn rows(table: Table, item: &Item, report_year: FiscalYear) -> Vec<Vec<Cell>> {
     match table {
         Table::Figures => figure_rows(item),
         Table::Items => vec![item_row(item, report_year)],
@@ -312,44 +391,38 @@ fn rows(table: Table, item: &Item, report_year: FiscalYear) -> Vec<Vec<String>> 
             .departments
             .iter()
             .enumerate()
-            .map(|(i, department)| vec![(i + 1).to_string(), department.clone()])
+            .map(|(i, department)| vec![Cell::number(i + 1), Cell::text(department)])
             .collect(),
     }
 }
 
-fn figure_rows(item: &Item) -> Vec<Vec<String>> {
+fn figure_rows(item: &Item) -> Vec<Vec<Cell>> {
     let mut rows = Vec::new();
     for effect in &item.effects {
         let (category, year, wareki) = match (effect.is_total, effect.fiscal_year) {
-            (true, _) => (CATEGORY_TOTAL, String::new(), String::new()),
+            (true, _) => (CATEGORY_TOTAL, Cell::empty(), Cell::empty()),
             (false, Some(year)) => (
                 CATEGORY_YEAR,
-                year.gregorian().to_string(),
-                year.wareki_label(),
+                Cell::number(year.gregorian()),
+                Cell::text(year.wareki_label()),
             ),
-            (false, None) => (CATEGORY_NO_YEAR, String::new(), String::new()),
+            (false, None) => (CATEGORY_NO_YEAR, Cell::empty(), Cell::empty()),
         };
         for quantity in &effect.quantities {
             rows.push(vec![
-                category.to_owned(),
+                Cell::text(category),
                 year.clone(),
                 wareki.clone(),
-                quantity.label.clone(),
-                plain_number(quantity),
-                quantity.unit.symbol().to_owned(),
-                quantity
-                    .yen()
-                    .map(|yen| yen.normalize().to_string())
-                    .unwrap_or_default(),
-                quantity
-                    .status
-                    .map(|s| s.label().to_owned())
-                    .unwrap_or_default(),
-                effect.text.clone(),
+                Cell::text(&quantity.label),
+                Cell::number(quantity.value),
+                Cell::text(quantity.unit.symbol()),
+                quantity.yen().map_or_else(Cell::empty, Cell::number),
+                Cell::text(quantity.status.map(|s| s.label()).unwrap_or_default()),
+                Cell::text(&effect.text),
                 if effect.line > 0 {
-                    effect.line.to_string()
+                    Cell::number(effect.line)
                 } else {
-                    String::new()
+                    Cell::empty()
                 },
             ]);
         }
@@ -357,29 +430,27 @@ fn figure_rows(item: &Item) -> Vec<Vec<String>> {
     rows
 }
 
-/// The value as a plain number: no separators, `-` for negatives, no exponent.
-fn plain_number(quantity: &Quantity) -> String {
-    quantity.value.normalize().to_string()
-}
-
-fn item_row(item: &Item, report_year: FiscalYear) -> Vec<String> {
+fn item_row(item: &Item, report_year: FiscalYear) -> Vec<Cell> {
     vec![
-        item.reporting_department.clone().unwrap_or_default(),
-        item.departments.len().to_string(),
-        item.goal.clone().unwrap_or_default(),
-        item.contents.len().to_string(),
-        item.actions.len().to_string(),
-        report_year_phases(item, report_year),
-        item.effects.len().to_string(),
-        item.effects
-            .iter()
-            .map(|e| e.quantities.len())
-            .sum::<usize>()
-            .to_string(),
-        item.evaluation
-            .as_ref()
-            .map(|e| e.text.clone())
-            .unwrap_or_default(),
+        Cell::text(item.reporting_department.clone().unwrap_or_default()),
+        Cell::number(item.departments.len()),
+        Cell::text(item.goal.clone().unwrap_or_default()),
+        Cell::number(item.contents.len()),
+        Cell::number(item.actions.len()),
+        Cell::text(report_year_phases(item, report_year)),
+        Cell::number(item.effects.len()),
+        Cell::number(
+            item.effects
+                .iter()
+                .map(|e| e.quantities.len())
+                .sum::<usize>(),
+        ),
+        Cell::text(
+            item.evaluation
+                .as_ref()
+                .map(|e| e.text.clone())
+                .unwrap_or_default(),
+        ),
     ]
 }
 
@@ -435,7 +506,10 @@ impl fmt::Display for Violation {
 /// `options.bom` asks for one), CRLF line ends, one header row with distinct names, the same
 /// number of cells in every record, no line breaks inside cells, no empty key cell, plain
 /// numbers in numeric columns (no `,`, `▲`, units), a unit with every value, 4-digit Gregorian
-/// years with the model's 和暦 label beside them, and valid 地方公共団体コード.
+/// years with the model's 和暦 label beside them, valid 地方公共団体コード, and no text cell
+/// that a spreadsheet would take for a formula (one beginning with one of [`FORMULA_STARTS`]
+/// without the [`TEXT_MARK`] before it; a plain number such as `-350` is no text, except in a
+/// column this module knows to be text).
 ///
 /// Columns are recognised by their header names ([`col`]), so any table of this module can be
 /// checked. Returns every violation found; empty means the CSV follows the rules.
@@ -519,6 +593,17 @@ pub fn validate(bytes: &[u8], options: CsvOptions) -> Vec<Violation> {
             if KEY_COLUMNS.contains(name) && value.trim().is_empty() {
                 found.push(at(number, name, "キーの列が空です".into()));
             }
+            if looks_like_formula(value) && (is_text_column(name) || !is_plain_number(value)) {
+                let first = value.chars().next().map_or(String::new(), shown_char);
+                found.push(at(
+                    number,
+                    name,
+                    format!(
+                        "文字が「{first}」で始まっているため、表計算ソフトで数式として扱われます\
+                         （文字のセルは先頭に {TEXT_MARK} を付けます）"
+                    ),
+                ));
+            }
             if NUMERIC_COLUMNS.contains(name) && !value.is_empty() && !is_plain_number(value) {
                 found.push(at(
                     number,
@@ -555,6 +640,21 @@ pub fn validate(bytes: &[u8], options: CsvOptions) -> Vec<Violation> {
         }
     }
     found
+}
+
+/// Whether `name` is a text column of the tables of this module (a column the validator does
+/// not know may hold numbers, such as the web's totals).
+fn is_text_column(name: &str) -> bool {
+    !NUMERIC_COLUMNS.contains(&name) && Table::ALL.iter().any(|t| t.columns().contains(&name))
+}
+
+/// A character as a message shows it: TAB and CR by name.
+fn shown_char(c: char) -> String {
+    match c {
+        '\t' => "タブ".to_owned(),
+        '\r' => "CR".to_owned(),
+        c => c.to_string(),
+    }
 }
 
 fn at(record: usize, column: &str, message: String) -> Violation {
@@ -625,6 +725,30 @@ mod tests {
         ] {
             assert!(!is_plain_number(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn texts_that_begin_like_formulas_are_neutralised_and_numbers_never() {
+        let written = |cell: Cell| cell.written();
+        for (text, expected) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@A1", "'@A1"),
+            ("\tx", "'\tx"),
+            ("\r\nx", "' x"),
+            ("\nx", " x"),
+            ("a=1", "a=1"),
+            ("＝1+1", "＝1+1"),
+            ("'=1", "'=1"),
+            ("", ""),
+        ] {
+            assert_eq!(written(Cell::text(text)), expected, "{text:?}");
+        }
+        assert_eq!(written(Cell::number(-350)), "-350");
+        assert_eq!(written(Cell::number(Decimal::new(-35_000, 2))), "-350");
+        assert_eq!(written(Cell::number(Decimal::new(412, 1))), "41.2");
+        assert!(looks_like_formula("-350") && !looks_like_formula("'-350"));
     }
 
     #[test]

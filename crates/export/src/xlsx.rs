@@ -17,9 +17,25 @@
 //! (and that exact decimal is taken, not the cell's binary float); when the text states none,
 //! the cell's value is taken as it is. Nothing is ever silently overwritten.
 //!
+//! Every text is written as a string cell (`write_string`), never through a generic write that
+//! could turn `=…` into a formula. A text longer than an Excel cell holds ([`EXCEL_CELL_CHARS`],
+//! counted in UTF-16 as Excel counts) is written cut to fit, ending with [`CUT_MARK`], so that
+//! an edition stored before field limits existed still exports; [`read`] refuses a cell that
+//! carries the mark, so a cut text is never read back as if whole.
+//!
+//! Reading is safe against hostile workbooks. Before calamine opens anything, the zip is
+//! checked against [`WorkbookLimits`] (file size, decompressed size counted while
+//! decompressing, cells, shared-string lengths; see `preflight`), and a workbook with external
+//! links (`xl/externalLinks/…`, which is also where DDE links live) is refused whole. Formula
+//! cells are refused, each named (`No.3!D14: 数式のセルは読み込めません。…`): their cached value
+//! may be stale, empty or the result of a link, and a department's figures must be values it
+//! typed. Refusing (rather than taking the cached value with a warning) keeps the rule simple:
+//! what is read is exactly what the cells say.
+//!
 //! A dry run compares the workbook's report with the stored one through
 //! [`kaikaku_model::workflow::diff_reports`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Cursor;
 
@@ -35,6 +51,16 @@ use rust_xlsxwriter::utility::row_col_to_cell;
 use rust_xlsxwriter::{Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
 use crate::ExportError;
+
+mod preflight;
+
+pub use preflight::WorkbookLimits;
+
+/// The most characters an Excel cell holds (UTF-16 code units, as Excel counts them).
+pub const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// How a text cut to fit a cell ends. [`read`] refuses a cell that carries it.
+pub const CUT_MARK: &str = "…（Excelの1セル32,767文字を超えるため省略。全文は report.txt を参照）";
 
 /// The name of the summary sheet.
 pub const SUMMARY_SHEET: &str = "一覧";
@@ -93,8 +119,8 @@ mod block {
 /// `report` as an XLSX workbook: the summary sheet `一覧`, then one sheet per item.
 ///
 /// Refuses (with [`ExportError::Xlsx`]) an edition the workbook could not give back as it is:
-/// a schedule whose fiscal years are not the plan period's, a 総計 row with a fiscal year, or
-/// a text longer than a cell holds.
+/// a schedule whose fiscal years are not the plan period's or a 総計 row with a fiscal year. A
+/// text longer than a cell holds is written cut, ending with [`CUT_MARK`].
 pub fn write(report: &Report) -> Result<Vec<u8>, ExportError> {
     check_representable(report)?;
     let formats = Formats::new();
@@ -178,6 +204,35 @@ impl Formats {
     }
 }
 
+/// `text` as a string cell (never a formula, whatever it begins with), cut to fit.
+fn write_text<'a>(
+    sheet: &'a mut Worksheet,
+    row: u32,
+    col: u16,
+    text: impl AsRef<str>,
+    format: &Format,
+) -> Result<&'a mut Worksheet, XlsxError> {
+    sheet.write_string_with_format(row, col, fitted(text.as_ref()), format)
+}
+
+/// `text` as a cell holds it: whole when it fits in [`EXCEL_CELL_CHARS`] UTF-16 code units,
+/// else its beginning (never half a surrogate pair) followed by [`CUT_MARK`].
+fn fitted(text: &str) -> Cow<'_, str> {
+    if text.encode_utf16().count() <= EXCEL_CELL_CHARS {
+        return Cow::Borrowed(text);
+    }
+    let room = EXCEL_CELL_CHARS - CUT_MARK.encode_utf16().count();
+    let mut used = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(text.len(), |(i, _)| i);
+    Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
+}
+
 /// `#,##0"千円"`, `#,##0.0"%"`: separators, as many decimals as the value has, the unit.
 fn number_format(value: Decimal, unit: Unit) -> Format {
     let decimals = value.normalize().scale() as usize;
@@ -233,17 +288,17 @@ fn write_summary(
     ];
     let mut row = 0;
     for (label, value) in labelled {
-        sheet.write_string_with_format(row, 0, label, &f.label)?;
-        sheet.write_string_with_format(row, 1, value, &f.text)?;
+        write_text(sheet, row, 0, label, &f.label)?;
+        write_text(sheet, row, 1, value, &f.text)?;
         row += 1;
     }
     if let Some(year) = year {
         sheet.write_number_with_format(row - 1, 2, year.gregorian(), &f.year)?;
     }
-    sheet.write_string_with_format(row, 0, summary::PERIOD, &f.label)?;
-    sheet.write_string_with_format(row + 1, 0, summary::PERIOD_GREGORIAN, &f.label)?;
+    write_text(sheet, row, 0, summary::PERIOD, &f.label)?;
+    write_text(sheet, row + 1, 0, summary::PERIOD_GREGORIAN, &f.label)?;
     for (col, year) in (1..).zip(&report.fiscal_years) {
-        sheet.write_string_with_format(row, col, year.wareki_label(), &f.text)?;
+        write_text(sheet, row, col, year.wareki_label(), &f.text)?;
         sheet.write_number_with_format(row + 1, col, year.gregorian(), &f.year)?;
     }
     row += 3;
@@ -253,13 +308,13 @@ fn write_summary(
         summary::TABLE_DEPARTMENT,
         summary::TABLE_SHEET,
     ]) {
-        sheet.write_string_with_format(row, col, header, &f.header)?;
+        write_text(sheet, row, col, header, &f.header)?;
     }
     for summary_row in &report.summary {
         row += 1;
         sheet.write_number_with_format(row, 0, summary_row.no.0, &f.item_no)?;
-        sheet.write_string_with_format(row, 1, &summary_row.title, &f.text)?;
-        sheet.write_string_with_format(row, 2, &summary_row.reporting_department, &f.text)?;
+        write_text(sheet, row, 1, &summary_row.title, &f.text)?;
+        write_text(sheet, row, 2, &summary_row.reporting_department, &f.text)?;
         let item_sheet = report
             .items
             .iter()
@@ -285,64 +340,64 @@ fn write_item(sheet: &mut Worksheet, report: &Report, item: &Item, f: &Formats) 
     for col in 4..8 {
         sheet.set_column_width(col, 12)?;
     }
-    sheet.write_string_with_format(0, 0, item.no.to_string(), &f.heading)?;
-    sheet.write_string_with_format(0, 1, &item.title, &f.heading)?;
+    write_text(sheet, 0, 0, item.no.to_string(), &f.heading)?;
+    write_text(sheet, 0, 1, &item.title, &f.heading)?;
     let mut row = 1;
-    sheet.write_string_with_format(row, 0, block::REPORTING_DEPARTMENT, &f.label)?;
+    write_text(sheet, row, 0, block::REPORTING_DEPARTMENT, &f.label)?;
     let reporting = item.reporting_department.as_deref().unwrap_or_default();
-    sheet.write_string_with_format(row, 1, reporting, &f.text)?;
+    write_text(sheet, row, 1, reporting, &f.text)?;
     row += 1;
-    sheet.write_string_with_format(row, 0, block::DEPARTMENTS, &f.label)?;
+    write_text(sheet, row, 0, block::DEPARTMENTS, &f.label)?;
     for (col, department) in (1..).zip(&item.departments) {
-        sheet.write_string_with_format(row, col, department, &f.text)?;
+        write_text(sheet, row, col, department, &f.text)?;
     }
 
     row += 2;
-    sheet.write_string_with_format(row, 0, block::CONTENTS, &f.header)?;
+    write_text(sheet, row, 0, block::CONTENTS, &f.header)?;
     for (col, year) in (1..).zip(&report.fiscal_years) {
-        sheet.write_string_with_format(row, col, year.wareki_label(), &f.header)?;
+        write_text(sheet, row, col, year.wareki_label(), &f.header)?;
     }
     for content in &item.contents {
         row += 1;
-        sheet.write_string_with_format(row, 0, &content.text, &f.text)?;
+        write_text(sheet, row, 0, &content.text, &f.text)?;
         for (col, cell) in (1..).zip(&content.schedule) {
-            sheet.write_string_with_format(row, col, &cell.text, &f.text)?;
+            write_text(sheet, row, col, &cell.text, &f.text)?;
         }
     }
 
     row += 2;
-    sheet.write_string_with_format(row, 0, block::GOAL, &f.label)?;
+    write_text(sheet, row, 0, block::GOAL, &f.label)?;
     let goal = item.goal.as_deref().unwrap_or_default();
-    sheet.write_string_with_format(row, 1, goal, &f.text)?;
+    write_text(sheet, row, 1, goal, &f.text)?;
 
     row += 2;
-    sheet.write_string_with_format(row, 0, block::ACTIONS, &f.header)?;
+    write_text(sheet, row, 0, block::ACTIONS, &f.header)?;
     for action in &item.actions {
         row += 1;
         match circled(action.no) {
-            Some(mark) => sheet.write_string_with_format(row, 0, mark.to_string(), &f.text)?,
+            Some(mark) => write_text(sheet, row, 0, mark.to_string(), &f.text)?,
             None => sheet.write_number_with_format(row, 0, action.no, &f.text)?,
         };
-        sheet.write_string_with_format(row, 1, &action.text, &f.text)?;
+        write_text(sheet, row, 1, &action.text, &f.text)?;
     }
 
     row += 2;
-    sheet.write_string_with_format(row, 0, block::NARRATIVES, &f.header)?;
+    write_text(sheet, row, 0, block::NARRATIVES, &f.header)?;
     for (col, header) in (1..).zip(block::NARRATIVE_HEADERS) {
-        sheet.write_string_with_format(row, col, header, &f.header)?;
+        write_text(sheet, row, col, header, &f.header)?;
     }
     for narrative in &item.narratives {
         row += 1;
         let year = narrative.fiscal_year.wareki_label();
-        sheet.write_string_with_format(row, 0, year, &f.text)?;
-        sheet.write_string_with_format(row, 1, narrative.kind.label(), &f.text)?;
-        sheet.write_string_with_format(row, 2, &narrative.text, &f.text)?;
+        write_text(sheet, row, 0, year, &f.text)?;
+        write_text(sheet, row, 1, narrative.kind.label(), &f.text)?;
+        write_text(sheet, row, 2, &narrative.text, &f.text)?;
     }
 
     row += 2;
-    sheet.write_string_with_format(row, 0, block::EFFECTS, &f.header)?;
+    write_text(sheet, row, 0, block::EFFECTS, &f.header)?;
     for (col, header) in (1..).zip(block::EFFECT_HEADERS) {
-        sheet.write_string_with_format(row, col, header, &f.header)?;
+        write_text(sheet, row, col, header, &f.header)?;
     }
     for effect in &item.effects {
         row += 1;
@@ -351,8 +406,8 @@ fn write_item(sheet: &mut Worksheet, report: &Report, item: &Item, f: &Formats) 
             (false, Some(year)) => year.wareki_label(),
             (false, None) => block::NO_YEAR.to_owned(),
         };
-        sheet.write_string_with_format(row, 0, year, &f.text)?;
-        sheet.write_string_with_format(row, 1, &effect.text, &f.text)?;
+        write_text(sheet, row, 0, year, &f.text)?;
+        write_text(sheet, row, 1, &effect.text, &f.text)?;
         for (i, quantity) in effect.quantities.iter().enumerate() {
             if i > 0 {
                 row += 1;
@@ -362,28 +417,28 @@ fn write_item(sheet: &mut Worksheet, report: &Report, item: &Item, f: &Formats) 
     }
 
     row += 2;
-    sheet.write_string_with_format(row, 0, block::EVALUATION, &f.label)?;
+    write_text(sheet, row, 0, block::EVALUATION, &f.label)?;
     if let Some(evaluation) = &item.evaluation {
         let year = evaluation.fiscal_year.wareki_label();
-        sheet.write_string_with_format(row, 1, year, &f.text)?;
-        sheet.write_string_with_format(row, 2, &evaluation.text, &f.text)?;
+        write_text(sheet, row, 1, year, &f.text)?;
+        write_text(sheet, row, 2, &evaluation.text, &f.text)?;
     }
 
     row += 1;
-    sheet.write_string_with_format(row, 0, block::REPOSTS, &f.label)?;
+    write_text(sheet, row, 0, block::REPOSTS, &f.label)?;
     for (col, repost) in (1..).zip(&item.reposts) {
-        sheet.write_string_with_format(row, col, repost.item_no.to_string(), &f.text)?;
+        write_text(sheet, row, col, repost.item_no.to_string(), &f.text)?;
     }
     Ok(())
 }
 
 fn write_quantity(sheet: &mut Worksheet, row: u32, quantity: &Quantity, f: &Formats) -> Written {
-    sheet.write_string_with_format(row, 2, &quantity.label, &f.text)?;
+    write_text(sheet, row, 2, &quantity.label, &f.text)?;
     let format = number_format(quantity.value, quantity.unit);
     sheet.write_number_with_format(row, 3, to_f64(quantity.value), &format)?;
-    sheet.write_string_with_format(row, 4, quantity.unit.symbol(), &f.text)?;
+    write_text(sheet, row, 4, quantity.unit.symbol(), &f.text)?;
     let status = quantity.status.map(Status::label).unwrap_or_default();
-    sheet.write_string_with_format(row, 5, status, &f.text)?;
+    write_text(sheet, row, 5, status, &f.text)?;
     Ok(())
 }
 
@@ -434,15 +489,21 @@ impl std::error::Error for WorkbookErrors {}
 /// Reads a workbook written by [`write()`] (and possibly edited) back into a report.
 ///
 /// Returns a report only when the whole workbook is valid; otherwise every problem found,
-/// each with its sheet and cell. Source lines are 0 and there are no warnings.
-pub fn read(bytes: &[u8]) -> Result<Report, WorkbookErrors> {
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
+/// each with its sheet and cell. Source lines are 0 and there are no warnings. Before anything
+/// is opened the zip is checked against `limits` (and refused with one message naming the part
+/// and the limit passed), and a workbook with external links or DDE links is refused whole;
+/// formula cells and cells carrying [`CUT_MARK`] are refused, each named.
+pub fn read(bytes: &[u8], limits: &WorkbookLimits) -> Result<Report, WorkbookErrors> {
+    let whole = |message: String| {
         WorkbookErrors(vec![WorkbookError {
             sheet: String::new(),
             cell: None,
-            message: format!("XLSXとして読めません（{e}）"),
+            message,
         }])
-    })?;
+    };
+    preflight::check(bytes, limits).map_err(|refusal| whole(refusal.0))?;
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| whole(format!("XLSXとして読めません（{e}）")))?;
     let mut errors = Vec::new();
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
@@ -455,6 +516,29 @@ pub fn read(bytes: &[u8]) -> Result<Report, WorkbookErrors> {
             }),
         }
     }
+    let mut log = Log::default();
+    for sheet in &sheets {
+        match workbook.worksheet_formula(&sheet.name) {
+            Ok(formulas) => {
+                let (top, left) = formulas.start().unwrap_or((0, 0));
+                for (row, col, formula) in formulas.used_cells() {
+                    if !formula.is_empty() {
+                        let (row, col) = (top + row as u32, left + col as u32);
+                        log.at(sheet, row, col, FORMULA_REFUSED.into());
+                    }
+                }
+            }
+            Err(e) => log.sheet(sheet, format!("数式を確かめられません（{e}）")),
+        }
+        let (top, left) = sheet.range.start().unwrap_or((0, 0));
+        for (row, col, cell) in sheet.range.used_cells() {
+            if matches!(cell, Data::String(s) if s.contains(CUT_MARK)) {
+                let (row, col) = (top + row as u32, left + col as u32);
+                log.at(sheet, row, col, CUT_REFUSED.into());
+            }
+        }
+    }
+    errors.append(&mut log.errors);
     let Some(summary_sheet) = sheets.iter().find(|s| s.name == SUMMARY_SHEET) else {
         errors.push(WorkbookError {
             sheet: String::new(),
@@ -493,6 +577,13 @@ pub fn read(bytes: &[u8]) -> Result<Report, WorkbookErrors> {
         Err(WorkbookErrors(errors))
     }
 }
+
+/// A formula cell, refused.
+const FORMULA_REFUSED: &str = "数式のセルは読み込めません。値を入力してください。";
+
+/// A cell that holds a text cut by [`write()`], refused.
+const CUT_REFUSED: &str = "Excelの1セルの上限を超えたため途中で省略された文字です。\
+                           省略されていない全文を入力してください。";
 
 /// A sheet's cells.
 struct Sheet {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use kaikaku_export::ExportError;
-use kaikaku_export::csv::{self, CsvOptions, Table, Violation, col, validate};
+use kaikaku_export::csv::{self, Cell, CsvOptions, Table, Violation, col, validate};
 use kaikaku_model::{Decimal, LocalGovernmentCode, Municipality, Report};
 
 /// A fictional municipality with a valid code: 9·6+9·5+9·4+9·3+9·2 = 180, 180 mod 11 = 4,
@@ -535,11 +535,20 @@ fn several_reports_make_one_table_with_every_row_keyed() {
 fn records_computed_elsewhere_follow_the_same_rules() {
     let columns = ["都道府県コード", "都道府県名", "実績額（円）"];
     let rows = vec![
-        vec!["01".to_owned(), "北海道".to_owned(), "145978010".to_owned()],
         vec![
-            String::new(),
-            "団体\n不明, \"仮\"".to_owned(),
-            "-350000".to_owned(),
+            Cell::text("01"),
+            Cell::text("北海道"),
+            Cell::number(145_978_010u64),
+        ],
+        vec![
+            Cell::empty(),
+            Cell::text("団体\n不明, \"仮\""),
+            Cell::number(Decimal::new(-350_000, 0)),
+        ],
+        vec![
+            Cell::text("-1"),
+            Cell::text("=HYPERLINK(\"http://evil.example/\",\"詳細\")"),
+            Cell::number(Decimal::new(-3500, 1)),
         ],
     ];
     for bom in [false, true] {
@@ -548,8 +557,176 @@ fn records_computed_elsewhere_follow_the_same_rules() {
         assert_eq!(bytes.starts_with(b"\xEF\xBB\xBF"), bom);
         assert_eq!(messages(&validate(&bytes, options)), Vec::<String>::new());
         let text = String::from_utf8(bytes).expect("UTF-8");
-        assert!(text.ends_with(
-            "都道府県コード,都道府県名,実績額（円）\r\n01,北海道,145978010\r\n,\"団体 不明, \"\"仮\"\"\",-350000\r\n"
-        ), "{text}");
+        assert!(
+            text.ends_with(
+                "都道府県コード,都道府県名,実績額（円）\r\n01,北海道,145978010\r\n\
+                 ,\"団体 不明, \"\"仮\"\"\",-350000\r\n\
+                 '-1,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"詳細\"\")\",-350\r\n"
+            ),
+            "{text}"
+        );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formula injection (OWASP "CSV Injection").
+
+/// The texts of the probe that opened issue 13, and one for each other dangerous start.
+const HYPERLINK: &str = "=HYPERLINK(\"http://evil.example/\",\"詳細はこちら\")";
+const AT_SUM: &str = "@SUM(1+1)*cmd|\" /C calc\"!A0";
+const PLUS: &str = "+1+2";
+const MINUS: &str = "-2+3+cmd|' /C calc'!A0";
+const TAB: &str = "\t=1+1";
+const CR: &str = "\r=1+1";
+
+/// 楓町 with a dangerous start in every kind of text cell: title, department, goal, 総評,
+/// an effect label and an effect text. Item No.1's effects row of 令和6年度 keeps its
+/// `▲350千円`, the number that must stay plain.
+fn hostile() -> Report {
+    let mut report = kaedemachi();
+    report.plan_name = format!("{PLUS}計画");
+    let item = &mut report.items[0];
+    item.title = HYPERLINK.into();
+    item.reporting_department = Some(TAB.into());
+    item.departments = vec![CR.into(), "関係各課".into()];
+    item.goal = Some(MINUS.into());
+    if let Some(evaluation) = item.evaluation.as_mut() {
+        evaluation.text = AT_SUM.into();
+    }
+    let effect = item.effects.first_mut().expect("an effects row");
+    effect.text = format!("{MINUS} {}", effect.text);
+    effect.quantities[0].label = AT_SUM.into();
+    report
+}
+
+#[test]
+fn text_cells_that_begin_like_formulas_get_a_quote_and_numbers_stay_plain() {
+    let report = hostile();
+    assert_eq!(report.items[0].no.0, 1);
+    for table in Table::ALL {
+        let bytes = write(&report, table);
+        assert_eq!(
+            messages(&validate(&bytes, CsvOptions::default())),
+            Vec::<String>::new(),
+            "{table:?}"
+        );
+        // No cell of any table begins like a formula, except plain numbers in number columns.
+        for row in records(&bytes) {
+            for (column, value) in &row {
+                if value.starts_with(['=', '+', '@', '\t', '\r']) {
+                    panic!("{table:?} {column}: {value:?}");
+                }
+                if value.starts_with('-') {
+                    assert!(
+                        [col::VALUE, col::YEN].contains(&column.as_str())
+                            && value.parse::<Decimal>().is_ok(),
+                        "{table:?} {column}: {value:?}"
+                    );
+                }
+            }
+        }
+    }
+    let items = records(&write(&report, Table::Items));
+    let first = &items[0];
+    assert_eq!(first[col::PLAN], format!("'{PLUS}計画"));
+    assert_eq!(first[col::ITEM_TITLE], format!("'{HYPERLINK}"));
+    assert_eq!(first[col::REPORTING_DEPARTMENT], "'\t=1+1");
+    assert_eq!(first[col::GOAL], format!("'{MINUS}"));
+    assert_eq!(first[col::EVALUATION], format!("'{AT_SUM}"));
+    let departments = records(&write(&report, Table::Departments));
+    // CR begins the cell: the quote, then the line break turned into a space.
+    assert_eq!(departments[0][col::DEPARTMENT], "' =1+1");
+    assert_eq!(departments[1][col::DEPARTMENT], "関係各課");
+
+    let figures = records(&write(&report, Table::Figures));
+    let first_effect = &figures[0];
+    assert_eq!(first_effect[col::LABEL], format!("'{AT_SUM}"));
+    assert!(
+        first_effect[col::TEXT].starts_with(&format!("'{MINUS} ")),
+        "{first_effect:?}"
+    );
+    // The ▲350千円 of No.1 (令和6年度) is still the plain number -350, and -350000 yen.
+    let minus = figures
+        .iter()
+        .find(|row| row[col::VALUE].starts_with('-'))
+        .expect("a negative value");
+    assert_eq!(
+        (
+            minus[col::VALUE].as_str(),
+            minus[col::UNIT].as_str(),
+            minus[col::YEN].as_str()
+        ),
+        ("-350", "千円", "-350000")
+    );
+    let raw = String::from_utf8(write(&report, Table::Figures)).expect("UTF-8");
+    assert!(raw.contains(",-350,千円,-350000,"), "{raw}");
+}
+
+#[test]
+fn the_validator_refuses_a_text_cell_that_would_be_a_formula() {
+    let good = write(&hostile(), Table::Items);
+    let options = CsvOptions::default();
+    assert_eq!(messages(&validate(&good, options)), Vec::<String>::new());
+    for (from, to, expected) in [
+        (
+            "'=HYPERLINK(",
+            "=HYPERLINK(",
+            "2行目「項目名」: 文字が「=」で始まっているため、表計算ソフトで数式として扱われます\
+             （文字のセルは先頭に ' を付けます）",
+        ),
+        (
+            "'@SUM",
+            "@SUM",
+            "2行目「総評」: 文字が「@」で始まっているため、表計算ソフトで数式として扱われます\
+             （文字のセルは先頭に ' を付けます）",
+        ),
+        (
+            "'\t=1+1",
+            "\t=1+1",
+            "2行目「記入担当課」: 文字が「タブ」で始まっているため、表計算ソフトで数式として\
+             扱われます（文字のセルは先頭に ' を付けます）",
+        ),
+        (
+            "'-2+3",
+            "-2+3",
+            "2行目「改善・推進目標」: 文字が「-」で始まっているため、表計算ソフトで数式として\
+             扱われます（文字のセルは先頭に ' を付けます）",
+        ),
+        (
+            "'+1+2計画",
+            "+1+2計画",
+            "2行目「計画名」: 文字が「+」で始まっているため、表計算ソフトで数式として扱われます\
+             （文字のセルは先頭に ' を付けます）",
+        ),
+    ] {
+        let spoiled = replace_first(&good, from, to);
+        assert_eq!(messages(&validate(&spoiled, options)), [expected], "{to}");
+    }
+    // `=1+1` in any text cell, even of a file written elsewhere.
+    let items = write(&kaedemachi(), Table::Items);
+    let spoiled = replace_first(&items, ",総務課,", ",=1+1,");
+    assert_eq!(
+        messages(&validate(&spoiled, options)),
+        [
+            "3行目「記入担当課」: 文字が「=」で始まっているため、表計算ソフトで数式として扱われます\
+          （文字のセルは先頭に ' を付けます）"
+        ]
+    );
+    // A plain negative number in a text column is a text that was not neutralised; in a
+    // column the validator does not know it is a number.
+    let spoiled = replace_first(&items, ",総務課,", ",-350,");
+    assert_eq!(validate(&spoiled, options).len(), 1);
+    let other = "実績額（円）,名\r\n-350,'=1\r\n";
+    assert_eq!(
+        messages(&validate(other.as_bytes(), options)),
+        Vec::<String>::new()
+    );
+    let other = "実績額（円）,名\r\n-3+5,x\r\n";
+    assert_eq!(
+        messages(&validate(other.as_bytes(), options)),
+        [
+            "2行目「実績額（円）」: 文字が「-」で始まっているため、表計算ソフトで数式として扱われます\
+          （文字のセルは先頭に ' を付けます）"
+        ]
+    );
 }

@@ -2,12 +2,15 @@
 //! hand (with rust_xlsxwriter directly, independently of the writer) reads as expected, and
 //! damaged workbooks are refused with every problem named by sheet and cell.
 
-use kaikaku_export::xlsx::{self, WorkbookErrors};
+use std::io::{Cursor, Write};
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use kaikaku_export::xlsx::{self, CUT_MARK, EXCEL_CELL_CHARS, WorkbookErrors, WorkbookLimits};
 use kaikaku_model::quantity::format_decimal;
 use kaikaku_model::workflow::{ItemChange, diff_reports};
 use kaikaku_model::{Decimal, LocalGovernmentCode, Municipality, Report, Status, Unit};
 use proptest::prelude::*;
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Formula, Workbook};
 
 fn kaede() -> Municipality {
     Municipality {
@@ -46,7 +49,7 @@ fn without_lines(report: Report) -> Report {
 
 fn round_trip(report: &Report) -> Report {
     let bytes = xlsx::write(report).expect("written");
-    xlsx::read(&bytes).unwrap_or_else(|e| panic!("read back:\n{e}"))
+    xlsx::read(&bytes, &WorkbookLimits::default()).unwrap_or_else(|e| panic!("read back:\n{e}"))
 }
 
 fn real() -> Report {
@@ -103,9 +106,11 @@ fn a_workbook_with_nothing_to_compare_has_no_changes() {
 enum Cell {
     T(&'static str),
     N(f64),
+    /// A formula and the value Excel cached for it.
+    F(&'static str, &'static str),
     E,
 }
-use Cell::{E, N, T};
+use Cell::{E, F, N, T};
 
 type Grid = Vec<Vec<Cell>>;
 
@@ -201,6 +206,9 @@ fn workbook(sheets: &[(&str, Grid)]) -> Vec<u8> {
                 match cell {
                     T(text) => sheet.write_string(row, col, *text).map(|_| ()),
                     N(number) => sheet.write_number(row, col, *number).map(|_| ()),
+                    F(formula, cached) => sheet
+                        .write_formula(row, col, Formula::new(*formula).set_result(*cached))
+                        .map(|_| ()),
                     E => Ok(()),
                 }
                 .expect("written");
@@ -229,7 +237,7 @@ fn damaged(changes: &[(&str, usize, usize, Cell)]) -> Vec<u8> {
 }
 
 fn errors(bytes: &[u8]) -> Vec<String> {
-    match xlsx::read(bytes) {
+    match xlsx::read(bytes, &WorkbookLimits::default()) {
         Ok(_) => Vec::new(),
         Err(WorkbookErrors(errors)) => errors.iter().map(ToString::to_string).collect(),
     }
@@ -237,7 +245,8 @@ fn errors(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn a_hand_made_workbook_reads_as_laid_out() {
-    let report = xlsx::read(&workbook(&sheets())).unwrap_or_else(|e| panic!("{e}"));
+    let report = xlsx::read(&workbook(&sheets()), &WorkbookLimits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.plan_name, "第1次楓町行政改革実施計画");
     assert_eq!(report.municipality, Some(kaede()));
     assert_eq!(report.report_fiscal_year.map(|y| y.gregorian()), Some(2024));
@@ -336,8 +345,11 @@ fn a_number_contradicting_its_text_is_refused_naming_both() {
         ]
     );
     // A row whose text states no amount takes the number as it is.
-    let report = xlsx::read(&damaged(&[("No.1", 17, 1, T("削減の効果あり"))]))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = xlsx::read(
+        &damaged(&[("No.1", 17, 1, T("削減の効果あり"))]),
+        &WorkbookLimits::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         report.items[0].effects[0].quantities[0].value,
         Decimal::from(1_200)
@@ -443,13 +455,269 @@ proptest! {
     }
 }
 
-/// A text too long for a cell (32,767 characters) is a writer error, not a broken file.
+// ---------------------------------------------------------------------------------------------
+// Texts are string cells, and never too long for one.
+
+/// The cells of `sheet` in a workbook, as calamine reads them, and whether any is a formula.
+fn cells_of(bytes: &[u8], sheet: &str) -> (calamine::Range<Data>, bool) {
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a workbook");
+    let range = workbook.worksheet_range(sheet).expect("the sheet");
+    let formulas = workbook.worksheet_formula(sheet).expect("its formulas");
+    (range, formulas.used_cells().any(|(_, _, f)| !f.is_empty()))
+}
+
+/// The cell of `sheet` right of the column A label `label`.
+fn beside<'a>(range: &'a calamine::Range<Data>, label: &str) -> &'a Data {
+    let row = range
+        .rows()
+        .position(|row| matches!(&row[0], Data::String(s) if s == label))
+        .unwrap_or_else(|| panic!("{label} in column A"));
+    range.get((row, 1)).expect("a cell")
+}
+
 #[test]
-fn texts_a_cell_cannot_hold_are_refused_on_writing() {
+fn texts_that_begin_like_formulas_are_string_cells() {
+    let hyperlink = "=HYPERLINK(\"http://evil.example/\",\"詳細はこちら\")";
+    let mut report = samples().remove(0).1;
+    report.items[0].title = hyperlink.into();
+    report.summary[0].title = hyperlink.into();
+    report.items[0].goal = Some("=1+1".into());
+    report.items[0].departments[0] = "@SUM(1+1)*cmd|\" /C calc\"!A0".into();
+    let bytes = xlsx::write(&report).expect("written");
+    let (item, has_formula) = cells_of(&bytes, "No.1");
+    assert!(!has_formula, "no formula in No.1");
+    assert_eq!(item.get((0, 1)), Some(&Data::String(hyperlink.into())));
+    assert_eq!(
+        beside(&item, "改善・推進目標"),
+        &Data::String("=1+1".into())
+    );
+    assert_eq!(
+        beside(&item, "担当課"),
+        &Data::String("@SUM(1+1)*cmd|\" /C calc\"!A0".into())
+    );
+    let (summary, has_formula) = cells_of(&bytes, "一覧");
+    assert!(!has_formula, "no formula in 一覧");
+    assert!(
+        summary
+            .used_cells()
+            .any(|(_, _, cell)| cell == &Data::String(hyperlink.into()))
+    );
+    // And they read back as they were.
+    assert_eq!(round_trip(&report), without_lines(report));
+}
+
+#[test]
+fn a_text_longer_than_a_cell_is_written_cut_and_refused_on_reading() {
+    let mark = CUT_MARK.encode_utf16().count();
     let mut report = samples().remove(0).1;
     report.items[0].goal = Some("あ".repeat(40_000));
-    assert!(matches!(
-        xlsx::write(&report),
-        Err(kaikaku_export::ExportError::Xlsx(_))
-    ));
+    // 40,000 UTF-16 code units: Excel counts a character outside the BMP twice.
+    report.items[1].title = "😀".repeat(20_000);
+    report.summary[1].title = report.items[1].title.clone();
+    let bytes = xlsx::write(&report).expect("an export never fails on a long text");
+
+    let (item, _) = cells_of(&bytes, "No.1");
+    let Data::String(goal) = beside(&item, "改善・推進目標") else {
+        panic!("a string cell")
+    };
+    assert_eq!(goal.encode_utf16().count(), EXCEL_CELL_CHARS);
+    assert_eq!(
+        goal.strip_suffix(CUT_MARK),
+        Some("あ".repeat(EXCEL_CELL_CHARS - mark).as_str())
+    );
+    let (item, _) = cells_of(&bytes, "No.2");
+    let Some(Data::String(title)) = item.get((0, 1)) else {
+        panic!("a string cell")
+    };
+    // Never half an emoji: as many whole ones as fit before the mark.
+    assert_eq!(
+        title.strip_suffix(CUT_MARK),
+        Some("😀".repeat((EXCEL_CELL_CHARS - mark) / 2).as_str())
+    );
+
+    // A cut text is never read back as if whole: every cell with the mark is named.
+    let refused = "Excelの1セルの上限を超えたため途中で省略された文字です。\
+                   省略されていない全文を入力してください。";
+    assert_eq!(
+        errors(&bytes),
+        [
+            format!("一覧!B11: {refused}"),
+            format!("No.1!B8: {refused}"),
+            format!("No.2!B1: {refused}"),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile workbooks.
+
+const GIB: u64 = 1 << 30;
+
+/// A workbook whose one shared string is `chars` long (`a` repeated).
+fn bomb(chars: u64) -> Vec<u8> {
+    kaikaku_fixtures::workbooks::shared_string_bomb(Cursor::new(Vec::new()), chars)
+        .expect("written")
+        .into_inner()
+}
+
+#[test]
+fn a_small_workbook_holding_a_one_gigabyte_shared_string_is_refused() {
+    let bytes = bomb(GIB);
+    assert!(bytes.len() < 1_500_000, "about 1 MB: {} bytes", bytes.len());
+    assert_eq!(
+        errors(&bytes),
+        [
+            "ブック: 展開後の大きさが上限の 64 MiB を超えます（xl/sharedStrings.xml の展開中に\
+             超えました）"
+        ]
+    );
+}
+
+#[test]
+fn a_shared_string_longer_than_a_cell_is_refused() {
+    assert_eq!(
+        errors(&bomb(40_000)),
+        [
+            "ブック: 1番目の共有文字列が長すぎます（xl/sharedStrings.xml。1セルの上限は 32,767 文字）"
+        ]
+    );
+    // At the limit it passes, and the workbook is then read as any other (it is no report).
+    assert_eq!(
+        errors(&bomb(EXCEL_CELL_CHARS as u64)),
+        ["ブック: 「一覧」シートがありません"]
+    );
+}
+
+#[test]
+fn the_limits_are_settings_and_an_honest_workbook_passes_the_defaults() {
+    let report = samples().remove(0).1;
+    let honest = xlsx::write(&report).expect("written");
+    let read = |limits: WorkbookLimits| match xlsx::read(&honest, &limits) {
+        Ok(_) => Vec::new(),
+        Err(WorkbookErrors(errors)) => errors.iter().map(ToString::to_string).collect(),
+    };
+    assert_eq!(read(WorkbookLimits::default()), Vec::<String>::new());
+    assert_eq!(
+        xlsx::read(&honest, &WorkbookLimits::default()).expect("read"),
+        without_lines(report)
+    );
+    let defaults = WorkbookLimits::default();
+    assert_eq!(
+        defaults,
+        WorkbookLimits {
+            file_bytes: 16 << 20,
+            decompressed_bytes: 64 << 20,
+            cells: 1_000_000,
+            shared_string_chars: 32_767,
+        }
+    );
+    let size = honest.len() as u64;
+    assert_eq!(
+        read(WorkbookLimits {
+            file_bytes: size,
+            ..defaults
+        }),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        read(WorkbookLimits {
+            file_bytes: 1000,
+            ..defaults
+        }),
+        [format!(
+            "ブック: ファイルが大きすぎます（{} バイト。ブックは 1,000 バイト まで）",
+            thousands(size)
+        )]
+    );
+    assert_eq!(
+        read(WorkbookLimits {
+            cells: 100,
+            ..defaults
+        }),
+        ["ブック: セルの数が上限の 100 個を超えます（xl/worksheets/sheet2.xml まで数えた時点で）"]
+    );
+    assert_eq!(
+        read(WorkbookLimits {
+            decompressed_bytes: 10_000,
+            ..defaults
+        }),
+        [
+            "ブック: 展開後の大きさが上限の 10,000 バイト を超えます（xl/theme/theme1.xml の展開中に超えました）"
+        ]
+    );
+    assert_eq!(
+        read(WorkbookLimits {
+            shared_string_chars: 10,
+            ..defaults
+        }),
+        ["ブック: 2番目の共有文字列が長すぎます（xl/sharedStrings.xml。1セルの上限は 10 文字）"]
+    );
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn formula_cells_are_refused_each_named() {
+    let found = errors(&damaged(&[
+        (
+            "No.1",
+            8,
+            1,
+            F("=\"待ち時間を\"&\"半分にする。\"", "待ち時間を半分にする。"),
+        ),
+        ("No.2", 8, 1, F("=cmd|' /C calc'!A0", "")),
+        ("No.2", 18, 3, F("=1200*10", "12000")),
+    ]));
+    let refused = "数式のセルは読み込めません。値を入力してください。";
+    assert_eq!(
+        found,
+        [
+            format!("No.1!B8: {refused}"),
+            format!("No.2!B8: {refused}"),
+            format!("No.2!D18: {refused}"),
+        ]
+    );
+}
+
+#[test]
+fn external_and_dde_links_refuse_the_whole_workbook() {
+    let honest = workbook(&sheets());
+    let mut archive = zip::ZipArchive::new(Cursor::new(&honest)).expect("a zip");
+    let mut linked = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        linked
+            .raw_copy_file(archive.by_index(i).expect("a part"))
+            .expect("copied");
+    }
+    linked
+        .start_file(
+            "xl/externalLinks/externalLink1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("a part");
+    linked
+        .write_all(
+            br#"<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/C calc"/></externalLink>"#,
+        )
+        .expect("written");
+    let linked = linked.finish().expect("finished").into_inner();
+    assert_eq!(errors(&honest), Vec::<String>::new());
+    assert_eq!(
+        errors(&linked),
+        [
+            "ブック: 外部リンク（xl/externalLinks/externalLink1.xml）があるため読み込めません。\
+             他のブックへのリンクやDDEリンクは使えません。リンクを削除し、値だけを入力してから\
+             読み込んでください"
+        ]
+    );
 }

@@ -82,6 +82,16 @@ enum Task {
         #[arg(long)]
         optimize: bool,
     },
+    /// Write a hostile workbook for `bench/hostile-xlsx`: about 1 MB of zip whose one shared
+    /// string decompresses to MIB mebibytes (a "zip bomb").
+    HostileXlsx {
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The shared string's size in MiB (1024 = 1 GiB).
+        #[arg(long, default_value_t = 1024)]
+        mib: u64,
+    },
     /// List the import circles between sibling modules of every crate (see the library's
     /// `cycles` module); exit status 1 when there is one. CI runs it.
     ModCycles,
@@ -93,6 +103,17 @@ fn cores() -> usize {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Task::HostileXlsx { out, mib } => {
+            let file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+            let start = Instant::now();
+            kaikaku_fixtures::workbooks::shared_string_bomb(file, mib << 20)?.flush()?;
+            println!(
+                "{}: {} bytes holding a shared string of {mib} MiB, in {:.1} s",
+                out.display(),
+                std::fs::metadata(&out)?.len(),
+                start.elapsed().as_secs_f64()
+            );
+        }
         Task::ModCycles => {
             let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
             let circles = xtask::cycles::find(&root)?;

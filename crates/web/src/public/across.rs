@@ -29,7 +29,7 @@ use axum::http::header::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use kaikaku_analysis::{Across, Area, AreaSummary, Reporter, Row, Tally, Totals};
-use kaikaku_export::csv::CsvOptions;
+use kaikaku_export::csv::{Cell, CsvOptions};
 use kaikaku_model::municipality::prefecture_name;
 use kaikaku_model::{FiscalYear, LocalGovernmentCode};
 use kaikaku_store::{Listing, PublicationStamp, Store};
@@ -629,29 +629,30 @@ fn columns(table: AcrossTable) -> Vec<&'static str> {
 }
 
 /// The figure cells of a CSV row: plain numbers, yen without separators.
-fn figure_cells(totals: &Totals) -> [String; 7] {
+fn figure_cells(totals: &Totals) -> [Cell; 7] {
     [
-        totals.plans.to_string(),
-        totals.items.to_string(),
-        totals.actual.normalize().to_string(),
-        totals.forecast.normalize().to_string(),
-        totals.plan.normalize().to_string(),
-        totals.findings.to_string(),
-        totals.items_with_findings.to_string(),
+        Cell::number(totals.plans),
+        Cell::number(totals.items),
+        Cell::number(totals.actual),
+        Cell::number(totals.forecast),
+        Cell::number(totals.plan),
+        Cell::number(totals.findings),
+        Cell::number(totals.items_with_findings),
     ]
 }
 
 /// The records of `table` for the areas `areas` of `across`. The municipalities table leaves
 /// out plans of no municipality (they are no municipality); the prefectures table has their
 /// row, 団体不明.
-fn records(across: &Across, areas: &[&AreaSummary], table: AcrossTable) -> Vec<Vec<String>> {
+fn records(across: &Across, areas: &[&AreaSummary], table: AcrossTable) -> Vec<Vec<Cell>> {
     let year = across.fiscal_year;
     let keys = |summary: &AreaSummary| {
         vec![
-            year.gregorian().to_string(),
-            year.wareki_label(),
-            summary.area.code().unwrap_or_default(),
-            summary.area.name().to_owned(),
+            Cell::number(year.gregorian()),
+            Cell::text(year.wareki_label()),
+            // Two digits, kept as text so that the leading zero stays.
+            Cell::text(summary.area.code().unwrap_or_default()),
+            Cell::text(summary.area.name()),
         ]
     };
     let mut records = Vec::new();
@@ -659,7 +660,7 @@ fn records(across: &Across, areas: &[&AreaSummary], table: AcrossTable) -> Vec<V
         match table {
             AcrossTable::Prefectures => {
                 let mut record = keys(summary);
-                record.push(summary.totals.municipalities.to_string());
+                record.push(Cell::number(summary.totals.municipalities));
                 record.extend(figure_cells(&summary.totals));
                 records.push(record);
             }
@@ -669,8 +670,8 @@ fn records(across: &Across, areas: &[&AreaSummary], table: AcrossTable) -> Vec<V
                         continue;
                     };
                     let mut record = keys(summary);
-                    record.push(town.code.to_string());
-                    record.push(town.name.clone());
+                    record.push(Cell::text(town.code.to_string()));
+                    record.push(Cell::text(&town.name));
                     record.extend(figure_cells(&row.totals));
                     records.push(record);
                 }

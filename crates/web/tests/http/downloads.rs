@@ -1,7 +1,7 @@
 //! The downloads of a published edition, `/plans/{plan_id}/{fiscal_year}/files/{file}`: PDF,
 //! JSON, XLSX, text and the open-data CSV tables, with their types, Japanese names and tags.
 
-use kaikaku_export::csv::Table;
+use kaikaku_export::csv::{CsvOptions, Table, validate};
 use kaikaku_model::Report;
 use reqwest::{Method, StatusCode};
 
@@ -220,4 +220,166 @@ async fn open_data_without_a_municipality_is_a_japanese_explanation() {
     // The formats that need no municipality are still there.
     let json = app.get(&format!("{edition}/files/report.json")).await;
     assert_eq!(json.status, StatusCode::OK);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formula injection (OWASP "CSV Injection") in every CSV the site offers.
+
+const HYPERLINK: &str = "=HYPERLINK(\"http://evil.example/\",\"詳細はこちら\")";
+const AT_SUM: &str = "@SUM(1+1)*cmd|\" /C calc\"!A0";
+const PLUS: &str = "+1+2";
+const MINUS: &str = "-2+3+cmd|' /C calc'!A0";
+/// A TAB begins the 総評, a multi-line field (which keeps TABs).
+const TAB: &str = "\t=1+1";
+const TOWN: &str = "=HYPERLINK(\"http://evil.example/\",\"楓町\")";
+
+/// 楓町's report, filed under 千代田区's code (東京都) with a hostile name, whose texts begin
+/// with every dangerous character: No.1's title (`=`), its first effect label (`@`) and effect
+/// text (`-`), No.2's 記入担当課 (`+`) and 総評 (TAB). Stored through the store, as an import
+/// is.
+fn hostile_kaede() -> Report {
+    let mut report = kaede_as(town("131016", TOWN), KAEDE_PLAN);
+    let first = &mut report.items[0];
+    first.title = HYPERLINK.to_owned();
+    let effect = first.effects.first_mut().expect("an effects row");
+    effect.quantities[0].label = AT_SUM.to_owned();
+    effect.text = format!("{MINUS} {}", effect.text);
+    let second = &mut report.items[1];
+    second.reporting_department = Some(PLUS.to_owned());
+    second
+        .evaluation
+        .as_mut()
+        .expect("a 総評")
+        .text
+        .insert_str(0, TAB);
+    report
+}
+
+/// Item No.5 of 楓町 alone (FY2024: ▲350千円 実績, so the year's 実績 is -350,000 yen), filed
+/// under 中央区 (東京都).
+fn minus_350() -> Report {
+    let mut report = kaede_as(town("131024", "中央区"), "中央区行政改革実施計画");
+    report.items.retain(|item| item.no.0 == 5);
+    report
+}
+
+/// Every cell of a CSV, by column name.
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<(String, String)>> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|record| {
+            header
+                .iter()
+                .cloned()
+                .zip(record.expect("a record").iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_csv_neutralises_texts_that_begin_like_formulas_and_keeps_numbers_plain() {
+    let app = TestApp::with_reports(&[
+        ("kaedemachi_r6.txt", hostile_kaede()),
+        ("chuo.txt", minus_350()),
+    ])
+    .await;
+    let edition = app.edition(KAEDE_PLAN);
+    let mut paths: Vec<String> = Vec::new();
+    for table in Table::ALL {
+        paths.push(format!("{edition}/files/{}", table.file_name()));
+        paths.push(format!(
+            "/municipalities/131016/files/{}",
+            table.file_name()
+        ));
+    }
+    paths.extend([
+        "/dashboard/files/prefectures.csv?year=2024".to_owned(),
+        "/dashboard/files/municipalities.csv?year=2024".to_owned(),
+        "/prefectures/13/files/municipalities.csv?year=2024".to_owned(),
+    ]);
+    let mut bodies = Vec::new();
+    for path in &paths {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        assert_eq!(
+            validate(&page.bytes, CsvOptions::default()),
+            Vec::new(),
+            "{path}"
+        );
+        for row in csv_rows(&page.bytes) {
+            for (column, cell) in row {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                    "{path} {column}: {cell:?}"
+                );
+                if let Some(digits) = cell.strip_prefix('-') {
+                    assert!(
+                        digits.bytes().all(|b| b.is_ascii_digit() || b == b'.'),
+                        "{path} {column}: {cell:?} is a plain negative number"
+                    );
+                }
+            }
+        }
+        bodies.push((path.as_str(), page.body));
+    }
+    let body = |path: &str| {
+        bodies
+            .iter()
+            .find(|(p, _)| p.starts_with(path))
+            .map(|(_, body)| body.as_str())
+            .unwrap_or_else(|| panic!("{path} fetched"))
+    };
+    // The texts, each behind its quote (and quoted by RFC 4180 where they hold quotes).
+    let town = "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"楓町\"\")\"";
+    let title = "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"詳細はこちら\"\")\"";
+    let at_sum = "\"'@SUM(1+1)*cmd|\"\" /C calc\"\"!A0\"";
+    for file in ["figures.csv", "items.csv", "departments.csv"] {
+        for path in [
+            format!("{edition}/files/{file}"),
+            format!("/municipalities/131016/files/{file}"),
+        ] {
+            let csv = body(&path);
+            assert!(
+                csv.contains(&format!(
+                    "\r\n131016,{town},{KAEDE_PLAN},2024,令和6年度,1,{title},"
+                )),
+                "{path}:\n{csv}"
+            );
+        }
+    }
+    let figures = body(&format!("{edition}/files/figures.csv"));
+    assert!(
+        figures.contains(&format!(",{at_sum},")) && figures.contains(",'-2+3+cmd|' /C calc'!A0 "),
+        "{figures}"
+    );
+    // ▲350千円 (No.5, 令和6年度) is still the number -350, and -350,000 yen.
+    assert!(
+        figures
+            .contains(",年度,2024,令和6年度,補助金等の見直しによる削減額,-350,千円,-350000,実績,"),
+        "{figures}"
+    );
+    let items = body(&format!("{edition}/files/items.csv"));
+    assert!(items.contains(",'+1+2,"), "{items}");
+    assert!(items.contains(",'\t=1+1"), "{items}");
+    // The figures across municipalities: the town's name quoted, 中央区's 実績 the plain
+    // number -350000.
+    let towns = body("/prefectures/13/files/municipalities.csv");
+    assert!(
+        towns.contains(&format!("\r\n2024,令和6年度,13,東京都,131016,{town},1,9,")),
+        "{towns}"
+    );
+    assert!(
+        towns.contains("\r\n2024,令和6年度,13,東京都,131024,中央区,1,1,-350000,"),
+        "{towns}"
+    );
+    let national = body("/dashboard/files/municipalities.csv");
+    assert!(national.contains(&format!(",131016,{town},")), "{national}");
 }
