@@ -83,6 +83,7 @@ pub struct AppState {
     pdfs: Arc<public::pdf::PdfCache>,
     pages: Arc<page_cache::PageCache>,
     across: Arc<public::across::AcrossCache>,
+    heavy: Arc<people::concurrency::HeavyLimit>,
 }
 
 impl AppState {
@@ -95,7 +96,22 @@ impl AppState {
             pdfs: Arc::new(public::pdf::PdfCache::default()),
             pages: Arc::new(page_cache::PageCache::default()),
             across: Arc::new(public::across::AcrossCache::default()),
+            heavy: Arc::new(people::concurrency::HeavyLimit::default()),
         }
+    }
+
+    /// The same state letting one user run at most `per_user` heavy pages at once (at least
+    /// 1; default [`people::concurrency::DEFAULT_HEAVY_PER_USER`]): the history, the sheet,
+    /// the progress board, search, downloads and PDFs, dashboards, comparisons
+    /// ([`routes::Route::heavy`]). Beyond it the answer is a 429 with `Retry-After`.
+    pub fn with_heavy_per_user(mut self, per_user: usize) -> AppState {
+        self.heavy = Arc::new(people::concurrency::HeavyLimit::new(per_user));
+        self
+    }
+
+    /// The heavy requests running now, per user.
+    pub fn heavy(&self) -> &Arc<people::concurrency::HeavyLimit> {
+        &self.heavy
     }
 
     /// The same state with a page cache that trusts the store's publication stamp for
@@ -139,7 +155,7 @@ impl AppState {
 /// `into_make_service_with_connect_info::<SocketAddr>()`, as [`serve`] does (without it all
 /// clients share one address bucket).
 pub fn app(state: AppState) -> Router {
-    with_layers(routes::router(), state)
+    with_layers(routes::router(&state), state)
 }
 
 /// `routes` with the 404 and 405 pages and the layers every route has.

@@ -8,7 +8,7 @@
 //! arguments (refusing with 422 what does not convert) and the service's answers into JSON.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use kaikaku_interchange::{FindingJson, InterchangeError, ItemJson};
 use kaikaku_model::calendar::parse_date;
@@ -24,7 +24,7 @@ use super::wire::{
 };
 use super::{ApiError, ApiJson};
 use crate::cycle::service::{self, Actor, AfterSave, SheetDetail};
-use crate::http::extract::{CommentKey, EditionId, SheetKey};
+use crate::http::extract::{CommentKey, EditionId, SheetKey, page_number};
 use crate::people::auth::AuthUser;
 use crate::{AppState, Error};
 
@@ -66,15 +66,21 @@ pub(crate) async fn sheet(
     Ok(Json(sheet_json(&detail)))
 }
 
-/// `GET /api/v1/editions/{id}/sheets/{no}/history`: the audit log, oldest first.
+/// `GET /api/v1/editions/{id}/sheets/{no}/history?page=N`: the audit log, newest first, a
+/// page of [`service::HISTORY_PAGE_SIZE`] entries at a time.
 pub(crate) async fn history(
     State(state): State<AppState>,
     _user: AuthUser,
     SheetKey { report_id, no }: SheetKey,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<HistoryJson>, ApiError> {
-    let entries = service::history(state.store(), report_id, no).await?;
+    let page = page_number(query.as_deref())?;
+    let history = service::history(state.store(), report_id, no, page).await?;
     Ok(Json(HistoryJson {
-        entries: entries.iter().map(AuditEntryJson::from).collect(),
+        entries: history.entries.iter().map(AuditEntryJson::from).collect(),
+        page: history.page,
+        pages: history.pages,
+        total: history.total,
     }))
 }
 

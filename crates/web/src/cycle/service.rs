@@ -26,7 +26,8 @@ use kaikaku_model::workflow::{
 };
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 use kaikaku_store::{
-    AuditEntry, Comment, Cycle, Database, Edition, Sheet, SheetSummary, Store, StoreError, Waiver,
+    AuditEntry, AuditExcerpt, AuditPage, Comment, Cycle, Database, Edition, Sheet, SheetSummary,
+    Store, StoreError, Waiver,
 };
 
 use crate::Error;
@@ -224,9 +225,21 @@ pub async fn open_correction(
     Ok(id)
 }
 
-/// The edition's own history (opened, locked, unlocked, published), oldest first.
-pub async fn edition_history(store: &Database, report_id: i64) -> Result<Vec<AuditEntry>, Error> {
-    Ok(store.edition_history(report_id).await?)
+/// Entries of the edition's own history shown on the progress board: the newest.
+pub const EDITION_HISTORY_SHOWN: u32 = 20;
+
+/// The newest [`EDITION_HISTORY_SHOWN`] entries of the edition's own history (opened,
+/// locked, unlocked, published), newest first, with the number of entries in all.
+pub async fn edition_history(store: &Database, report_id: i64) -> Result<AuditPage, Error> {
+    Ok(store
+        .audit_page(
+            report_id,
+            None,
+            0,
+            EDITION_HISTORY_SHOWN,
+            HISTORY_CLIP_CHARS,
+        )
+        .await?)
 }
 
 // -------------------------------------------------------------------------------------------
@@ -853,13 +866,73 @@ pub async fn waive(
     Ok(id)
 }
 
-/// A sheet's history (the audit log), oldest first (any logged-in user).
+/// Entries on one page of a sheet's history.
+pub const HISTORY_PAGE_SIZE: u32 = 20;
+
+/// Characters of each text a page of a history reads: the longest a multi-line field may
+/// hold, so that every text the form accepts arrives whole and a page costs at most
+/// [`HISTORY_PAGE_SIZE`] × 2 texts of this length however long older texts are.
+// TODO(limits): the multi-line field limit of `kaikaku_model::limits::Limits` (10,000).
+pub const HISTORY_CLIP_CHARS: u32 = 10_000;
+
+/// One page of a sheet's history.
+#[derive(Clone, Debug)]
+pub struct HistoryPage {
+    /// The page's entries, newest first; each text at most [`HISTORY_CLIP_CHARS`] characters
+    /// (with its whole length).
+    pub entries: Vec<AuditExcerpt>,
+    /// Which page (from 1).
+    pub page: u64,
+    /// How many pages there are (at least 1).
+    pub pages: u64,
+    /// How many entries the history has.
+    pub total: u64,
+}
+
+/// Page `page` (from 1) of a sheet's history, newest first (any logged-in user). A page
+/// before the first or after the last is [`Error::NotFound`] (the first page of an empty
+/// history exists).
 pub async fn history(
     store: &Database,
     report_id: i64,
     no: ItemNo,
-) -> Result<Vec<AuditEntry>, Error> {
-    Ok(store.audit(report_id, no).await?)
+    page: u64,
+) -> Result<HistoryPage, Error> {
+    let size = u64::from(HISTORY_PAGE_SIZE);
+    let offset = page
+        .checked_sub(1)
+        .and_then(|before| before.checked_mul(size))
+        .ok_or(Error::NotFound)?;
+    let read = store
+        .audit_page(
+            report_id,
+            Some(no),
+            offset,
+            HISTORY_PAGE_SIZE,
+            HISTORY_CLIP_CHARS,
+        )
+        .await?;
+    let pages = read.total.div_ceil(size).max(1);
+    if page > pages {
+        return Err(Error::NotFound);
+    }
+    Ok(HistoryPage {
+        entries: read.entries,
+        page,
+        pages,
+        total: read.total,
+    })
+}
+
+/// One entry of a sheet's history with its whole texts (any logged-in user); 404 when the
+/// sheet has no such entry.
+pub async fn history_entry(
+    store: &Database,
+    report_id: i64,
+    no: ItemNo,
+    entry: i64,
+) -> Result<AuditEntry, Error> {
+    Ok(store.audit_entry(report_id, no, entry).await?)
 }
 
 #[cfg(test)]

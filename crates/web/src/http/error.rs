@@ -50,6 +50,13 @@ pub enum Error {
         /// How long until the next attempt is accepted.
         retry_after: Duration,
     },
+    /// The user has as many expensive pages running as they may
+    /// (`people::concurrency`); try again after the duration (429).
+    #[error("busy")]
+    Busy {
+        /// How long to wait before trying again.
+        retry_after: Duration,
+    },
     /// The request body is not the form the route expects.
     #[error("bad request")]
     BadRequest,
@@ -116,6 +123,7 @@ fn store_class(error: &StoreError) -> StoreClass {
         | E::SheetNotFound { .. }
         | E::PlanNotFound { .. }
         | E::CommentNotFound { .. }
+        | E::AuditEntryNotFound { .. }
         | E::UserNotFound { .. } => StoreClass::NotFound,
         E::EditionInCycle { .. }
         | E::EditionExists { .. }
@@ -147,6 +155,9 @@ fn denied_by_role(denied: &Denied) -> bool {
 
 /// The heading of a 403 page (the authorisation tests look for it).
 const FORBIDDEN_HEADING: &str = "この操作の権限がありません";
+/// What a user is told when they run too many expensive pages at once.
+pub(crate) const BUSY_MESSAGE: &str =
+    "同時に開けるページの数を超えました。少し待ってから開き直してください。";
 /// The heading of a 409 page.
 const REFUSED_HEADING: &str = "この操作はいまは行えません";
 /// The heading of a 422 page.
@@ -190,7 +201,7 @@ impl Error {
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
-            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooManyAttempts { .. } | Error::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -259,6 +270,10 @@ impl Error {
                     "しばらくログインできません。約{}分後にもう一度お試しください。",
                     retry_after.as_secs().div_ceil(60).max(1)
                 ),
+            ),
+            Error::Busy { .. } => (
+                "ただいまページを開けません",
+                BUSY_MESSAGE.to_owned(),
             ),
             Error::BadRequest => (
                 "送信内容を読み取れませんでした",
@@ -338,7 +353,7 @@ impl IntoResponse for Error {
             }
             _ => view.page(None),
         };
-        if let Error::TooManyAttempts { retry_after } = self {
+        if let Error::TooManyAttempts { retry_after } | Error::Busy { retry_after } = self {
             let seconds = retry_after.as_secs().max(1).to_string();
             if let Ok(value) = HeaderValue::from_str(&seconds) {
                 response.headers_mut().insert(RETRY_AFTER, value);
