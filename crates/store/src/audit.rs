@@ -8,7 +8,7 @@ use kaikaku_model::workflow::{EditionState, Field, FieldChange};
 use super::Conn;
 use crate::codec::{corrupt, decode_field, decode_timestamp};
 use crate::rows::{AuditExcerptRow, AuditRow};
-use crate::{AuditEntry, AuditExcerpt, AuditPage, StoreError, sql};
+use crate::{AuditEntry, AuditExcerpt, AuditPage, HistoryOrder, StoreError, sql};
 
 /// Appends one row to the audit log: a sheet's when `item_no` is given, else the edition's.
 pub(crate) async fn append_audit(
@@ -77,13 +77,14 @@ fn entry(row: AuditRow) -> Result<AuditEntry, StoreError> {
     })
 }
 
-/// A page of the history of a sheet (`item_no`) or of the edition (`None`), newest first,
+/// A page of the history of a sheet (`item_no`) or of the edition (`None`) in `order`,
 /// texts cut to `clip` characters, with the number of entries in all. The caller has checked
 /// that the sheet or edition exists.
 pub(crate) async fn audit_page(
     conn: &mut Conn,
     report_id: i64,
     item_no: Option<ItemNo>,
+    order: HistoryOrder,
     offset: u64,
     limit: u32,
     clip: u32,
@@ -100,7 +101,11 @@ pub(crate) async fn audit_page(
                 .bind(no)
                 .fetch_one(&mut *conn)
                 .await?;
-            let rows = sqlx::query_as(sql::SELECT_SHEET_AUDIT_PAGE)
+            let query = match order {
+                HistoryOrder::NewestFirst => sql::SELECT_SHEET_AUDIT_PAGE,
+                HistoryOrder::OldestFirst => sql::SELECT_SHEET_AUDIT_PAGE_OLDEST,
+            };
+            let rows = sqlx::query_as(query)
                 .bind(report_id)
                 .bind(no)
                 .bind(i64::from(limit))
@@ -115,7 +120,11 @@ pub(crate) async fn audit_page(
                 .bind(report_id)
                 .fetch_one(&mut *conn)
                 .await?;
-            let rows = sqlx::query_as(sql::SELECT_EDITION_AUDIT_PAGE)
+            let query = match order {
+                HistoryOrder::NewestFirst => sql::SELECT_EDITION_AUDIT_PAGE,
+                HistoryOrder::OldestFirst => sql::SELECT_EDITION_AUDIT_PAGE_OLDEST,
+            };
+            let rows = sqlx::query_as(query)
                 .bind(report_id)
                 .bind(i64::from(limit))
                 .bind(offset)

@@ -9,9 +9,10 @@ use super::{Backend, body, editions, index, load, save, sheets, users};
 use crate::codec::{corrupt, decode_edition_state, now_rfc3339};
 use crate::rows::PublicationStampRow;
 use crate::{
-    AuditEntry, AuditPage, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser,
-    PublicationStamp, Saved, Search, SearchFilter, SearchQuery, SearchResults, SearchScope,
-    Session, Sheet, SheetSummary, Source, Store, StoreError, StoredReport, User, Waiver, sql,
+    AuditEntry, AuditPage, Comment, Cycle, Edition, HistoryOrder, Listing, MunicipalitySummary,
+    NewUser, PublicationStamp, Saved, Search, SearchFilter, SearchQuery, SearchResults,
+    SearchScope, Session, Sheet, SheetSummary, Source, Store, StoreError, StoredReport, User,
+    Waiver, sql,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
@@ -376,12 +377,13 @@ impl Cycle for Backend {
         &self,
         report_id: i64,
         no: Option<ItemNo>,
+        order: HistoryOrder,
         offset: u64,
         limit: u32,
         clip: u32,
     ) -> Result<AuditPage, StoreError> {
         let mut tx = self.begin_read().await?;
-        let result = sheets::audit_page(&mut tx, report_id, no, offset, limit, clip).await;
+        let result = sheets::audit_page(&mut tx, report_id, no, order, offset, limit, clip).await;
         finish(tx, result).await
     }
 

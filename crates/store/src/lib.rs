@@ -231,8 +231,8 @@ pub use database::Database;
 pub use on_postgres::engine::PgStore;
 pub use on_sqlite::engine::SqliteStore;
 pub use records::{
-    AuditEntry, AuditExcerpt, AuditPage, Comment, Edition, NewUser, Origin, Session, Sheet,
-    SheetSummary, User, Waiver,
+    AuditEntry, AuditExcerpt, AuditPage, Comment, Edition, HistoryOrder, NewUser, Origin, Session,
+    Sheet, SheetSummary, User, Waiver,
 };
 pub use search::{QueryError, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope};
 
@@ -612,8 +612,8 @@ pub trait Cycle {
     /// A sheet's history, oldest first.
     async fn audit(&self, report_id: i64, no: ItemNo) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// One page of a history, newest first: a sheet's (`no`) or, with `None`, the edition's
-    /// own. At most `limit` entries after the `offset` newest, each text cut to its first
+    /// One page of a history in `order`: a sheet's (`no`) or, with `None`, the edition's
+    /// own. At most `limit` entries after the first `offset`, each text cut to its first
     /// `clip` characters (with its whole length beside it, [`AuditExcerpt`]), and the number
     /// of entries in all, so that a page of a long history costs the same as a short one.
     /// Fails like [`Cycle::audit`] for an unknown edition or sheet; an offset past the end is
@@ -622,6 +622,7 @@ pub trait Cycle {
         &self,
         report_id: i64,
         no: Option<ItemNo>,
+        order: HistoryOrder,
         offset: u64,
         limit: u32,
         clip: u32,

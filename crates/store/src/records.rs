@@ -261,10 +261,19 @@ impl AuditExcerpt {
     }
 }
 
-/// One page of a history, newest first, and the number of entries in all.
+/// The order of a history read a page at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryOrder {
+    /// The latest change first (page 1 holds the newest).
+    NewestFirst,
+    /// The first change first (page 1 holds the oldest).
+    OldestFirst,
+}
+
+/// One page of a history, in the order asked for, and the number of entries in all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditPage {
-    /// The entries of the page, newest first.
+    /// The entries of the page, in the order asked for.
     pub entries: Vec<AuditExcerpt>,
     /// How many entries the history has in all.
     pub total: u64,

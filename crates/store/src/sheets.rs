@@ -19,7 +19,9 @@ use crate::codec::{
     field_order, item_no_from_i64, line_to_i64, now_rfc3339,
 };
 use crate::rows::{CommentRow, SheetHeadRow, SheetSummaryRow, WaiverRow};
-use crate::{AuditEntry, AuditPage, Comment, Sheet, SheetSummary, StoreError, Waiver, sql};
+use crate::{
+    AuditEntry, AuditPage, Comment, HistoryOrder, Sheet, SheetSummary, StoreError, Waiver, sql,
+};
 
 /// A sheet's own row.
 #[derive(Debug)]
@@ -303,6 +305,7 @@ pub(crate) async fn audit_page(
     conn: &mut Conn,
     report_id: i64,
     no: Option<ItemNo>,
+    order: HistoryOrder,
     offset: u64,
     limit: u32,
     clip: u32,
@@ -315,7 +318,7 @@ pub(crate) async fn audit_page(
             edition_key(conn, report_id).await?;
         }
     }
-    journal::audit_page(conn, report_id, no, offset, limit, clip).await
+    journal::audit_page(conn, report_id, no, order, offset, limit, clip).await
 }
 
 pub(crate) async fn audit_entry(

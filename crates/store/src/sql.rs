@@ -464,6 +464,15 @@ pub(crate) const SELECT_SHEET_AUDIT_PAGE: &str = "SELECT a.id, a.at, u.name AS u
      FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
      WHERE a.report_id = $1 AND a.item_no = $2 ORDER BY a.id DESC LIMIT $3 OFFSET $4";
 
+/// The same as `SELECT_SHEET_AUDIT_PAGE`, oldest first.
+pub(crate) const SELECT_SHEET_AUDIT_PAGE_OLDEST: &str = "SELECT a.id, a.at, u.name AS user_name, \
+     a.field, substr(a.before_text, 1, CAST($5 AS INTEGER)) AS before_text, \
+     substr(a.after_text, 1, CAST($5 AS INTEGER)) AS after_text, \
+     CAST(length(a.before_text) AS BIGINT) AS before_chars, \
+     CAST(length(a.after_text) AS BIGINT) AS after_chars \
+     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no = $2 ORDER BY a.id LIMIT $3 OFFSET $4";
+
 /// The same page of an edition's own history. `$1` report id, `$2` limit, `$3` offset, `$4`
 /// characters kept.
 pub(crate) const SELECT_EDITION_AUDIT_PAGE: &str = "SELECT a.id, a.at, u.name AS user_name, \
@@ -473,6 +482,15 @@ pub(crate) const SELECT_EDITION_AUDIT_PAGE: &str = "SELECT a.id, a.at, u.name AS
      CAST(length(a.after_text) AS BIGINT) AS after_chars \
      FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
      WHERE a.report_id = $1 AND a.item_no IS NULL ORDER BY a.id DESC LIMIT $2 OFFSET $3";
+
+/// The same as `SELECT_EDITION_AUDIT_PAGE`, oldest first.
+pub(crate) const SELECT_EDITION_AUDIT_PAGE_OLDEST: &str = "SELECT a.id, a.at, u.name AS user_name, \
+     a.field, substr(a.before_text, 1, CAST($4 AS INTEGER)) AS before_text, \
+     substr(a.after_text, 1, CAST($4 AS INTEGER)) AS after_text, \
+     CAST(length(a.before_text) AS BIGINT) AS before_chars, \
+     CAST(length(a.after_text) AS BIGINT) AS after_chars \
+     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no IS NULL ORDER BY a.id LIMIT $2 OFFSET $3";
 
 /// How many entries a sheet's history has. `$1` report id, `$2` item number.
 pub(crate) const COUNT_SHEET_AUDIT: &str =

@@ -14,7 +14,7 @@ use kaikaku_interchange::{FindingJson, InterchangeError, ItemJson};
 use kaikaku_model::calendar::parse_date;
 use kaikaku_model::workflow::{Field, SheetAction, SheetState};
 use kaikaku_model::{FiscalYear, Item};
-use kaikaku_store::{Cycle, StoreError};
+use kaikaku_store::{Cycle, HistoryOrder, StoreError};
 
 use super::wire::{
     AuditEntryJson, CommentJson, CommentRequest, CorrectionRequest, CreatedJson, EditionBoardJson,
@@ -66,7 +66,7 @@ pub(crate) async fn sheet(
     Ok(Json(sheet_json(&detail)))
 }
 
-/// `GET /api/v1/editions/{id}/sheets/{no}/history?page=N`: the audit log, newest first, a
+/// `GET /api/v1/editions/{id}/sheets/{no}/history?page=N`: the audit log, oldest first, a
 /// page of [`service::HISTORY_PAGE_SIZE`] entries at a time.
 pub(crate) async fn history(
     State(state): State<AppState>,
@@ -75,7 +75,14 @@ pub(crate) async fn history(
     RawQuery(query): RawQuery,
 ) -> Result<Json<HistoryJson>, ApiError> {
     let page = page_number(query.as_deref())?;
-    let history = service::history(state.store(), report_id, no, page).await?;
+    let history = service::history(
+        state.store(),
+        report_id,
+        no,
+        HistoryOrder::OldestFirst,
+        page,
+    )
+    .await?;
     Ok(Json(HistoryJson {
         entries: history.entries.iter().map(AuditEntryJson::from).collect(),
         page: history.page,

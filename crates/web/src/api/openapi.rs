@@ -273,7 +273,7 @@ pub(crate) fn operations() -> Vec<Operation> {
             path: "/api/v1/editions/{id}/sheets/{no}/history",
             spec: read(
                 "sheetHistory",
-                "A sheet's audit log, newest first, 20 changes a page: who changed which field when, before and after",
+                "A sheet's audit log, oldest first, 20 changes a page: who changed which field when, before and after",
                 "cycle",
                 &[
                     edition_id(),
@@ -1020,7 +1020,7 @@ fn schemas() -> Value {
     schemas.insert(
         "History".to_owned(),
         object(
-            "A page of a sheet's audit log, newest first.",
+            "A page of a sheet's audit log, oldest first.",
             json!({
                 "entries": list(reference("AuditEntry")),
                 "page": { "type": "integer", "minimum": 1 },

@@ -420,7 +420,7 @@ impl From<&Waiver> for WaiverJson {
 /// `GET …/history?page=N`.
 #[derive(Debug, Serialize)]
 pub(crate) struct HistoryJson {
-    /// The page's journaled changes, newest first.
+    /// The page's journaled changes, oldest first.
     pub entries: Vec<AuditEntryJson>,
     /// Which page (from 1).
     pub page: u64,

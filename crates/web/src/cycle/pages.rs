@@ -31,7 +31,7 @@ use kaikaku_model::calendar::{Era, parse_date};
 use kaikaku_model::workflow::{
     Denied, EditionState, Field, Role, SheetAction, diff_items, may_comment,
 };
-use kaikaku_store::{Cycle, Edition};
+use kaikaku_store::{Cycle, Edition, HistoryOrder};
 
 use super::form::{FormErrors, SheetForm};
 use super::notice::Notice;
@@ -1169,7 +1169,14 @@ pub(crate) async fn history(
 ) -> Result<HistoryPage, Error> {
     let page = page_number(query.as_deref())?;
     let store = state.store();
-    let history = service::history(store, key.report_id, key.no, page).await?;
+    let history = service::history(
+        store,
+        key.report_id,
+        key.no,
+        HistoryOrder::NewestFirst,
+        page,
+    )
+    .await?;
     let sheet = store.sheet(key.report_id, key.no).await?;
     let edition = store.edition(key.report_id).await?;
     let base = format!("{}/history", key.href());

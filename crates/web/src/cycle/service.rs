@@ -26,8 +26,8 @@ use kaikaku_model::workflow::{
 };
 use kaikaku_model::{FiscalYear, Item, ItemNo, Report};
 use kaikaku_store::{
-    AuditEntry, AuditExcerpt, AuditPage, Comment, Cycle, Database, Edition, Sheet, SheetSummary,
-    Store, StoreError, Waiver,
+    AuditEntry, AuditExcerpt, AuditPage, Comment, Cycle, Database, Edition, HistoryOrder, Sheet,
+    SheetSummary, Store, StoreError, Waiver,
 };
 
 use crate::Error;
@@ -235,6 +235,7 @@ pub async fn edition_history(store: &Database, report_id: i64) -> Result<AuditPa
         .audit_page(
             report_id,
             None,
+            HistoryOrder::NewestFirst,
             0,
             EDITION_HISTORY_SHOWN,
             HISTORY_CLIP_CHARS,
@@ -878,7 +879,7 @@ pub const HISTORY_CLIP_CHARS: u32 = 10_000;
 /// One page of a sheet's history.
 #[derive(Clone, Debug)]
 pub struct HistoryPage {
-    /// The page's entries, newest first; each text at most [`HISTORY_CLIP_CHARS`] characters
+    /// The page's entries, in the order asked for; each text at most [`HISTORY_CLIP_CHARS`] characters
     /// (with its whole length).
     pub entries: Vec<AuditExcerpt>,
     /// Which page (from 1).
@@ -889,13 +890,14 @@ pub struct HistoryPage {
     pub total: u64,
 }
 
-/// Page `page` (from 1) of a sheet's history, newest first (any logged-in user). A page
-/// before the first or after the last is [`Error::NotFound`] (the first page of an empty
-/// history exists).
+/// Page `page` (from 1) of a sheet's history in `order` (any logged-in user): the pages
+/// show it newest first, the API oldest first, as it always has. A page before the first or
+/// after the last is [`Error::NotFound`] (the first page of an empty history exists).
 pub async fn history(
     store: &Database,
     report_id: i64,
     no: ItemNo,
+    order: HistoryOrder,
     page: u64,
 ) -> Result<HistoryPage, Error> {
     let size = u64::from(HISTORY_PAGE_SIZE);
@@ -907,6 +909,7 @@ pub async fn history(
         .audit_page(
             report_id,
             Some(no),
+            order,
             offset,
             HISTORY_PAGE_SIZE,
             HISTORY_CLIP_CHARS,

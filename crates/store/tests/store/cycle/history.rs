@@ -4,7 +4,7 @@
 
 use kaikaku_model::ItemNo;
 use kaikaku_model::workflow::{Field, SheetState};
-use kaikaku_store::{Cycle, StoreError};
+use kaikaku_store::{Cycle, HistoryOrder, StoreError};
 
 use super::Fixture;
 use crate::assert_refused;
@@ -51,7 +51,14 @@ async fn a_page_of_history_is_newest_first_with_the_total_and_cut_texts() {
     assert_eq!(all.len(), 6);
 
     let first = store
-        .audit_page(f.report_id, Some(ItemNo(1)), 0, 2, 10)
+        .audit_page(
+            f.report_id,
+            Some(ItemNo(1)),
+            HistoryOrder::NewestFirst,
+            0,
+            2,
+            10,
+        )
         .await
         .expect("page 1");
     assert_eq!(first.total, 6);
@@ -67,7 +74,14 @@ async fn a_page_of_history_is_newest_first_with_the_total_and_cut_texts() {
     assert_eq!(newest.entry.user.as_deref(), Some("machizukuri"));
 
     let last = store
-        .audit_page(f.report_id, Some(ItemNo(1)), 4, 2, 10)
+        .audit_page(
+            f.report_id,
+            Some(ItemNo(1)),
+            HistoryOrder::NewestFirst,
+            4,
+            2,
+            10,
+        )
         .await
         .expect("page 3");
     let fields: Vec<Field> = last.entries.iter().map(|e| e.entry.field).collect();
@@ -82,15 +96,36 @@ async fn a_page_of_history_is_newest_first_with_the_total_and_cut_texts() {
     assert_eq!(state.entry.after, "入力中");
     assert!(state.is_whole());
 
+    let oldest = store
+        .audit_page(
+            f.report_id,
+            Some(ItemNo(1)),
+            HistoryOrder::OldestFirst,
+            1,
+            2,
+            10,
+        )
+        .await
+        .expect("oldest first");
+    let ids: Vec<i64> = oldest.entries.iter().map(|e| e.entry.id).collect();
+    assert_eq!((ids, oldest.total), (vec![all[1].id, all[2].id], 6));
+
     let past = store
-        .audit_page(f.report_id, Some(ItemNo(1)), 6, 2, 10)
+        .audit_page(
+            f.report_id,
+            Some(ItemNo(1)),
+            HistoryOrder::NewestFirst,
+            6,
+            2,
+            10,
+        )
         .await
         .expect("past the end");
     assert_eq!((past.entries.len(), past.total), (0, 6));
 
     // The edition's own history pages the same way (opened: one entry).
     let edition = store
-        .audit_page(f.report_id, None, 0, 20, 200)
+        .audit_page(f.report_id, None, HistoryOrder::NewestFirst, 0, 20, 200)
         .await
         .expect("edition history");
     assert_eq!(edition.total, 1);
@@ -103,7 +138,14 @@ async fn one_entry_is_read_whole_through_its_own_sheet_only() {
     let store = &f.db.store;
     save_goals(&f, 2, 12_345).await;
     let page = store
-        .audit_page(f.report_id, Some(ItemNo(1)), 0, 1, 200)
+        .audit_page(
+            f.report_id,
+            Some(ItemNo(1)),
+            HistoryOrder::NewestFirst,
+            0,
+            1,
+            200,
+        )
         .await
         .expect("page");
     let id = page.entries[0].entry.id;
@@ -127,11 +169,21 @@ async fn one_entry_is_read_whole_through_its_own_sheet_only() {
     );
     assert_refused(
         store
-            .audit_page(f.report_id, Some(ItemNo(99)), 0, 20, 200)
+            .audit_page(
+                f.report_id,
+                Some(ItemNo(99)),
+                HistoryOrder::NewestFirst,
+                0,
+                20,
+                200,
+            )
             .await,
         |e| matches!(e, StoreError::SheetNotFound { .. }),
     );
-    assert_refused(store.audit_page(9_999, None, 0, 20, 200).await, |e| {
-        matches!(e, StoreError::NotFound { id: 9_999 })
-    });
+    assert_refused(
+        store
+            .audit_page(9_999, None, HistoryOrder::NewestFirst, 0, 20, 200)
+            .await,
+        |e| matches!(e, StoreError::NotFound { id: 9_999 }),
+    );
 }
