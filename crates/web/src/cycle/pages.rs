@@ -646,6 +646,10 @@ pub(crate) struct SheetPage {
     read: Option<ReadView>,
     conflict: Option<ConflictView>,
     comments: Vec<CommentView>,
+    /// Resolved comments left out (the oldest).
+    hidden_comments: usize,
+    /// How many resolved comments are shown at most.
+    shown_resolved: usize,
     open_comments: usize,
     comment_fields: Vec<Choice>,
     return_fields: Vec<ReturnField>,
@@ -680,9 +684,9 @@ fn notes_of(detail: &SheetDetail) -> Notes {
     Notes {
         copied: detail.sheet.copied.iter().map(|f| f.path()).collect(),
         differs: BTreeSet::new(),
-        comments: detail
-            .comments
-            .iter()
+        comments: service::shown_comments(&detail.comments)
+            .0
+            .into_iter()
             .map(|comment| CommentView::new(comment, &detail.sheet.item))
             .collect(),
         findings: views::finding_notes(&detail.findings),
@@ -768,6 +772,7 @@ async fn sheet_page(
     let fields = views::comment_fields(&sheet.item);
     let (comment_field, comment_body) = extras.comment;
     let comments: Vec<CommentView> = notes.comments.clone();
+    let hidden_comments = service::shown_comments(&detail.comments).1;
     Ok(SheetPage {
         layout: layout(
             user,
@@ -815,6 +820,8 @@ async fn sheet_page(
         conflict,
         open_comments: comments.iter().filter(|c| c.resolved.is_none()).count(),
         comments,
+        hidden_comments,
+        shown_resolved: service::SHOWN_RESOLVED_COMMENTS,
         comment_fields: fields
             .iter()
             .map(|(path, label)| Choice {

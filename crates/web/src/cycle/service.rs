@@ -36,6 +36,13 @@ use crate::people::auth::SessionUser;
 /// The longest comment, waiver reason or correction note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 4000;
 
+/// Unresolved comments a sheet may have at once: beyond, a new comment (or a 差戻し with
+/// comments) is refused until some are resolved, so that no sheet page grows without bound.
+pub const MAX_OPEN_COMMENTS: usize = 50;
+
+/// Resolved comments a sheet page shows, the newest (the others are counted).
+pub const SHOWN_RESOLVED_COMMENTS: usize = 20;
+
 /// Who acts: the logged-in user, without the session's secrets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
@@ -761,6 +768,9 @@ pub async fn transition(
     }
     let to = decide(actor, &sheet, action, expected_version)?;
     let comments = check_comments(&sheet.item, comments)?;
+    if !comments.is_empty() {
+        room_for_comments(store, report_id, no, comments.len()).await?;
+    }
     if action == SheetAction::Return && comments.is_empty() {
         return Err(Error::Invalid(
             "差戻しの理由を、該当する項目のコメント欄に入力してください。".to_owned(),
@@ -815,9 +825,53 @@ pub async fn add_comment(
     let Some((field, body)) = comments.into_iter().next() else {
         return Err(Error::Invalid("コメントを入力してください。".to_owned()));
     };
+    room_for_comments(store, report_id, no, 1).await?;
     Ok(store
         .add_comment(report_id, no, field, actor.id, &body)
         .await?)
+}
+
+/// `Ok` when the sheet can take `adding` more unresolved comments
+/// ([`MAX_OPEN_COMMENTS`]); else a refusal (409) asking to resolve some first.
+async fn room_for_comments(
+    store: &Database,
+    report_id: i64,
+    no: ItemNo,
+    adding: usize,
+) -> Result<(), Error> {
+    let open = store
+        .comments(report_id, no)
+        .await?
+        .iter()
+        .filter(|c| c.resolved_at.is_none())
+        .count();
+    if open + adding > MAX_OPEN_COMMENTS {
+        return Err(Error::Refused(format!(
+            "このシートには未解決のコメントが{open}件あります（{MAX_OPEN_COMMENTS}件まで）。解決済みにしてから追加してください。"
+        )));
+    }
+    Ok(())
+}
+
+/// The comments a sheet page shows: every unresolved one and the newest
+/// [`SHOWN_RESOLVED_COMMENTS`] resolved ones, oldest first as given; and how many resolved
+/// ones are left out.
+pub fn shown_comments(comments: &[Comment]) -> (Vec<&Comment>, usize) {
+    let resolved = comments.iter().filter(|c| c.resolved_at.is_some()).count();
+    let hidden = resolved.saturating_sub(SHOWN_RESOLVED_COMMENTS);
+    let mut skipped = 0;
+    let shown = comments
+        .iter()
+        .filter(|c| {
+            if c.resolved_at.is_some() && skipped < hidden {
+                skipped += 1;
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    (shown, hidden)
 }
 
 /// Marks a comment of this sheet resolved (admins and reviewers). 404 when the sheet has no

@@ -257,6 +257,8 @@ async fn one_user_hammering_the_history_gets_429s_and_others_are_served() {
         let others = started.elapsed();
         assert_eq!(health.status, StatusCode::OK, "round {round}");
         assert_eq!(top.status, StatusCode::OK, "round {round}");
+        // Promptly: not behind the hammering user's requests (generous for a debug build).
+        assert!(others < Duration::from_secs(5), "round {round}: {others:?}");
         eprintln!("round {round}: /healthz and / answered in {others:?} while hammered");
         while let Some(answer) = hammer.join_next().await {
             let (path, page) = answer.expect("a request does not panic");
@@ -293,4 +295,76 @@ async fn one_user_hammering_the_history_gets_429s_and_others_are_served() {
         .send(Request::get(&history).session(Some(&editor)))
         .await;
     assert_eq!(again.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_sheet_takes_at_most_fifty_open_comments_and_shows_the_newest_resolved_ones() {
+    let app = TestApp::spawn().await;
+    let edition = app.open_cycle(KAEDE_PLAN, 2025).await;
+    let store = app.store().await;
+    let reviewer_id = store
+        .user_by_name("reviewer")
+        .await
+        .expect("reads")
+        .expect("the reviewer")
+        .id;
+    // 75 comments, the first 26 resolved: 49 open.
+    for n in 0..75 {
+        let id = store
+            .add_comment(
+                edition,
+                ItemNo(2),
+                kaikaku_model::workflow::Field::Goal,
+                reviewer_id,
+                &format!("コメント{n:02}"),
+            )
+            .await
+            .expect("comments");
+        if n < 26 {
+            store
+                .resolve_comment(id, reviewer_id)
+                .await
+                .expect("resolves");
+        }
+    }
+    let reviewer = app.login("reviewer", "reviewer-password-1").await;
+    let sheet = format!("/editions/{edition}/sheets/2");
+    let comment = |body: &'static str| {
+        Request::post(format!("{sheet}/comments"))
+            .session(Some(&reviewer))
+            .form(&[("field", "goal"), ("body", body)])
+            .csrf_field()
+    };
+    // The 50th open comment is taken, the 51st refused with the reason.
+    let page = app.send(comment("50件目")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = app.send(comment("51件目")).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_contains(
+        &page.body,
+        &[
+            "このシートには未解決のコメントが50件あります（50件まで）。解決済みにしてから追加してください。",
+        ],
+    );
+
+    // The page lists the 50 open comments and the newest 20 of the 26 resolved ones.
+    let page = app
+        .send(Request::get(&sheet).session(Some(&reviewer)))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let doc = Html::parse_document(&page.body);
+    assert_eq!(select(&doc, "ul.comment-list > li").len(), 70);
+    assert_eq!(select(&doc, "ul.comment-list > li.resolved").len(), 20);
+    assert_contains(
+        &page.body,
+        &[
+            "ほかに古い解決済みのコメントが6件あります",
+            "コメント25",
+            "コメント74",
+        ],
+    );
+    assert!(
+        !page.body.contains("コメント05"),
+        "the oldest resolved are left out"
+    );
 }
