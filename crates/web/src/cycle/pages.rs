@@ -1316,6 +1316,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn page_links_keep_the_ends_and_two_on_each_side() {
+        let shown = |page, pages| {
+            page_links("/h", page, pages)
+                .into_iter()
+                .map(|link| match link {
+                    Some(link) if link.current => format!("[{}]", link.number),
+                    Some(link) => link.number.to_string(),
+                    None => "…".to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1, 1), "[1]");
+        assert_eq!(shown(1, 3), "[1] 2 3");
+        assert_eq!(shown(5, 10), "1 … 3 4 [5] 6 7 … 10");
+        assert_eq!(shown(4, 10), "1 2 3 [4] 5 6 … 10");
+        assert_eq!(shown(10, 10), "1 … 8 9 [10]");
+        assert_eq!(
+            shown(u64::MAX, u64::MAX),
+            "1 … 18446744073709551613 18446744073709551614 [18446744073709551615]"
+        );
+        let links = page_links("/h", 2, 3);
+        let hrefs: Vec<&str> = links.iter().flatten().map(|l| l.href.as_str()).collect();
+        assert_eq!(hrefs, ["/h", "/h?page=2", "/h?page=3"]);
+    }
+
+    #[test]
     fn fiscal_years_and_dates_as_typed() {
         assert_eq!(
             read_fiscal_year("2022").map(FiscalYear::gregorian),

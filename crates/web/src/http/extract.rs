@@ -215,6 +215,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn page_numbers_are_digits_from_one() {
+        assert_eq!(page_number(None).ok(), Some(1));
+        assert_eq!(page_number(Some("")).ok(), Some(1));
+        assert_eq!(page_number(Some("done=saved")).ok(), Some(1));
+        assert_eq!(page_number(Some("page=2")).ok(), Some(2));
+        assert_eq!(page_number(Some("a=1&page=12")).ok(), Some(12));
+        for bad in [
+            "page=",
+            "page=0",
+            "page=-1",
+            "page=+1",
+            "page=%201",
+            "page=abc",
+            "page=1.5",
+            "page=99999999999999999999",
+            "page=1&page=2",
+        ] {
+            assert!(
+                matches!(page_number(Some(bad)), Err(Error::NotFound)),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn numbers_in_paths_are_canonical() {
         assert_eq!(number("1"), Some(1));
         assert_eq!(number("2021"), Some(2021));

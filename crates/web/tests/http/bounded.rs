@@ -368,3 +368,40 @@ async fn a_sheet_takes_at_most_fifty_open_comments_and_shows_the_newest_resolved
         "the oldest resolved are left out"
     );
 }
+
+#[tokio::test]
+async fn the_api_history_comes_a_page_at_a_time_oldest_first() {
+    let (app, edition, goals) = saved_twenty_times().await;
+    let editor = app.login("editor", "editor-password-1").await;
+    let path = format!("/api/v1/editions/{edition}/sheets/2/history");
+    let first = app.send(Request::get(&path).session(Some(&editor))).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let body = first.json();
+    assert_eq!(
+        (&body["page"], &body["pages"], &body["total"]),
+        (&1.into(), &2.into(), &21.into())
+    );
+    let entries = body["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 20);
+    // The first save: its goal, then its state; texts within the limits come whole.
+    assert_eq!(entries[0]["field"], "goal");
+    assert_eq!(entries[0]["after"], goals[0].as_str());
+    assert_eq!(entries[0]["after_chars"], 10_000);
+    assert_eq!(entries[1]["field"], "state");
+    assert_eq!(entries[19]["after"], goals[18].as_str());
+    assert!(entries[0]["id"].as_i64() < entries[1]["id"].as_i64());
+
+    let second = app
+        .send(Request::get(format!("{path}?page=2")).session(Some(&editor)))
+        .await;
+    let body = second.json();
+    let entries = body["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["after"], goals[19].as_str());
+
+    let past = app
+        .send(Request::get(format!("{path}?page=3")).session(Some(&editor)))
+        .await;
+    assert_eq!(past.status, StatusCode::NOT_FOUND);
+    assert!(past.json()["error"].is_string());
+}
