@@ -43,13 +43,18 @@
 //! | `GET /editions/{id}` | the progress board | logged in |
 //! | `POST /editions/{id}/lock`, `/unlock`, `/publish`, `/correction` | the edition's state | admin |
 //! | `GET /editions/{id}/sheets/{no}`, `POST …` | a sheet: read, or edit and save (`may` decides) | logged in |
-//! | `GET /editions/{id}/sheets/{no}/history` | the sheet's history with readable diffs | logged in |
+//! | `GET /editions/{id}/sheets/{no}/history` | the sheet's history with readable diffs, 20 changes a page (`?page=N`) | logged in |
+//! | `GET /editions/{id}/sheets/{no}/history/{entry}` | one change of the history with its whole texts | logged in |
 //! | `POST /editions/{id}/sheets/{no}/transition` | 提出, 差戻し, 確定, 確定解除 (`may` decides) | logged in |
 //! | `POST /editions/{id}/sheets/{no}/comments`, `…/comments/{comment_id}/resolve` | comments | admin, reviewer |
 //! | `POST /editions/{id}/sheets/{no}/waivers` | 指摘の確認済み | admin |
 //!
 //! The reporting cycle's operations live in [`cycle::service`], which the pages and the JSON
 //! API share.
+//!
+//! The expensive routes (marked [`routes::Route::heavy`]) run at most
+//! [`AppState::with_heavy_per_user`] at once per user; a further one is a 429
+//! ([`people::concurrency`]).
 //!
 //! Anything else is a Japanese 404 page.
 

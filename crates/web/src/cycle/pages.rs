@@ -10,7 +10,8 @@
 //! | `POST …/sheets/{no}/transition` | 提出, 差戻し (with comments per field), 確定, 確定解除 |
 //! | `POST …/sheets/{no}/comments`, `POST …/comments/{comment_id}/resolve` | comments (admins, reviewers) |
 //! | `POST …/sheets/{no}/waivers` | 指摘の確認済み (admin) |
-//! | `GET …/sheets/{no}/history` | the sheet's history with readable diffs |
+//! | `GET …/sheets/{no}/history` | the sheet's history with readable diffs, newest first, 20 a page (`?page=N`; another page number is a 404) |
+//! | `GET …/sheets/{no}/history/{entry}` | one change with its whole texts (the link of a shortened row) |
 //!
 //! A successful POST redirects (303) back to its page with its [`Notice`] (`?done=…`). A
 //! refusal that is not about the role (403) or an address (404) shows the page again with the
