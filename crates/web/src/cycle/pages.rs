@@ -386,7 +386,9 @@ async fn board_page(
     let mut history = views::history(&edition_history.entries, |_| None);
     // Oldest first, as a log reads; older entries than these are counted.
     history.reverse();
-    let older_history = edition_history.total - history.len() as u64;
+    // (Saturating: under PostgreSQL's READ COMMITTED an entry journaled between the count and
+    // the read may be among those read.)
+    let older_history = edition_history.total.saturating_sub(history.len() as u64);
     let changes = correction_changes(store, edition)
         .await?
         .iter()
