@@ -11,6 +11,7 @@
 //! Route::get("/editions/{id}", LoggedIn, cycle::pages::board),
 //! Route::post("/editions/{id}/lock", ADMIN, cycle::pages::lock),
 //! Route::get("/api/v1/plans", Public, api::published::plans).kept(),
+//! Route::get("/editions/{id}/sheets/{no}/history", LoggedIn, cycle::pages::history).heavy(),
 //! ```
 //!
 //! then add its expected outcomes to the authorisation matrix of
@@ -409,6 +410,49 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The expensive pages are heavy; what must answer while someone hammers them is not.
+    #[test]
+    fn the_expensive_routes_are_heavy_and_the_light_ones_are_not() {
+        let heavy = |method: Method, path: &str| {
+            specs()
+                .into_iter()
+                .find(|s| s.method == method && s.path == path)
+                .unwrap_or_else(|| panic!("{method} {path} is a route"))
+                .heavy
+        };
+        for path in [
+            "/editions/{id}",
+            "/editions/{id}/sheets/{no}",
+            "/editions/{id}/sheets/{no}/history",
+            "/editions/{id}/sheets/{no}/history/{entry}",
+            "/search",
+            "/api/v1/search",
+            "/plans/{plan_id}/{fiscal_year}",
+            "/plans/{plan_id}/{fiscal_year}/files/{file}",
+            "/plans/{plan_id}/{fiscal_year}/dashboard",
+            "/plans/{plan_id}/dashboard",
+            "/plans/{plan_id}/compare",
+            "/dashboard",
+            "/prefectures/{code}",
+            "/api/v1/editions/{id}/sheets/{no}/history",
+        ] {
+            assert!(heavy(Method::GET, path), "{path} is heavy");
+        }
+        for path in [
+            "/",
+            "/healthz",
+            "/login",
+            "/cycle",
+            "/account",
+            "/assets/site.css",
+        ] {
+            assert!(!heavy(Method::GET, path), "{path} is light");
+        }
+        // Writes are not pages: they are never refused for being many.
+        assert!(!heavy(Method::POST, "/editions/{id}/sheets/{no}"));
+        assert!(!heavy(Method::PUT, "/api/v1/editions/{id}/sheets/{no}"));
     }
 
     #[tokio::test]
