@@ -517,6 +517,14 @@ pub struct ServeLimits {
     /// Seconds a request waits for a database connection; 503 with Retry-After after it.
     #[arg(long, value_name = "SECONDS", env = "KAIKAKU_DB_ACQUIRE_TIMEOUT", default_value = "5", value_parser = parse_seconds)]
     pub db_acquire_timeout: Duration,
+    /// Expensive pages (a sheet, its history, the progress board, search, PDFs, dashboards)
+    /// one logged-in user may have running at once; 429 beyond.
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_HEAVY_PER_USER", default_value = "2", value_parser = parse_count)]
+    pub max_heavy_per_user: usize,
+    /// Expensive pages the anonymous visitors of one address may have running at once; 429
+    /// beyond (behind a trusted reverse proxy, the forwarded client's address).
+    #[arg(long, value_name = "N", env = "KAIKAKU_MAX_HEAVY_PER_ADDRESS", default_value = "8", value_parser = parse_count)]
+    pub max_heavy_per_address: usize,
 }
 
 /// The longest timeout an option takes: a day.

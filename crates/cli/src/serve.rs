@@ -163,7 +163,8 @@ async fn serve(
     }
     let state = AppState::new(store)
         .with_page_max_age(std::time::Duration::from_secs(1))
-        .with_limits(limits);
+        .with_limits(limits)
+        .with_heavy_limits(network.max_heavy_per_user, network.max_heavy_per_address);
     // Trusted reverse proxies (--trusted-proxy, KAIKAKU_TRUSTED_PROXIES).
     if !trusted_proxies.is_empty() {
         let listed: Vec<String> = trusted_proxies.iter().map(ToString::to_string).collect();
@@ -317,6 +318,13 @@ mod tests {
         };
         assert_eq!(server_settings(&network), ServerSettings::default());
         assert_eq!(pool_settings(&network), PoolSettings::default());
+        assert_eq!(
+            (network.max_heavy_per_user, network.max_heavy_per_address),
+            (
+                kaikaku_web::people::concurrency::DEFAULT_HEAVY_PER_USER,
+                kaikaku_web::people::concurrency::DEFAULT_HEAVY_PER_ADDRESS
+            )
+        );
 
         let parsed = crate::args::Cli::try_parse_from([
             "kaikaku",

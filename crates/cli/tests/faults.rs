@@ -744,20 +744,30 @@ impl Part {
     }
 }
 
-/// The sheet's audit entries as (field, before, after), oldest first.
+/// The sheet's audit entries as (field, before, after), oldest first: every page of the
+/// history, which the API gives a page at a time.
 async fn history(api: &Api, edition: i64, no: u32) -> Vec<(String, String, String)> {
-    let history = api
-        .read(&format!("{}/history", sheet_path(edition, no)))
-        .await;
-    history["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .map(|e| {
-            let text = |key: &str| e[key].as_str().expect("a text").to_owned();
-            (text("field"), text("before"), text("after"))
-        })
-        .collect()
+    let mut entries = Vec::new();
+    let mut page = 1;
+    loop {
+        let history = api
+            .read(&format!("{}/history?page={page}", sheet_path(edition, no)))
+            .await;
+        entries.extend(
+            history["entries"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .map(|e| {
+                    let text = |key: &str| e[key].as_str().expect("a text").to_owned();
+                    (text("field"), text("before"), text("after"))
+                }),
+        );
+        if history["page"] == history["pages"] {
+            return entries;
+        }
+        page += 1;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

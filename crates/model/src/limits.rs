@@ -18,6 +18,9 @@ use crate::workflow::Field;
 /// The most characters an Excel cell holds: no character limit is set above it.
 pub const EXCEL_CELL_CHARS: usize = 32_767;
 
+/// The default limit of a multi-line field, in characters ([`Limits::text_chars`]).
+pub const DEFAULT_TEXT_CHARS: usize = 10_000;
+
 /// The highest action number (①…99).
 pub const MAX_ACTION_NO: u8 = 99;
 
@@ -50,7 +53,7 @@ impl Default for Limits {
             title_chars: 200,
             department_chars: 100,
             line_chars: 1_000,
-            text_chars: 10_000,
+            text_chars: DEFAULT_TEXT_CHARS,
             rows: 200,
             report_items: 2_000,
             report_lines: 200_000,

@@ -9,9 +9,10 @@ use super::{Backend, body, editions, index, load, save, sheets, users};
 use crate::codec::{corrupt, decode_edition_state, now_rfc3339};
 use crate::rows::PublicationStampRow;
 use crate::{
-    AuditEntry, Comment, Cycle, Edition, Listing, MunicipalitySummary, NewUser, PublicationStamp,
-    Saved, Search, SearchFilter, SearchQuery, SearchResults, SearchScope, Session, Sheet,
-    SheetSummary, Source, Store, StoreError, StoredReport, User, Waiver, sql,
+    AuditEntry, AuditPage, Comment, Cycle, Edition, HistoryOrder, Listing, MunicipalitySummary,
+    NewUser, PublicationStamp, Saved, Search, SearchFilter, SearchQuery, SearchResults,
+    SearchScope, Session, Sheet, SheetSummary, Source, Store, StoreError, StoredReport, User,
+    Waiver, sql,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use kaikaku_model::workflow::{EditionState, Field, FieldChange, SheetState};
@@ -369,6 +370,31 @@ impl Cycle for Backend {
     async fn audit(&self, report_id: i64, no: ItemNo) -> Result<Vec<AuditEntry>, StoreError> {
         let mut tx = self.begin_read().await?;
         let result = sheets::audit(&mut tx, report_id, no).await;
+        finish(tx, result).await
+    }
+
+    async fn audit_page(
+        &self,
+        report_id: i64,
+        no: Option<ItemNo>,
+        order: HistoryOrder,
+        offset: u64,
+        limit: u32,
+        clip: u32,
+    ) -> Result<AuditPage, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = sheets::audit_page(&mut tx, report_id, no, order, offset, limit, clip).await;
+        finish(tx, result).await
+    }
+
+    async fn audit_entry(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        id: i64,
+    ) -> Result<AuditEntry, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let result = sheets::audit_entry(&mut tx, report_id, no, id).await;
         finish(tx, result).await
     }
 

@@ -231,7 +231,8 @@ pub use database::{Database, HeldConnection, PoolSettings};
 pub use on_postgres::engine::PgStore;
 pub use on_sqlite::engine::SqliteStore;
 pub use records::{
-    AuditEntry, Comment, Edition, NewUser, Origin, Session, Sheet, SheetSummary, User, Waiver,
+    AuditEntry, AuditExcerpt, AuditPage, Comment, Edition, HistoryOrder, NewUser, Origin, Session,
+    Sheet, SheetSummary, User, Waiver,
 };
 pub use search::{QueryError, SearchFilter, SearchHit, SearchQuery, SearchResults, SearchScope};
 
@@ -611,6 +612,31 @@ pub trait Cycle {
     /// A sheet's history, oldest first.
     async fn audit(&self, report_id: i64, no: ItemNo) -> Result<Vec<AuditEntry>, StoreError>;
 
+    /// One page of a history in `order`: a sheet's (`no`) or, with `None`, the edition's
+    /// own. At most `limit` entries after the first `offset`, each text cut to its first
+    /// `clip` characters (with its whole length beside it, [`AuditExcerpt`]), and the number
+    /// of entries in all, so that a page of a long history costs the same as a short one.
+    /// Fails like [`Cycle::audit`] for an unknown edition or sheet; an offset past the end is
+    /// an empty page.
+    async fn audit_page(
+        &self,
+        report_id: i64,
+        no: Option<ItemNo>,
+        order: HistoryOrder,
+        offset: u64,
+        limit: u32,
+        clip: u32,
+    ) -> Result<AuditPage, StoreError>;
+
+    /// One entry of a sheet's history, whole. Fails with [`StoreError::AuditEntryNotFound`]
+    /// when the sheet has no entry `id` (an entry of another sheet included).
+    async fn audit_entry(
+        &self,
+        report_id: i64,
+        no: ItemNo,
+        id: i64,
+    ) -> Result<AuditEntry, StoreError>;
+
     /// A sheet's comments, oldest first.
     async fn comments(&self, report_id: i64, no: ItemNo) -> Result<Vec<Comment>, StoreError>;
 
@@ -866,6 +892,12 @@ pub enum StoreError {
     /// No user has this id.
     #[error("ID {id} のユーザーはいません")]
     UserNotFound {
+        /// The id given.
+        id: i64,
+    },
+    /// The sheet's history has no entry with this id.
+    #[error("変更履歴に ID {id} の記録はありません")]
+    AuditEntryNotFound {
         /// The id given.
         id: i64,
     },

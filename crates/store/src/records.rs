@@ -226,6 +226,8 @@ pub struct Comment {
 /// One journaled change: who, when, which field, the readable text before and after.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
+    /// The entry's id (its place in the log: a later change has a larger id).
+    pub id: i64,
     /// When.
     pub at: DateTime<Utc>,
     /// Who (user name); `None` when no person acted.
@@ -237,6 +239,44 @@ pub struct AuditEntry {
     pub before: String,
     /// The text after (empty when the part was removed).
     pub after: String,
+}
+
+/// An entry of a history page ([`crate::Cycle::audit_page`]): the entry with its texts cut
+/// to their first characters, and how long they are whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditExcerpt {
+    /// The entry; `before` and `after` are the first characters of the texts only.
+    pub entry: AuditEntry,
+    /// The length of the whole text before, in characters.
+    pub before_chars: u64,
+    /// The length of the whole text after, in characters.
+    pub after_chars: u64,
+}
+
+impl AuditExcerpt {
+    /// True when `before` and `after` are the whole texts.
+    pub fn is_whole(&self) -> bool {
+        self.entry.before.chars().count() as u64 == self.before_chars
+            && self.entry.after.chars().count() as u64 == self.after_chars
+    }
+}
+
+/// The order of a history read a page at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryOrder {
+    /// The latest change first (page 1 holds the newest).
+    NewestFirst,
+    /// The first change first (page 1 holds the oldest).
+    OldestFirst,
+}
+
+/// One page of a history, in the order asked for, and the number of entries in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The entries of the page, in the order asked for.
+    pub entries: Vec<AuditExcerpt>,
+    /// How many entries the history has in all.
+    pub total: u64,
 }
 
 /// A check finding accepted with a reason.

@@ -281,6 +281,16 @@ pub(crate) struct AuditRow {
     pub(crate) after_text: String,
 }
 
+/// An `audit_log` row of a history page, its texts cut, with their whole lengths
+/// (`sql::SELECT_SHEET_AUDIT_PAGE`, `sql::SELECT_EDITION_AUDIT_PAGE`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct AuditExcerptRow {
+    #[sqlx(flatten)]
+    pub(crate) row: AuditRow,
+    pub(crate) before_chars: i64,
+    pub(crate) after_chars: i64,
+}
+
 /// A sheet's own row (`sql::SELECT_SHEET_HEAD`).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SheetHeadRow {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use kaikaku_model::workflow::{Field, FieldChange, SheetAction, SheetState, diff_items};
 use kaikaku_model::{Item, ItemNo};
 
-use super::audit::{append_audit, audit_entries};
+use super::audit::{self as journal, append_audit, audit_entries};
 use super::body::{check_units, write_item_children};
 use super::guard::{claim_open_edition, claim_unpublished_edition, edition_key, require_user};
 use super::load::load_item;
@@ -19,7 +19,9 @@ use crate::codec::{
     field_order, item_no_from_i64, line_to_i64, now_rfc3339,
 };
 use crate::rows::{CommentRow, SheetHeadRow, SheetSummaryRow, WaiverRow};
-use crate::{AuditEntry, Comment, Sheet, SheetSummary, StoreError, Waiver, sql};
+use crate::{
+    AuditEntry, AuditPage, Comment, HistoryOrder, Sheet, SheetSummary, StoreError, Waiver, sql,
+};
 
 /// A sheet's own row.
 #[derive(Debug)]
@@ -297,6 +299,36 @@ pub(crate) async fn audit(
 ) -> Result<Vec<AuditEntry>, StoreError> {
     head(conn, report_id, no).await?;
     audit_entries(conn, sql::SELECT_SHEET_AUDIT, report_id, Some(no)).await
+}
+
+pub(crate) async fn audit_page(
+    conn: &mut Conn,
+    report_id: i64,
+    no: Option<ItemNo>,
+    order: HistoryOrder,
+    offset: u64,
+    limit: u32,
+    clip: u32,
+) -> Result<AuditPage, StoreError> {
+    match no {
+        Some(no) => {
+            head(conn, report_id, no).await?;
+        }
+        None => {
+            edition_key(conn, report_id).await?;
+        }
+    }
+    journal::audit_page(conn, report_id, no, order, offset, limit, clip).await
+}
+
+pub(crate) async fn audit_entry(
+    conn: &mut Conn,
+    report_id: i64,
+    no: ItemNo,
+    id: i64,
+) -> Result<AuditEntry, StoreError> {
+    head(conn, report_id, no).await?;
+    journal::audit_entry(conn, report_id, no, id).await
 }
 
 pub(crate) async fn comments(

@@ -454,6 +454,58 @@ pub(crate) const SELECT_EDITION_AUDIT: &str = "SELECT a.id, a.at, u.name AS user
      a.before_text, a.after_text FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
      WHERE a.report_id = $1 AND a.item_no IS NULL ORDER BY a.id";
 
+/// A page of a sheet's history, newest first, each text cut to its first `$5` characters
+/// beside its whole length. `$1` report id, `$2` item number, `$3` limit, `$4` offset.
+pub(crate) const SELECT_SHEET_AUDIT_PAGE: &str = "SELECT a.id, a.at, u.name AS user_name, \
+     a.field, substr(a.before_text, 1, CAST($5 AS INTEGER)) AS before_text, \
+     substr(a.after_text, 1, CAST($5 AS INTEGER)) AS after_text, \
+     CAST(length(a.before_text) AS BIGINT) AS before_chars, \
+     CAST(length(a.after_text) AS BIGINT) AS after_chars \
+     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no = $2 ORDER BY a.id DESC LIMIT $3 OFFSET $4";
+
+/// The same as `SELECT_SHEET_AUDIT_PAGE`, oldest first.
+pub(crate) const SELECT_SHEET_AUDIT_PAGE_OLDEST: &str = "SELECT a.id, a.at, u.name AS user_name, \
+     a.field, substr(a.before_text, 1, CAST($5 AS INTEGER)) AS before_text, \
+     substr(a.after_text, 1, CAST($5 AS INTEGER)) AS after_text, \
+     CAST(length(a.before_text) AS BIGINT) AS before_chars, \
+     CAST(length(a.after_text) AS BIGINT) AS after_chars \
+     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no = $2 ORDER BY a.id LIMIT $3 OFFSET $4";
+
+/// The same page of an edition's own history. `$1` report id, `$2` limit, `$3` offset, `$4`
+/// characters kept.
+pub(crate) const SELECT_EDITION_AUDIT_PAGE: &str = "SELECT a.id, a.at, u.name AS user_name, \
+     a.field, substr(a.before_text, 1, CAST($4 AS INTEGER)) AS before_text, \
+     substr(a.after_text, 1, CAST($4 AS INTEGER)) AS after_text, \
+     CAST(length(a.before_text) AS BIGINT) AS before_chars, \
+     CAST(length(a.after_text) AS BIGINT) AS after_chars \
+     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no IS NULL ORDER BY a.id DESC LIMIT $2 OFFSET $3";
+
+/// The same as `SELECT_EDITION_AUDIT_PAGE`, oldest first.
+pub(crate) const SELECT_EDITION_AUDIT_PAGE_OLDEST: &str = "SELECT a.id, a.at, u.name AS user_name, \
+     a.field, substr(a.before_text, 1, CAST($4 AS INTEGER)) AS before_text, \
+     substr(a.after_text, 1, CAST($4 AS INTEGER)) AS after_text, \
+     CAST(length(a.before_text) AS BIGINT) AS before_chars, \
+     CAST(length(a.after_text) AS BIGINT) AS after_chars \
+     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no IS NULL ORDER BY a.id LIMIT $2 OFFSET $3";
+
+/// How many entries a sheet's history has. `$1` report id, `$2` item number.
+pub(crate) const COUNT_SHEET_AUDIT: &str =
+    "SELECT COUNT(*) FROM audit_log WHERE report_id = $1 AND item_no = $2";
+
+/// How many entries an edition's own history has. `$1` report id.
+pub(crate) const COUNT_EDITION_AUDIT: &str =
+    "SELECT COUNT(*) FROM audit_log WHERE report_id = $1 AND item_no IS NULL";
+
+/// One entry of a sheet's history. `$1` report id, `$2` item number, `$3` entry id.
+pub(crate) const SELECT_SHEET_AUDIT_ENTRY: &str = "SELECT a.id, a.at, u.name AS user_name, \
+     a.field, a.before_text, a.after_text FROM audit_log a \
+     LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.report_id = $1 AND a.item_no = $2 AND a.id = $3";
+
 // ---------------------------------------------------------------------------------------------
 // Sheets
 

@@ -44,13 +44,18 @@
 //! | `GET /editions/{id}` | the progress board | logged in |
 //! | `POST /editions/{id}/lock`, `/unlock`, `/publish`, `/correction` | the edition's state | admin |
 //! | `GET /editions/{id}/sheets/{no}`, `POST …` | a sheet: read, or edit and save (`may` decides) | logged in |
-//! | `GET /editions/{id}/sheets/{no}/history` | the sheet's history with readable diffs | logged in |
+//! | `GET /editions/{id}/sheets/{no}/history` | the sheet's history with readable diffs, 20 changes a page (`?page=N`) | logged in |
+//! | `GET /editions/{id}/sheets/{no}/history/{entry}` | one change of the history with its whole texts | logged in |
 //! | `POST /editions/{id}/sheets/{no}/transition` | 提出, 差戻し, 確定, 確定解除 (`may` decides) | logged in |
 //! | `POST /editions/{id}/sheets/{no}/comments`, `…/comments/{comment_id}/resolve` | comments | admin, reviewer |
 //! | `POST /editions/{id}/sheets/{no}/waivers` | 指摘の確認済み | admin |
 //!
 //! The reporting cycle's operations live in [`cycle::service`], which the pages and the JSON
 //! API share.
+//!
+//! The expensive routes (marked [`routes::Route::heavy`]) run at most
+//! [`AppState::with_heavy_limits`] at once per user; a further one is a 429
+//! ([`people::concurrency`]).
 //!
 //! Anything else is a Japanese 404 page.
 
@@ -87,6 +92,7 @@ pub struct AppState {
     pages: Arc<page_cache::PageCache>,
     across: Arc<public::across::AcrossCache>,
     limits: kaikaku_model::Limits,
+    heavy: Arc<people::concurrency::HeavyLimit>,
 }
 
 impl AppState {
@@ -101,6 +107,7 @@ impl AppState {
             pages: Arc::new(page_cache::PageCache::default()),
             across: Arc::new(public::across::AcrossCache::default()),
             limits: kaikaku_model::Limits::default(),
+            heavy: Arc::new(people::concurrency::HeavyLimit::default()),
         }
     }
 
@@ -114,6 +121,25 @@ impl AppState {
     /// The limits on what a user can store.
     pub fn limits(&self) -> &kaikaku_model::Limits {
         &self.limits
+    }
+
+    /// The same state letting one logged-in user run at most `per_user` heavy pages at once,
+    /// and the anonymous visitors of one address `per_address` (each at least 1; defaults
+    /// [`people::concurrency::DEFAULT_HEAVY_PER_USER`] and
+    /// [`people::concurrency::DEFAULT_HEAVY_PER_ADDRESS`]): the history, the sheet, the
+    /// progress board, search, downloads and PDFs, dashboards, comparisons
+    /// ([`routes::Route::heavy`]). Beyond it the answer is a 429 with `Retry-After`.
+    pub fn with_heavy_limits(mut self, per_user: usize, per_address: usize) -> AppState {
+        self.heavy = Arc::new(people::concurrency::HeavyLimit::with_per_address(
+            per_user,
+            per_address,
+        ));
+        self
+    }
+
+    /// The heavy requests running now, per user.
+    pub fn heavy(&self) -> &Arc<people::concurrency::HeavyLimit> {
+        &self.heavy
     }
 
     /// The same state with a page cache that trusts the store's publication stamp for
@@ -170,7 +196,7 @@ impl AppState {
 /// bodies are read whole before the routes see them, within the limit and timeout of
 /// [`ServerSettings`] (the defaults when the router is used without [`serve`]).
 pub fn app(state: AppState) -> Router {
-    with_layers(routes::router(), state)
+    with_layers(routes::router(&state), state)
 }
 
 /// `routes` with the 404 and 405 pages and the layers every route has.

@@ -1,7 +1,9 @@
-//! Every route of the site in one table, with who may use it and whether its answers are kept
-//! for anonymous visitors. The router is built from [`table`], so a route cannot exist without
-//! its [`Access`]; the access is checked on the server, by a layer on each route, before the
-//! handler runs; the page cache keeps exactly the routes marked [`Route::kept`] ([`kept_paths`]).
+//! Every route of the site in one table, with who may use it, whether its answers are kept
+//! for anonymous visitors and whether it is heavy. The router is built from [`table`], so a
+//! route cannot exist without its [`Access`]; the access is checked on the server, by a layer
+//! on each route, before the handler runs; the page cache keeps exactly the routes marked
+//! [`Route::kept`] ([`kept_paths`]); the routes marked [`Route::heavy`] run at most a few at
+//! once per user (`people::concurrency`), a 429 beyond.
 //!
 //! To add a route, add one line to [`table`]:
 //!
@@ -9,6 +11,7 @@
 //! Route::get("/editions/{id}", LoggedIn, cycle::pages::board),
 //! Route::post("/editions/{id}/lock", ADMIN, cycle::pages::lock),
 //! Route::get("/api/v1/plans", Public, api::published::plans).kept(),
+//! Route::get("/editions/{id}/sheets/{no}/history", LoggedIn, cycle::pages::history).heavy(),
 //! ```
 //!
 //! then add its expected outcomes to the authorisation matrix of
@@ -34,7 +37,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use crate::http::access::{ADMIN, Access, COMMENTERS, Cache, RouteSpec};
 use crate::http::{assets, health};
 use crate::people::auth::{self, CurrentUser};
-use crate::people::{account, admin, login};
+use crate::people::{account, admin, concurrency, login};
 use crate::public::{across, dashboard, downloads, municipalities, pages as public, search};
 use crate::{AppState, Error, api, cycle};
 
@@ -91,9 +94,9 @@ impl Route {
                 path,
                 access,
                 cache: Cache::Never,
+                heavy: false,
             },
-            handler: on(filter, handler)
-                .route_layer(middleware::from_fn_with_state(access, enforce)),
+            handler: on(filter, handler),
         }
     }
 
@@ -105,6 +108,16 @@ impl Route {
         self.spec.cache = Cache::Anonymous;
         self
     }
+
+    /// The same route marked expensive: one user (a logged-in user, or an anonymous visitor's
+    /// address) runs at most [`crate::AppState::with_heavy_limits`] such requests at once,
+    /// and is answered 429 beyond (`people::concurrency`). For pages whose cost grows with
+    /// what they show: a whole edition, a sheet and its history, search, downloads and PDFs,
+    /// dashboards, comparisons.
+    pub fn heavy(mut self) -> Route {
+        self.spec.heavy = true;
+        self
+    }
 }
 
 /// Every route of the site.
@@ -113,24 +126,36 @@ pub fn table() -> Vec<Route> {
     vec![
         // Published editions (public.rs).
         Route::get("/", Public, public::index).kept(),
-        Route::get("/municipalities/{code}", Public, municipalities::page).kept(),
+        Route::get("/municipalities/{code}", Public, municipalities::page)
+            .kept()
+            .heavy(),
         Route::get(
             "/municipalities/{code}/files/{file}",
             Public,
             municipalities::file,
         )
-        .kept(),
+        .kept()
+        .heavy(),
         // Figures across municipalities, nationally and per prefecture (across.rs).
-        Route::get("/dashboard", Public, across::national).kept(),
-        Route::get("/dashboard/files/{file}", Public, across::national_file).kept(),
-        Route::get("/prefectures/{code}", Public, across::prefecture).kept(),
+        Route::get("/dashboard", Public, across::national)
+            .kept()
+            .heavy(),
+        Route::get("/dashboard/files/{file}", Public, across::national_file)
+            .kept()
+            .heavy(),
+        Route::get("/prefectures/{code}", Public, across::prefecture)
+            .kept()
+            .heavy(),
         Route::get(
             "/prefectures/{code}/files/{file}",
             Public,
             across::prefecture_file,
         )
-        .kept(),
-        Route::get("/plans/{plan_id}/{fiscal_year}", Public, public::edition).kept(),
+        .kept()
+        .heavy(),
+        Route::get("/plans/{plan_id}/{fiscal_year}", Public, public::edition)
+            .kept()
+            .heavy(),
         Route::get(
             "/plans/{plan_id}/{fiscal_year}/items/{no}",
             Public,
@@ -143,25 +168,30 @@ pub fn table() -> Vec<Route> {
             Public,
             dashboard::edition_dashboard,
         )
-        .kept(),
+        .kept()
+        .heavy(),
         Route::get(
             "/plans/{plan_id}/dashboard",
             Public,
             dashboard::plan_dashboard,
         )
-        .kept(),
-        Route::get("/plans/{plan_id}/compare", Public, dashboard::compare).kept(),
+        .kept()
+        .heavy(),
+        Route::get("/plans/{plan_id}/compare", Public, dashboard::compare)
+            .kept()
+            .heavy(),
         // The downloads of a published edition (downloads.rs, pdf.rs).
         Route::get(
             "/plans/{plan_id}/{fiscal_year}/files/{file}",
             Public,
             downloads::file,
         )
-        .kept(),
+        .kept()
+        .heavy(),
         // Full-text search, page and JSON (search.rs): anyone searches the published
         // editions; the handlers add the drafts when the session is logged in.
-        Route::get("/search", Public, search::page),
-        Route::get("/api/v1/search", Public, search::api),
+        Route::get("/search", Public, search::page).heavy(),
+        Route::get("/api/v1/search", Public, search::api).heavy(),
         Route::get("/healthz", Public, health::healthz),
         Route::get("/assets/site.css", Public, assets::site_css),
         Route::get("/assets/print.css", Public, assets::print_css),
@@ -179,18 +209,25 @@ pub fn table() -> Vec<Route> {
         // the state of a sheet) are decided by the cycle service.
         Route::get("/cycle", LoggedIn, cycle::pages::index),
         Route::post("/cycle", ADMIN, cycle::pages::open),
-        Route::get("/editions/{id}", LoggedIn, cycle::pages::board),
+        Route::get("/editions/{id}", LoggedIn, cycle::pages::board).heavy(),
         Route::post("/editions/{id}/lock", ADMIN, cycle::pages::lock),
         Route::post("/editions/{id}/unlock", ADMIN, cycle::pages::unlock),
         Route::post("/editions/{id}/publish", ADMIN, cycle::pages::publish),
         Route::post("/editions/{id}/correction", ADMIN, cycle::pages::correction),
-        Route::get("/editions/{id}/sheets/{no}", LoggedIn, cycle::pages::sheet),
+        Route::get("/editions/{id}/sheets/{no}", LoggedIn, cycle::pages::sheet).heavy(),
         Route::post("/editions/{id}/sheets/{no}", LoggedIn, cycle::pages::save),
         Route::get(
             "/editions/{id}/sheets/{no}/history",
             LoggedIn,
             cycle::pages::history,
-        ),
+        )
+        .heavy(),
+        Route::get(
+            "/editions/{id}/sheets/{no}/history/{entry}",
+            LoggedIn,
+            cycle::pages::history_entry,
+        )
+        .heavy(),
         Route::post(
             "/editions/{id}/sheets/{no}/transition",
             LoggedIn,
@@ -221,7 +258,8 @@ pub fn table() -> Vec<Route> {
             Public,
             api::published::edition,
         )
-        .kept(),
+        .kept()
+        .heavy(),
         Route::get(
             "/api/v1/plans/{plan_id}/{fiscal_year}/items/{no}",
             Public,
@@ -233,25 +271,29 @@ pub fn table() -> Vec<Route> {
             Public,
             api::analysis::edition_dashboard,
         )
-        .kept(),
+        .kept()
+        .heavy(),
         Route::get(
             "/api/v1/plans/{plan_id}/compare",
             Public,
             api::analysis::compare,
         )
-        .kept(),
+        .kept()
+        .heavy(),
         Route::get("/api/v1/editions", LoggedIn, api::cycle::editions),
-        Route::get("/api/v1/editions/{id}", LoggedIn, api::cycle::edition),
+        Route::get("/api/v1/editions/{id}", LoggedIn, api::cycle::edition).heavy(),
         Route::get(
             "/api/v1/editions/{id}/sheets/{no}",
             LoggedIn,
             api::cycle::sheet,
-        ),
+        )
+        .heavy(),
         Route::get(
             "/api/v1/editions/{id}/sheets/{no}/history",
             LoggedIn,
             api::cycle::history,
-        ),
+        )
+        .heavy(),
         Route::put(
             "/api/v1/editions/{id}/sheets/{no}",
             LoggedIn,
@@ -303,10 +345,20 @@ pub fn specs() -> Vec<RouteSpec> {
     table().into_iter().map(|route| route.spec).collect()
 }
 
-/// The router of [`table`], each route behind its access check.
-pub(crate) fn router() -> Router<AppState> {
+/// The router of [`table`], each route behind its access check and, when heavy, then behind
+/// the per-user limit of `state`.
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     table().into_iter().fold(Router::new(), |router, route| {
-        router.route(route.spec.path, route.handler)
+        let mut handler = route.handler;
+        if route.spec.heavy {
+            handler = handler.route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                concurrency::limit_heavy,
+            ));
+        }
+        // The last layer runs first: a refused visitor never takes a place.
+        handler = handler.route_layer(middleware::from_fn_with_state(route.spec.access, enforce));
+        router.route(route.spec.path, handler)
     })
 }
 
@@ -360,8 +412,51 @@ mod tests {
         }
     }
 
+    /// The expensive pages are heavy; what must answer while someone hammers them is not.
     #[test]
-    fn every_route_is_declared_once() {
+    fn the_expensive_routes_are_heavy_and_the_light_ones_are_not() {
+        let heavy = |method: Method, path: &str| {
+            specs()
+                .into_iter()
+                .find(|s| s.method == method && s.path == path)
+                .unwrap_or_else(|| panic!("{method} {path} is a route"))
+                .heavy
+        };
+        for path in [
+            "/editions/{id}",
+            "/editions/{id}/sheets/{no}",
+            "/editions/{id}/sheets/{no}/history",
+            "/editions/{id}/sheets/{no}/history/{entry}",
+            "/search",
+            "/api/v1/search",
+            "/plans/{plan_id}/{fiscal_year}",
+            "/plans/{plan_id}/{fiscal_year}/files/{file}",
+            "/plans/{plan_id}/{fiscal_year}/dashboard",
+            "/plans/{plan_id}/dashboard",
+            "/plans/{plan_id}/compare",
+            "/dashboard",
+            "/prefectures/{code}",
+            "/api/v1/editions/{id}/sheets/{no}/history",
+        ] {
+            assert!(heavy(Method::GET, path), "{path} is heavy");
+        }
+        for path in [
+            "/",
+            "/healthz",
+            "/login",
+            "/cycle",
+            "/account",
+            "/assets/site.css",
+        ] {
+            assert!(!heavy(Method::GET, path), "{path} is light");
+        }
+        // Writes are not pages: they are never refused for being many.
+        assert!(!heavy(Method::POST, "/editions/{id}/sheets/{no}"));
+        assert!(!heavy(Method::PUT, "/api/v1/editions/{id}/sheets/{no}"));
+    }
+
+    #[tokio::test]
+    async fn every_route_is_declared_once() {
         let specs = specs();
         for (i, spec) in specs.iter().enumerate() {
             assert!(
@@ -374,7 +469,11 @@ mod tests {
             );
         }
         // Building the router panics on overlapping routes.
-        let _ = router();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = kaikaku_store::SqliteStore::open(&dir.path().join("k.db"))
+            .await
+            .expect("opens");
+        let _ = router(&AppState::new(store));
     }
 }
 

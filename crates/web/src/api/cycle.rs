@@ -8,13 +8,13 @@
 //! arguments (refusing with 422 what does not convert) and the service's answers into JSON.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use kaikaku_interchange::{FindingJson, InterchangeError, ItemJson};
 use kaikaku_model::calendar::parse_date;
 use kaikaku_model::workflow::{Field, SheetAction, SheetState};
 use kaikaku_model::{FiscalYear, Item};
-use kaikaku_store::{Cycle, StoreError};
+use kaikaku_store::{Cycle, HistoryOrder, StoreError};
 
 use super::wire::{
     AuditEntryJson, CommentJson, CommentRequest, CorrectionRequest, CreatedJson, EditionBoardJson,
@@ -24,7 +24,7 @@ use super::wire::{
 };
 use super::{ApiError, ApiJson};
 use crate::cycle::service::{self, Actor, AfterSave, SheetDetail};
-use crate::http::extract::{CommentKey, EditionId, SheetKey};
+use crate::http::extract::{CommentKey, EditionId, SheetKey, page_number};
 use crate::people::auth::AuthUser;
 use crate::{AppState, Error};
 
@@ -66,15 +66,28 @@ pub(crate) async fn sheet(
     Ok(Json(sheet_json(&detail)))
 }
 
-/// `GET /api/v1/editions/{id}/sheets/{no}/history`: the audit log, oldest first.
+/// `GET /api/v1/editions/{id}/sheets/{no}/history?page=N`: the audit log, oldest first, a
+/// page of [`service::HISTORY_PAGE_SIZE`] entries at a time.
 pub(crate) async fn history(
     State(state): State<AppState>,
     _user: AuthUser,
     SheetKey { report_id, no }: SheetKey,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<HistoryJson>, ApiError> {
-    let entries = service::history(state.store(), report_id, no).await?;
+    let page = page_number(query.as_deref())?;
+    let history = service::history(
+        state.store(),
+        report_id,
+        no,
+        HistoryOrder::OldestFirst,
+        page,
+    )
+    .await?;
     Ok(Json(HistoryJson {
-        entries: entries.iter().map(AuditEntryJson::from).collect(),
+        entries: history.entries.iter().map(AuditEntryJson::from).collect(),
+        page: history.page,
+        pages: history.pages,
+        total: history.total,
     }))
 }
 

@@ -23,7 +23,7 @@
 //! | `GET /api/v1/plans/{plan_id}/compare?from=Y1&to=Y2` | two published editions compared item by item | anyone |
 //! | `GET /api/v1/search?q=…` | full-text search: hits with snippets and match spans (drafts too when logged in) | anyone |
 //! | `GET /api/v1/editions`, `GET /api/v1/editions/{id}` | every edition; one with its progress board | logged in |
-//! | `GET /api/v1/editions/{id}/sheets/{no}`, `…/history` | a sheet with comments, findings, waivers; its audit log | logged in |
+//! | `GET /api/v1/editions/{id}/sheets/{no}`, `…/history` | a sheet with comments, findings, waivers; its audit log, oldest first, 20 entries a page (`?page=N`) | logged in |
 //! | `PUT /api/v1/editions/{id}/sheets/{no}` | save (`{version, item}`; stale → 409 with the sheet now) | logged in; the service decides (editors: own department) |
 //! | `POST …/sheets/{no}/transitions` | submit, return, confirm, reopen | logged in; the service decides |
 //! | `POST …/sheets/{no}/comments`, `…/comments/{comment_id}/resolve` | comments | admin, reviewer |

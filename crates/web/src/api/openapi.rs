@@ -141,7 +141,7 @@ pub(crate) fn operations() -> Vec<Operation> {
                 "published",
                 &[plan_id(), fiscal_year()],
                 "PublishedEdition",
-                &["404"],
+                &["404", "429"],
                 false,
             ),
         },
@@ -168,7 +168,7 @@ pub(crate) fn operations() -> Vec<Operation> {
                 "published",
                 &[plan_id(), fiscal_year()],
                 "Dashboard",
-                &["404"],
+                &["404", "429"],
                 false,
             ),
         },
@@ -193,7 +193,7 @@ pub(crate) fn operations() -> Vec<Operation> {
                     ),
                 ],
                 "Comparison",
-                &["400", "404"],
+                &["400", "404", "429"],
                 false,
             ),
         },
@@ -225,7 +225,7 @@ pub(crate) fn operations() -> Vec<Operation> {
                 "cycle",
                 &[edition_id()],
                 "EditionBoard",
-                &["401", "404"],
+                &["401", "404", "429"],
                 true,
             ),
         },
@@ -238,7 +238,7 @@ pub(crate) fn operations() -> Vec<Operation> {
                 "cycle",
                 &[edition_id(), item_no()],
                 "Sheet",
-                &["401", "404"],
+                &["401", "404", "429"],
                 true,
             ),
         },
@@ -273,11 +273,22 @@ pub(crate) fn operations() -> Vec<Operation> {
             path: "/api/v1/editions/{id}/sheets/{no}/history",
             spec: read(
                 "sheetHistory",
-                "A sheet's audit log: who changed which field when, before and after",
+                "A sheet's audit log, oldest first, 20 changes a page: who changed which field when, before and after",
                 "cycle",
-                &[edition_id(), item_no()],
+                &[
+                    edition_id(),
+                    item_no(),
+                    json!({
+                        "name": "page",
+                        "in": "query",
+                        "required": false,
+                        "description": "The page, from 1 (the default); a page past the last, 0 or not a number is a 404.",
+                        "schema": { "type": "integer", "minimum": 1 },
+                        "example": 2,
+                    }),
+                ],
                 "History",
-                &["401", "404"],
+                &["401", "404", "429"],
                 true,
             ),
         },
@@ -503,6 +514,10 @@ fn add_errors(responses: &mut Map<String, Value>, statuses: &[&str]) {
             ),
             "415" => ("The body is not `application/json`.", "Error"),
             "422" => ("A value that does not convert; `field` names it.", "Error"),
+            "429" => (
+                "The user (or, anonymous, the address) has as many expensive requests running as allowed; try again after `Retry-After` seconds.",
+                "Error",
+            ),
             _ => (
                 "The server failed; the cause is logged, not shown.",
                 "Error",
@@ -1015,23 +1030,29 @@ fn schemas() -> Value {
     schemas.insert(
         "History".to_owned(),
         object(
-            "A sheet's audit log, oldest first.",
+            "A page of a sheet's audit log, oldest first.",
             json!({
                 "entries": list(reference("AuditEntry")),
+                "page": { "type": "integer", "minimum": 1 },
+                "pages": { "type": "integer", "minimum": 1 },
+                "total": { "type": "integer", "minimum": 0 },
             }),
         ),
     );
     schemas.insert(
         "AuditEntry".to_owned(),
         object(
-            "One journaled change.",
+            "One journaled change. A text longer than a field may be now (10,000 characters) is cut to that length; `before_chars` and `after_chars` are the whole lengths.",
             json!({
+                "id": { "type": "integer" },
                 "at": string(),
                 "user": nullable("string"),
                 "field": string(),
                 "field_label": string(),
                 "before": string(),
                 "after": string(),
+                "before_chars": { "type": "integer", "minimum": 0 },
+                "after_chars": { "type": "integer", "minimum": 0 },
             }),
         ),
     );
@@ -1152,7 +1173,7 @@ fn search_operation() -> Value {
             }),
         ],
         "SearchResults",
-        &["400"],
+        &["400", "429"],
         false,
     );
     spec["description"] = json!(

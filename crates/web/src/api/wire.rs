@@ -11,7 +11,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use kaikaku_interchange::{FindingJson, ItemJson, ReportJson};
 use kaikaku_model::workflow::{EditionState, SheetState};
-use kaikaku_store::{AuditEntry, Comment, Edition, StoredReport, Waiver};
+use kaikaku_store::{AuditExcerpt, Comment, Edition, StoredReport, Waiver};
 use serde::{Deserialize, Serialize};
 
 use crate::cycle::service::BoardRow;
@@ -417,16 +417,24 @@ impl From<&Waiver> for WaiverJson {
     }
 }
 
-/// `GET …/history`.
+/// `GET …/history?page=N`.
 #[derive(Debug, Serialize)]
 pub(crate) struct HistoryJson {
-    /// Every journaled change, oldest first.
+    /// The page's journaled changes, oldest first.
     pub entries: Vec<AuditEntryJson>,
+    /// Which page (from 1).
+    pub page: u64,
+    /// How many pages there are (at least 1).
+    pub pages: u64,
+    /// How many changes the history has.
+    pub total: u64,
 }
 
 /// One journaled change.
 #[derive(Debug, Serialize)]
 pub(crate) struct AuditEntryJson {
+    /// The entry's id.
+    pub id: i64,
     /// When.
     pub at: String,
     /// Who, or null when no person acted.
@@ -435,21 +443,30 @@ pub(crate) struct AuditEntryJson {
     pub field: String,
     /// The field in Japanese.
     pub field_label: String,
-    /// The readable text before (empty when the part is new).
+    /// The readable text before (empty when the part is new), whole unless it is longer than
+    /// a field may be now (`before_chars`).
     pub before: String,
-    /// The readable text after (empty when the part was removed).
+    /// The readable text after, the same way.
     pub after: String,
+    /// The whole length of the text before, in characters.
+    pub before_chars: u64,
+    /// The whole length of the text after, in characters.
+    pub after_chars: u64,
 }
 
-impl From<&AuditEntry> for AuditEntryJson {
-    fn from(entry: &AuditEntry) -> AuditEntryJson {
+impl From<&AuditExcerpt> for AuditEntryJson {
+    fn from(excerpt: &AuditExcerpt) -> AuditEntryJson {
+        let entry = &excerpt.entry;
         AuditEntryJson {
+            id: entry.id,
             at: rfc3339(entry.at),
             user: entry.user.clone(),
             field: entry.field.path(),
             field_label: entry.field.label(),
             before: entry.before.clone(),
             after: entry.after.clone(),
+            before_chars: excerpt.before_chars,
+            after_chars: excerpt.after_chars,
         }
     }
 }

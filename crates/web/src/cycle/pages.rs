@@ -10,7 +10,8 @@
 //! | `POST …/sheets/{no}/transition` | 提出, 差戻し (with comments per field), 確定, 確定解除 |
 //! | `POST …/sheets/{no}/comments`, `POST …/comments/{comment_id}/resolve` | comments (admins, reviewers) |
 //! | `POST …/sheets/{no}/waivers` | 指摘の確認済み (admin) |
-//! | `GET …/sheets/{no}/history` | the sheet's history with readable diffs |
+//! | `GET …/sheets/{no}/history` | the sheet's history with readable diffs, newest first, 20 a page (`?page=N`; another page number is a 404) |
+//! | `GET …/sheets/{no}/history/{entry}` | one change with its whole texts (the link of a shortened row) |
 //!
 //! A successful POST redirects (303) back to its page with its [`Notice`] (`?done=…`). A
 //! refusal that is not about the role (403) or an address (404) shows the page again with the
@@ -31,16 +32,16 @@ use kaikaku_model::calendar::{Era, parse_date};
 use kaikaku_model::workflow::{
     Denied, EditionState, Field, Role, SheetAction, diff_items, may_comment,
 };
-use kaikaku_store::{Cycle, Edition};
+use kaikaku_store::{Cycle, Edition, HistoryOrder};
 
 use super::form::{FormErrors, SheetForm};
 use super::notice::Notice;
 use super::service::{self, Actor, AfterSave, SheetDetail};
 use super::views::{self, Choice, CommentView, EditView, FindingNote, HistoryRow, Notes, ReadView};
-use crate::http::extract::{CommentKey, EditionId, SheetKey};
+use crate::http::extract::{CommentKey, EditionId, HistoryEntryKey, SheetKey, page_number};
 use crate::people::auth::AuthUser;
 use crate::public::service::correction_changes;
-use crate::views::changes::ChangeView;
+use crate::views::changes::{ChangeView, grouped};
 use crate::views::{Crumb, Layout, time};
 use crate::{AppState, Error};
 
@@ -363,6 +364,7 @@ pub(crate) struct BoardPage {
     is_locked: bool,
     is_published: bool,
     history: Vec<HistoryRow>,
+    older_history: u64,
     changes: Vec<CorrectionChange>,
     base_date: String,
     note: String,
@@ -380,7 +382,13 @@ async fn board_page(
     let actor = Actor::from(&**user);
     let board = service::board(store, &actor, report_id).await?;
     let edition = &board.edition;
-    let history = views::history(&service::edition_history(store, report_id).await?);
+    let edition_history = service::edition_history(store, report_id).await?;
+    let mut history = views::history(&edition_history.entries, |_| None);
+    // Oldest first, as a log reads; older entries than these are counted.
+    history.reverse();
+    // (Saturating: under PostgreSQL's READ COMMITTED an entry journaled between the count and
+    // the read may be among those read.)
+    let older_history = edition_history.total.saturating_sub(history.len() as u64);
     let changes = correction_changes(store, edition)
         .await?
         .iter()
@@ -474,6 +482,7 @@ async fn board_page(
         is_locked: edition.status == EditionState::Locked,
         is_published: edition.status == EditionState::Published,
         history,
+        older_history,
         changes,
         base_date,
         note,
@@ -640,6 +649,10 @@ pub(crate) struct SheetPage {
     read: Option<ReadView>,
     conflict: Option<ConflictView>,
     comments: Vec<CommentView>,
+    /// Resolved comments left out (the oldest).
+    hidden_comments: usize,
+    /// How many resolved comments are shown at most.
+    shown_resolved: usize,
     open_comments: usize,
     comment_fields: Vec<Choice>,
     return_fields: Vec<ReturnField>,
@@ -674,9 +687,9 @@ fn notes_of(detail: &SheetDetail) -> Notes {
     Notes {
         copied: detail.sheet.copied.iter().map(|f| f.path()).collect(),
         differs: BTreeSet::new(),
-        comments: detail
-            .comments
-            .iter()
+        comments: service::shown_comments(&detail.comments)
+            .0
+            .into_iter()
             .map(|comment| CommentView::new(comment, &detail.sheet.item))
             .collect(),
         findings: views::finding_notes(&detail.findings),
@@ -762,6 +775,7 @@ async fn sheet_page(
     let fields = views::comment_fields(&sheet.item);
     let (comment_field, comment_body) = extras.comment;
     let comments: Vec<CommentView> = notes.comments.clone();
+    let hidden_comments = service::shown_comments(&detail.comments).1;
     Ok(SheetPage {
         layout: layout(
             user,
@@ -809,6 +823,8 @@ async fn sheet_page(
         conflict,
         open_comments: comments.iter().filter(|c| c.resolved.is_none()).count(),
         comments,
+        hidden_comments,
+        shown_resolved: service::SHOWN_RESOLVED_COMMENTS,
         comment_fields: fields
             .iter()
             .map(|(path, label)| Choice {
@@ -1097,7 +1113,57 @@ pub(crate) async fn waive(
 // The history.
 // -------------------------------------------------------------------------------------------
 
-/// `GET /editions/{id}/sheets/{no}/history`: the sheet's audit log.
+/// A link to one page of a paginated list.
+#[derive(Debug)]
+pub(crate) struct PageLink {
+    /// The page number.
+    number: u64,
+    /// Its address.
+    href: String,
+    /// True for the page shown.
+    current: bool,
+}
+
+/// The links of a paginated list: the first and last pages, and two on each side of the
+/// current one (at most 7 links however many pages), with a gap marked where pages are left
+/// out (`None`).
+fn page_links(base: &str, page: u64, pages: u64) -> Vec<Option<PageLink>> {
+    let link = |number: u64| {
+        Some(PageLink {
+            number,
+            href: page_href(base, number),
+            current: number == page,
+        })
+    };
+    let from = page.saturating_sub(2).max(1);
+    let to = page.saturating_add(2).min(pages);
+    let mut links = Vec::new();
+    if from > 1 {
+        links.push(link(1));
+        if from > 2 {
+            links.push(None);
+        }
+    }
+    links.extend((from..=to).map(link));
+    if to < pages {
+        if to + 1 < pages {
+            links.push(None);
+        }
+        links.push(link(pages));
+    }
+    links
+}
+
+/// The address of page `number` of the list at `base` (the first page is `base` itself).
+fn page_href(base: &str, number: u64) -> String {
+    if number == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}?page={number}")
+    }
+}
+
+/// `GET /editions/{id}/sheets/{no}/history`: the sheet's audit log, a page at a time.
 #[derive(Debug, Template, WebTemplate)]
 #[template(path = "cycle_history.html")]
 pub(crate) struct HistoryPage {
@@ -1107,24 +1173,59 @@ pub(crate) struct HistoryPage {
     title: String,
     edition_label: String,
     rows: Vec<HistoryRow>,
+    /// `全45件中 21～40件目`.
+    range: String,
+    page: u64,
+    pages: u64,
+    links: Vec<Option<PageLink>>,
+    previous_href: Option<String>,
+    next_href: Option<String>,
 }
 
-/// `GET /editions/{id}/sheets/{no}/history`.
+/// `GET /editions/{id}/sheets/{no}/history?page=N` (newest first, 20 a page).
 pub(crate) async fn history(
     State(state): State<AppState>,
     user: AuthUser,
     key: SheetKey,
+    RawQuery(query): RawQuery,
 ) -> Result<HistoryPage, Error> {
+    let page = page_number(query.as_deref())?;
     let store = state.store();
+    let history = service::history(
+        store,
+        key.report_id,
+        key.no,
+        HistoryOrder::NewestFirst,
+        page,
+    )
+    .await?;
     let sheet = store.sheet(key.report_id, key.no).await?;
     let edition = store.edition(key.report_id).await?;
-    let mut rows = views::history(&service::history(store, key.report_id, key.no).await?);
-    // Newest first: what people look for.
-    rows.reverse();
+    let base = format!("{}/history", key.href());
+    let rows = views::history(&history.entries, |entry| Some(format!("{base}/{entry}")));
+    let first = (history.page - 1) * u64::from(service::HISTORY_PAGE_SIZE) + 1;
+    let range = if history.total == 0 {
+        String::new()
+    } else {
+        format!(
+            "全{}件中 {}～{}件目",
+            grouped(history.total),
+            grouped(first),
+            grouped(first + rows.len() as u64 - 1)
+        )
+    };
+    let title = if history.page > 1 {
+        format!(
+            "変更履歴（{}/{}ページ）｜{} {}",
+            history.page, history.pages, sheet.no, sheet.item.title
+        )
+    } else {
+        format!("変更履歴｜{} {}", sheet.no, sheet.item.title)
+    };
     Ok(HistoryPage {
         layout: layout(
             &user,
-            format!("変更履歴｜{} {}", sheet.no, sheet.item.title),
+            title,
             vec![
                 Crumb::home(),
                 cycle_crumb(true),
@@ -1147,12 +1248,114 @@ pub(crate) async fn history(
         title: sheet.item.title.clone(),
         edition_label: edition_label(&edition),
         rows,
+        range,
+        page: history.page,
+        pages: history.pages,
+        links: page_links(&base, history.page, history.pages),
+        previous_href: (history.page > 1).then(|| page_href(&base, history.page - 1)),
+        next_href: (history.page < history.pages).then(|| page_href(&base, history.page + 1)),
+    })
+}
+
+/// `GET /editions/{id}/sheets/{no}/history/{entry}`: one change with its whole texts.
+#[derive(Debug, Template, WebTemplate)]
+#[template(path = "cycle_history_entry.html")]
+pub(crate) struct HistoryEntryPage {
+    layout: Layout,
+    history_href: String,
+    no: u32,
+    title: String,
+    edition_label: String,
+    when: String,
+    user: String,
+    label: String,
+    before: String,
+    after: String,
+    before_chars: String,
+    after_chars: String,
+}
+
+/// `GET /editions/{id}/sheets/{no}/history/{entry}`.
+pub(crate) async fn history_entry(
+    State(state): State<AppState>,
+    user: AuthUser,
+    HistoryEntryKey { sheet: key, entry }: HistoryEntryKey,
+) -> Result<HistoryEntryPage, Error> {
+    let store = state.store();
+    let entry = service::history_entry(store, key.report_id, key.no, entry).await?;
+    let sheet = store.sheet(key.report_id, key.no).await?;
+    let edition = store.edition(key.report_id).await?;
+    let history_href = format!("{}/history", key.href());
+    let label = entry.field.label_in(&sheet.item);
+    Ok(HistoryEntryPage {
+        layout: layout(
+            &user,
+            format!("変更内容の全文｜{} {}", sheet.no, label),
+            vec![
+                Crumb::home(),
+                cycle_crumb(true),
+                Crumb {
+                    label: edition_label(&edition),
+                    href: Some(edition_href(key.report_id)),
+                },
+                Crumb {
+                    label: sheet.no.to_string(),
+                    href: Some(key.href()),
+                },
+                Crumb {
+                    label: "変更履歴".to_owned(),
+                    href: Some(history_href.clone()),
+                },
+                Crumb {
+                    label: "全文".to_owned(),
+                    href: None,
+                },
+            ],
+        ),
+        history_href,
+        no: sheet.no.0,
+        title: sheet.item.title.clone(),
+        edition_label: edition_label(&edition),
+        when: time::when(entry.at),
+        user: entry.user.clone().unwrap_or_else(|| "—".to_owned()),
+        label,
+        before_chars: grouped(entry.before.chars().count() as u64),
+        after_chars: grouped(entry.after.chars().count() as u64),
+        before: entry.before,
+        after: entry.after,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_links_keep_the_ends_and_two_on_each_side() {
+        let shown = |page, pages| {
+            page_links("/h", page, pages)
+                .into_iter()
+                .map(|link| match link {
+                    Some(link) if link.current => format!("[{}]", link.number),
+                    Some(link) => link.number.to_string(),
+                    None => "…".to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1, 1), "[1]");
+        assert_eq!(shown(1, 3), "[1] 2 3");
+        assert_eq!(shown(5, 10), "1 … 3 4 [5] 6 7 … 10");
+        assert_eq!(shown(4, 10), "1 2 3 [4] 5 6 … 10");
+        assert_eq!(shown(10, 10), "1 … 8 9 [10]");
+        assert_eq!(
+            shown(u64::MAX, u64::MAX),
+            "1 … 18446744073709551613 18446744073709551614 [18446744073709551615]"
+        );
+        let links = page_links("/h", 2, 3);
+        let hrefs: Vec<&str> = links.iter().flatten().map(|l| l.href.as_str()).collect();
+        assert_eq!(hrefs, ["/h", "/h?page=2", "/h?page=3"]);
+    }
 
     #[test]
     fn fiscal_years_and_dates_as_typed() {

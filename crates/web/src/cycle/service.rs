@@ -27,7 +27,8 @@ use kaikaku_model::workflow::{
 };
 use kaikaku_model::{FiscalYear, Item, ItemNo, Limits, Report};
 use kaikaku_store::{
-    AuditEntry, Comment, Cycle, Database, Edition, Sheet, SheetSummary, Store, StoreError, Waiver,
+    AuditEntry, AuditExcerpt, AuditPage, Comment, Cycle, Database, Edition, HistoryOrder, Sheet,
+    SheetSummary, Store, StoreError, Waiver,
 };
 
 use crate::Error;
@@ -35,6 +36,13 @@ use crate::people::auth::SessionUser;
 
 /// The longest comment, waiver reason or correction note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 4000;
+
+/// Unresolved comments a sheet may have at once: beyond, a new comment (or a 差戻し with
+/// comments) is refused until some are resolved, so that no sheet page grows without bound.
+pub const MAX_OPEN_COMMENTS: usize = 50;
+
+/// Resolved comments a sheet page shows, the newest (the others are counted).
+pub const SHOWN_RESOLVED_COMMENTS: usize = 20;
 
 /// Who acts: the logged-in user, without the session's secrets.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -225,9 +233,22 @@ pub async fn open_correction(
     Ok(id)
 }
 
-/// The edition's own history (opened, locked, unlocked, published), oldest first.
-pub async fn edition_history(store: &Database, report_id: i64) -> Result<Vec<AuditEntry>, Error> {
-    Ok(store.edition_history(report_id).await?)
+/// Entries of the edition's own history shown on the progress board: the newest.
+pub const EDITION_HISTORY_SHOWN: u32 = 20;
+
+/// The newest [`EDITION_HISTORY_SHOWN`] entries of the edition's own history (opened,
+/// locked, unlocked, published), newest first, with the number of entries in all.
+pub async fn edition_history(store: &Database, report_id: i64) -> Result<AuditPage, Error> {
+    Ok(store
+        .audit_page(
+            report_id,
+            None,
+            HistoryOrder::NewestFirst,
+            0,
+            EDITION_HISTORY_SHOWN,
+            HISTORY_CLIP_CHARS,
+        )
+        .await?)
 }
 
 // -------------------------------------------------------------------------------------------
@@ -767,6 +788,9 @@ pub async fn transition(
     }
     let to = decide(actor, &sheet, action, expected_version)?;
     let comments = check_comments(&sheet.item, comments)?;
+    if !comments.is_empty() {
+        room_for_comments(store, report_id, no, comments.len()).await?;
+    }
     if action == SheetAction::Return && comments.is_empty() {
         return Err(Error::Invalid(
             "差戻しの理由を、該当する項目のコメント欄に入力してください。".to_owned(),
@@ -821,9 +845,53 @@ pub async fn add_comment(
     let Some((field, body)) = comments.into_iter().next() else {
         return Err(Error::Invalid("コメントを入力してください。".to_owned()));
     };
+    room_for_comments(store, report_id, no, 1).await?;
     Ok(store
         .add_comment(report_id, no, field, actor.id, &body)
         .await?)
+}
+
+/// `Ok` when the sheet can take `adding` more unresolved comments
+/// ([`MAX_OPEN_COMMENTS`]); else a refusal (409) asking to resolve some first.
+async fn room_for_comments(
+    store: &Database,
+    report_id: i64,
+    no: ItemNo,
+    adding: usize,
+) -> Result<(), Error> {
+    let open = store
+        .comments(report_id, no)
+        .await?
+        .iter()
+        .filter(|c| c.resolved_at.is_none())
+        .count();
+    if open + adding > MAX_OPEN_COMMENTS {
+        return Err(Error::Refused(format!(
+            "このシートには未解決のコメントが{open}件あります（{MAX_OPEN_COMMENTS}件まで）。解決済みにしてから追加してください。"
+        )));
+    }
+    Ok(())
+}
+
+/// The comments a sheet page shows: every unresolved one and the newest
+/// [`SHOWN_RESOLVED_COMMENTS`] resolved ones, oldest first as given; and how many resolved
+/// ones are left out.
+pub fn shown_comments(comments: &[Comment]) -> (Vec<&Comment>, usize) {
+    let resolved = comments.iter().filter(|c| c.resolved_at.is_some()).count();
+    let hidden = resolved.saturating_sub(SHOWN_RESOLVED_COMMENTS);
+    let mut skipped = 0;
+    let shown = comments
+        .iter()
+        .filter(|c| {
+            if c.resolved_at.is_some() && skipped < hidden {
+                skipped += 1;
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    (shown, hidden)
 }
 
 /// Marks a comment of this sheet resolved (admins and reviewers). 404 when the sheet has no
@@ -873,13 +941,75 @@ pub async fn waive(
     Ok(id)
 }
 
-/// A sheet's history (the audit log), oldest first (any logged-in user).
+/// Entries on one page of a sheet's history.
+pub const HISTORY_PAGE_SIZE: u32 = 20;
+
+/// Characters of each text a page of a history reads: the longest a multi-line field may
+/// hold, so that every text the form accepts arrives whole and a page costs at most
+/// [`HISTORY_PAGE_SIZE`] × 2 texts of this length however long older texts are.
+#[allow(clippy::cast_possible_truncation)]
+pub const HISTORY_CLIP_CHARS: u32 = kaikaku_model::limits::DEFAULT_TEXT_CHARS as u32;
+
+/// One page of a sheet's history.
+#[derive(Clone, Debug)]
+pub struct HistoryPage {
+    /// The page's entries, in the order asked for; each text at most [`HISTORY_CLIP_CHARS`] characters
+    /// (with its whole length).
+    pub entries: Vec<AuditExcerpt>,
+    /// Which page (from 1).
+    pub page: u64,
+    /// How many pages there are (at least 1).
+    pub pages: u64,
+    /// How many entries the history has.
+    pub total: u64,
+}
+
+/// Page `page` (from 1) of a sheet's history in `order` (any logged-in user): the pages
+/// show it newest first, the API oldest first, as it always has. A page before the first or
+/// after the last is [`Error::NotFound`] (the first page of an empty history exists).
 pub async fn history(
     store: &Database,
     report_id: i64,
     no: ItemNo,
-) -> Result<Vec<AuditEntry>, Error> {
-    Ok(store.audit(report_id, no).await?)
+    order: HistoryOrder,
+    page: u64,
+) -> Result<HistoryPage, Error> {
+    let size = u64::from(HISTORY_PAGE_SIZE);
+    let offset = page
+        .checked_sub(1)
+        .and_then(|before| before.checked_mul(size))
+        .ok_or(Error::NotFound)?;
+    let read = store
+        .audit_page(
+            report_id,
+            Some(no),
+            order,
+            offset,
+            HISTORY_PAGE_SIZE,
+            HISTORY_CLIP_CHARS,
+        )
+        .await?;
+    let pages = read.total.div_ceil(size).max(1);
+    if page > pages {
+        return Err(Error::NotFound);
+    }
+    Ok(HistoryPage {
+        entries: read.entries,
+        page,
+        pages,
+        total: read.total,
+    })
+}
+
+/// One entry of a sheet's history with its whole texts (any logged-in user); 404 when the
+/// sheet has no such entry.
+pub async fn history_entry(
+    store: &Database,
+    report_id: i64,
+    no: ItemNo,
+    entry: i64,
+) -> Result<AuditEntry, Error> {
+    Ok(store.audit_entry(report_id, no, entry).await?)
 }
 
 #[cfg(test)]

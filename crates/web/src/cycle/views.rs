@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use kaikaku_model::workflow::{Field, FieldChange};
 use kaikaku_model::{FiscalYear, Item, NarrativeKind, Report, Status, Unit};
-use kaikaku_store::{AuditEntry, Comment, Waiver};
+use kaikaku_store::{AuditExcerpt, Comment, Waiver};
 
 use super::form::{FIXED, FormErrors, FormMap, SheetForm, TOTAL, columns, year_choices};
 use super::form_field::{
@@ -30,23 +30,42 @@ pub struct HistoryRow {
     pub user: String,
     /// The change of state (`入力中 → 提出済`) rather than of content.
     pub is_state: bool,
-    /// The change.
+    /// The change (bounded however long the texts: [`ChangeView::excerpt`]).
     pub change: ChangeView,
+    /// Where the whole texts of a shortened change are shown (a sheet's history only).
+    pub whole_href: Option<String>,
 }
 
-/// The history rows of audit entries, oldest first.
-pub fn history(entries: &[AuditEntry]) -> Vec<HistoryRow> {
+/// The history rows of a page of audit entries, in the page's order; `whole_href` gives the
+/// address of an entry's page of whole texts (a sheet's history), or `None` (an edition's).
+pub fn history(
+    entries: &[AuditExcerpt],
+    whole_href: impl Fn(i64) -> Option<String>,
+) -> Vec<HistoryRow> {
     entries
         .iter()
-        .map(|entry| HistoryRow {
-            when: when(entry.at),
-            user: entry.user.clone().unwrap_or_else(|| "—".to_owned()),
-            is_state: entry.field == Field::State,
-            change: ChangeView::new(&FieldChange {
-                field: entry.field,
-                before: entry.before.clone(),
-                after: entry.after.clone(),
-            }),
+        .map(|excerpt| {
+            let entry = &excerpt.entry;
+            let change = ChangeView::excerpt(
+                &FieldChange {
+                    field: entry.field,
+                    before: entry.before.clone(),
+                    after: entry.after.clone(),
+                },
+                excerpt.before_chars,
+                excerpt.after_chars,
+            );
+            HistoryRow {
+                when: when(entry.at),
+                user: entry.user.clone().unwrap_or_else(|| "—".to_owned()),
+                is_state: entry.field == Field::State,
+                whole_href: if change.shortened {
+                    whole_href(entry.id)
+                } else {
+                    None
+                },
+                change,
+            }
         })
         .collect()
 }

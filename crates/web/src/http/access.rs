@@ -1,5 +1,6 @@
-//! What the route table says about one route ([`RouteSpec`]): who may use it ([`Access`]) and
-//! whether its answers are kept for anonymous visitors ([`Cache`]). Plain data, shared by the
+//! What the route table says about one route ([`RouteSpec`]): who may use it ([`Access`]),
+//! whether its answers are kept for anonymous visitors ([`Cache`]) and whether it is heavy
+//! (limited per user, `people::concurrency`). Plain data, shared by the
 //! route table ([`crate::routes`]), which enforces it, the page cache, which follows it, and
 //! the OpenAPI document, which describes it.
 
@@ -63,6 +64,9 @@ pub struct RouteSpec {
     pub access: Access,
     /// Whether anonymous visitors' answers are kept.
     pub cache: Cache,
+    /// Whether the route is expensive (a long page, a whole edition, a search, a PDF): one
+    /// user runs at most a few such requests at once.
+    pub heavy: bool,
 }
 
 #[cfg(test)]

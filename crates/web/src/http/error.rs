@@ -50,6 +50,13 @@ pub enum Error {
         /// How long until the next attempt is accepted.
         retry_after: Duration,
     },
+    /// The user has as many expensive pages running as they may
+    /// (`people::concurrency`); try again after the duration (429).
+    #[error("busy")]
+    TooManyAtOnce {
+        /// How long to wait before trying again.
+        retry_after: Duration,
+    },
     /// The request body is not the form the route expects.
     #[error("bad request")]
     BadRequest,
@@ -124,6 +131,7 @@ fn store_class(error: &StoreError) -> StoreClass {
         | E::SheetNotFound { .. }
         | E::PlanNotFound { .. }
         | E::CommentNotFound { .. }
+        | E::AuditEntryNotFound { .. }
         | E::UserNotFound { .. } => StoreClass::NotFound,
         E::EditionInCycle { .. }
         | E::EditionExists { .. }
@@ -155,6 +163,9 @@ fn denied_by_role(denied: &Denied) -> bool {
 
 /// The heading of a 403 page (the authorisation tests look for it).
 const FORBIDDEN_HEADING: &str = "この操作の権限がありません";
+/// What a user is told when they run too many expensive pages at once.
+pub(crate) const TOO_MANY_AT_ONCE_MESSAGE: &str =
+    "同時に開けるページの数を超えました。少し待ってから開き直してください。";
 /// The heading of a 409 page.
 const REFUSED_HEADING: &str = "この操作はいまは行えません";
 /// The heading of a 422 page.
@@ -203,7 +214,9 @@ impl Error {
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
-            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooManyAttempts { .. } | Error::TooManyAtOnce { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Error::BadRequest => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -277,6 +290,10 @@ impl Error {
                     "しばらくログインできません。約{}分後にもう一度お試しください。",
                     retry_after.as_secs().div_ceil(60).max(1)
                 ),
+            ),
+            Error::TooManyAtOnce { .. } => (
+                "ただいまページを開けません",
+                TOO_MANY_AT_ONCE_MESSAGE.to_owned(),
             ),
             Error::BadRequest => (
                 "送信内容を読み取れませんでした",
@@ -361,7 +378,9 @@ impl IntoResponse for Error {
             _ => view.page(None),
         };
         let retry_after = match &self {
-            Error::TooManyAttempts { retry_after } => Some(*retry_after),
+            Error::TooManyAttempts { retry_after } | Error::TooManyAtOnce { retry_after } => {
+                Some(*retry_after)
+            }
             Error::Store(error) if store_class(error) == StoreClass::Busy => {
                 Some(Duration::from_secs(BUSY_RETRY_AFTER_SECS))
             }

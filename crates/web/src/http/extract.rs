@@ -80,6 +80,15 @@ pub(crate) struct CommentKey {
     pub comment_id: i64,
 }
 
+/// `…/sheets/{no}/history/{entry}`: one entry of a sheet's history.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HistoryEntryKey {
+    /// The sheet.
+    pub sheet: SheetKey,
+    /// The audit entry's id.
+    pub entry: i64,
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for EditionId {
     type Rejection = Error;
 
@@ -113,6 +122,42 @@ impl<S: Send + Sync> FromRequestParts<S> for CommentKey {
             },
             comment_id: param(&params, "comment_id")?,
         })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for HistoryEntryKey {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = params(parts, state).await?;
+        Ok(HistoryEntryKey {
+            sheet: SheetKey {
+                report_id: param(&params, "id")?,
+                no: ItemNo(param(&params, "no")?),
+            },
+            entry: param(&params, "entry")?,
+        })
+    }
+}
+
+/// The page number of a paginated list, `?page=N` (from 1; `1` without the parameter);
+/// anything else (`0`, `abc`, a second `page`) is [`Error::NotFound`]: there is no such page.
+pub(crate) fn page_number(query: Option<&str>) -> Result<u64, Error> {
+    let mut pages = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(key, _)| key == "page")
+        .map(|(_, value)| value.into_owned());
+    let page = match (pages.next(), pages.next()) {
+        (None, _) => return Ok(1),
+        (Some(page), None) => page,
+        (Some(_), Some(_)) => return Err(Error::NotFound),
+    };
+    // Digits only: `+1` and ` 1` are not page numbers.
+    if page.is_empty() || !page.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::NotFound);
+    }
+    match page.parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(Error::NotFound),
     }
 }
 
@@ -168,6 +213,31 @@ pub(crate) fn edition_key(params: &[(String, String)]) -> Option<EditionKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers_are_digits_from_one() {
+        assert_eq!(page_number(None).ok(), Some(1));
+        assert_eq!(page_number(Some("")).ok(), Some(1));
+        assert_eq!(page_number(Some("done=saved")).ok(), Some(1));
+        assert_eq!(page_number(Some("page=2")).ok(), Some(2));
+        assert_eq!(page_number(Some("a=1&page=12")).ok(), Some(12));
+        for bad in [
+            "page=",
+            "page=0",
+            "page=-1",
+            "page=+1",
+            "page=%201",
+            "page=abc",
+            "page=1.5",
+            "page=99999999999999999999",
+            "page=1&page=2",
+        ] {
+            assert!(
+                matches!(page_number(Some(bad)), Err(Error::NotFound)),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn numbers_in_paths_are_canonical() {

@@ -338,6 +338,20 @@ fn matrix() -> Vec<Case> {
             At(|w| format!("/editions/{}/sheets/2/history", w.open)),
             [L, A, A, A],
         ),
+        get(
+            "/editions/{id}/sheets/{no}/history/{entry}",
+            // One change of sheet 2 (its state, 未着手 → 入力中), shown whole: the same access
+            // as the history.
+            Fresh(|w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_edition().await;
+                    w.in_progress(id, 2).await;
+                    let entry = w.store.audit(id, ItemNo(2)).await.expect("the history")[0].id;
+                    Prepared::at(format!("/editions/{id}/sheets/2/history/{entry}"))
+                })
+            }),
+            [L, A, A, A],
+        ),
         post(
             "/editions/{id}/sheets/{no}/transition",
             // Sheet 1 is まちづくり推進課's, 入力中: the admin submits it, the editor of 総務課

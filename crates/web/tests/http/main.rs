@@ -13,6 +13,7 @@ mod account;
 mod across;
 mod api;
 mod authorization;
+mod bounded;
 mod cycle;
 mod dashboards;
 mod downloads;

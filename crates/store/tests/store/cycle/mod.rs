@@ -7,6 +7,7 @@
 //! [`Fixture::locked`] or [`Fixture::published`].
 
 mod corrections;
+mod history;
 mod locked;
 mod open;
 mod published;
