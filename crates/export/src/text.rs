@@ -168,31 +168,12 @@ fn departments_line(departments: &[String]) -> String {
 /// reader ends a name at a part ending like an organisation (課, 室, 部, センター …), so no part
 /// but the last may (`子ども・子育て支援課`, not `総務課・財政課`).
 fn joins_back(department: &str) -> bool {
-    const ENDINGS: &[&str] = &[
-        "課",
-        "室",
-        "部",
-        "局",
-        "所",
-        "署",
-        "館",
-        "センター",
-        "会",
-        "庁",
-        "係",
-        "班",
-        "院",
-        "園",
-        "団",
-        "）",
-        ")",
-    ];
     let parts: Vec<&str> = department.split('・').collect();
     // The reader trims each part and leaves empty ones out.
     parts.iter().all(|part| is_flowing(part))
         && parts[..parts.len() - 1]
             .iter()
-            .all(|part| !ENDINGS.iter().any(|e| part.ends_with(e)))
+            .all(|part| !kaikaku_model::text::ends_like_organisation(part))
 }
 
 /// The schedule table: header, fiscal-year header, one row per content with the goal in the

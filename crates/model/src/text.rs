@@ -254,6 +254,33 @@ pub fn snippet(text: &str, folded_terms: &[&str], width: usize) -> Snippet {
     snippet
 }
 
+/// True when `name` ends like the name of a department or other organisation (課, 室, 部,
+/// センター …, or a closing parenthesis): where the reader ends a department in a
+/// `・`-separated list (`総務課・財政課` is two; `子ども・子育て支援課` one), and where the text
+/// layout's writer checks that a list reads back as written.
+pub fn ends_like_organisation(name: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "課",
+        "室",
+        "部",
+        "局",
+        "所",
+        "署",
+        "館",
+        "センター",
+        "会",
+        "庁",
+        "係",
+        "班",
+        "院",
+        "園",
+        "団",
+        "）",
+        ")",
+    ];
+    ENDINGS.iter().any(|ending| name.ends_with(ending))
+}
+
 /// Returns true when a cell says "nothing": empty, or only a dash-like mark
 /// (`—` U+2014, `－` U+FF0D, `―` U+2015, `-`, `ー`, `‐`, `–`, `一` the kanji misread for a dash).
 pub fn is_nothing(text: &str) -> bool {

@@ -35,28 +35,6 @@ pub fn departments(line: &str) -> Option<Vec<String>> {
     Some(split_departments(list))
 }
 
-/// Suffixes that end a department's name; a part without one is joined to the next part
-/// (`子ども・子育て支援課` is one department).
-const ORGANISATION_SUFFIXES: &[&str] = &[
-    "課",
-    "室",
-    "部",
-    "局",
-    "所",
-    "署",
-    "館",
-    "センター",
-    "会",
-    "庁",
-    "係",
-    "班",
-    "院",
-    "園",
-    "団",
-    "）",
-    ")",
-];
-
 fn split_departments(list: &str) -> Vec<String> {
     let separators: &[char] = if list.contains('、') || list.contains('，') || list.contains(',')
     {
@@ -75,7 +53,7 @@ fn split_departments(list: &str) -> Vec<String> {
             pending.push('・');
         }
         pending.push_str(part);
-        if ORGANISATION_SUFFIXES.iter().any(|s| pending.ends_with(s)) {
+        if kaikaku_model::text::ends_like_organisation(&pending) {
             names.push(std::mem::take(&mut pending));
         }
     }

@@ -96,6 +96,32 @@ fn cycle_crumb(link: bool) -> Crumb {
     }
 }
 
+/// The trail down to an edition's progress board (linked when `link`).
+fn edition_crumbs(edition: &Edition, link: bool) -> Vec<Crumb> {
+    vec![
+        Crumb::home(),
+        cycle_crumb(true),
+        Crumb {
+            label: edition_label(edition),
+            href: link.then(|| edition_href(edition.report_id)),
+        },
+    ]
+}
+
+/// The trail down to one of an edition's sheets (linked to `sheet_href` when given).
+fn sheet_crumbs(
+    edition: &Edition,
+    no: kaikaku_model::ItemNo,
+    sheet_href: Option<String>,
+) -> Vec<Crumb> {
+    let mut crumbs = edition_crumbs(edition, true);
+    crumbs.push(Crumb {
+        label: no.to_string(),
+        href: sheet_href,
+    });
+    crumbs
+}
+
 fn edition_label(edition: &Edition) -> String {
     let revision = if edition.revision > 1 {
         format!(" 第{}版", edition.revision)
@@ -443,14 +469,7 @@ async fn board_page(
         layout: layout(
             user,
             format!("進捗一覧｜{}", edition.title),
-            vec![
-                Crumb::home(),
-                cycle_crumb(true),
-                Crumb {
-                    label: edition_label(edition),
-                    href: None,
-                },
-            ],
+            edition_crumbs(edition, false),
         ),
         notice,
         alert,
@@ -783,18 +802,7 @@ async fn sheet_page(
                 "{} {}｜{}",
                 sheet.no, sheet.item.title, detail.edition.title
             ),
-            vec![
-                Crumb::home(),
-                cycle_crumb(true),
-                Crumb {
-                    label: edition_label(&detail.edition),
-                    href: Some(edition_href(key.report_id)),
-                },
-                Crumb {
-                    label: sheet.no.to_string(),
-                    href: None,
-                },
-            ],
+            sheet_crumbs(&detail.edition, sheet.no, None),
         ),
         notice: extras.notice,
         alert: extras.alert,
@@ -1223,26 +1231,14 @@ pub(crate) async fn history(
         format!("変更履歴｜{} {}", sheet.no, sheet.item.title)
     };
     Ok(HistoryPage {
-        layout: layout(
-            &user,
-            title,
-            vec![
-                Crumb::home(),
-                cycle_crumb(true),
-                Crumb {
-                    label: edition_label(&edition),
-                    href: Some(edition_href(key.report_id)),
-                },
-                Crumb {
-                    label: sheet.no.to_string(),
-                    href: Some(key.href()),
-                },
-                Crumb {
-                    label: "変更履歴".to_owned(),
-                    href: None,
-                },
-            ],
-        ),
+        layout: layout(&user, title, {
+            let mut crumbs = sheet_crumbs(&edition, sheet.no, Some(key.href()));
+            crumbs.push(Crumb {
+                label: "変更履歴".to_owned(),
+                href: None,
+            });
+            crumbs
+        }),
         sheet_href: key.href(),
         no: sheet.no.0,
         title: sheet.item.title.clone(),
@@ -1291,26 +1287,18 @@ pub(crate) async fn history_entry(
         layout: layout(
             &user,
             format!("変更内容の全文｜{} {}", sheet.no, label),
-            vec![
-                Crumb::home(),
-                cycle_crumb(true),
-                Crumb {
-                    label: edition_label(&edition),
-                    href: Some(edition_href(key.report_id)),
-                },
-                Crumb {
-                    label: sheet.no.to_string(),
-                    href: Some(key.href()),
-                },
-                Crumb {
+            {
+                let mut crumbs = sheet_crumbs(&edition, sheet.no, Some(key.href()));
+                crumbs.push(Crumb {
                     label: "変更履歴".to_owned(),
                     href: Some(history_href.clone()),
-                },
-                Crumb {
+                });
+                crumbs.push(Crumb {
                     label: "全文".to_owned(),
                     href: None,
-                },
-            ],
+                });
+                crumbs
+            },
         ),
         history_href,
         no: sheet.no.0,
