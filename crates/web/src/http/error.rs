@@ -161,6 +161,16 @@ fn denied_by_role(denied: &Denied) -> bool {
     matches!(denied, Denied::Role | Denied::OtherDepartment)
 }
 
+/// A wait as people say it: seconds under a minute (`5秒`), else minutes rounded up (`15分`).
+fn wait_text(wait: Duration) -> String {
+    let seconds = wait.as_secs().max(1);
+    if seconds < 60 {
+        format!("{seconds}秒")
+    } else {
+        format!("{}分", seconds.div_ceil(60))
+    }
+}
+
 /// The heading of a 403 page (the authorisation tests look for it).
 const FORBIDDEN_HEADING: &str = "この操作の権限がありません";
 /// What a user is told when they run too many expensive pages at once.
@@ -287,8 +297,8 @@ impl Error {
             Error::TooManyAttempts { retry_after } => (
                 "ログインの試行回数が上限を超えました",
                 format!(
-                    "しばらくログインできません。約{}分後にもう一度お試しください。",
-                    retry_after.as_secs().div_ceil(60).max(1)
+                    "しばらくログインできません。約{}後にもう一度お試しください。",
+                    wait_text(*retry_after)
                 ),
             ),
             Error::TooManyAtOnce { .. } => (
@@ -438,6 +448,15 @@ pub(crate) fn finish(response: Response, api: bool, session: Option<SessionBar>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_in_wait_is_said_in_seconds_under_a_minute() {
+        let said = |seconds| wait_text(Duration::from_secs(seconds));
+        assert_eq!(
+            [said(0), said(5), said(59), said(60), said(61), said(900)],
+            ["1秒", "5秒", "59秒", "1分", "2分", "15分"]
+        );
+    }
 
     #[test]
     fn a_report_that_vanished_is_not_found_and_other_store_errors_are_500() {

@@ -153,7 +153,7 @@ async fn logins_slow_down_per_name_and_address() {
         &[
             "<html lang=\"ja\">",
             "ログインの試行回数が上限を超えました",
-            "約1分後",
+            &format!("約{retry}秒後にもう一度お試しください。"),
         ],
     );
     assert!(page.header("set-cookie").is_none());
