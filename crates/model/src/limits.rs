@@ -488,15 +488,7 @@ impl Checker<'_> {
 
 /// `1234567` → `1,234,567`.
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::quantity::format_decimal(crate::Decimal::from(n))
 }
 
 #[cfg(test)]

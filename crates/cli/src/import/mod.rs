@@ -435,15 +435,7 @@ impl Stats {
 
 /// `5223` → `5,223`.
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    kaikaku_model::quantity::format_decimal(kaikaku_model::Decimal::from(n))
 }
 
 /// A progress bar on stderr for several files when stderr is a terminal; hidden otherwise.
