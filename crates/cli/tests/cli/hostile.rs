@@ -6,7 +6,9 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use super::{KAEDE, SAKURA, Server, bundled, kaikaku, stored_user, temp, test_db};
+use super::{
+    KAEDE, SAKURA, Server, assert_nothing_stored, bundled, kaikaku, stored_user, temp, test_db,
+};
 
 /// A title with the sequences of the probe: ESC ] 0 ; … BEL retitles a terminal, CSI (C1)
 /// recolours, DEL hides. The limits refuse such a title (`kaikaku_model::limits`), so the CLI
@@ -52,6 +54,9 @@ fn a_refused_document_is_named_with_visible_escapes() {
             "{command}: {}",
             run.stderr
         );
+        if command == "import" {
+            assert_nothing_stored(dir.path(), &db);
+        }
     }
 }
 
