@@ -24,7 +24,7 @@
 use kaikaku_model::calendar::scan_fiscal_years;
 use kaikaku_model::quantity::{Found, format_decimal, scan, split_status};
 use kaikaku_model::text::{
-    circled, circled_number, digit_value, fold_key, is_range_dash, is_space,
+    circled, circled_number, digit_value, fold_key, is_range_dash, is_space, label_key,
 };
 use kaikaku_model::{
     Action, ContentRow, EffectRow, Era, FiscalYear, Item, ItemNo, Narrative, Quantity, Report,
@@ -638,16 +638,6 @@ fn leads_plainly(text: &str) -> bool {
         && !key.contains("目標")
         && !is_year_label(text)
         && !names_period(text)
-}
-
-/// The reader's matching key of a short cell (`reader`'s `label_key`): long cells are never
-/// labels.
-fn label_key(cell: &str) -> String {
-    const LONGEST_LABEL: usize = 48;
-    if cell.len() > LONGEST_LABEL * 3 || cell.chars().nth(LONGEST_LABEL).is_some() {
-        return String::new();
-    }
-    fold_key(cell)
 }
 
 /// True for a short cell that reads as a fiscal year in some era (`3年度`, `H30`, `令和2年度`).

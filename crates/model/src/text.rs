@@ -11,6 +11,18 @@ use std::ops::{Range, RangeInclusive};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+/// The matching key of a cell that may be a label (`改善・推進の内容`, `取組による 効果`):
+/// [`fold_key`] of a short cell; labels are short, so a longer cell (a narrative, a goal) gets
+/// an empty key and is never folded. The reader matches labels with it, and the text layout's
+/// writer asks it whether a text would read as a label.
+pub fn label_key(cell: &str) -> String {
+    const LONGEST_LABEL: usize = 48;
+    if cell.len() > LONGEST_LABEL * 3 || cell.chars().nth(LONGEST_LABEL).is_some() {
+        return String::new();
+    }
+    fold_key(cell)
+}
+
 /// Folds `text` into a matching key: NFKC (full-width → half-width, `（` → `(`, `～` → `~`),
 /// wave dashes unified to `~`, and every whitespace character removed.
 ///

@@ -8,7 +8,7 @@
 
 use kaikaku_model::calendar::scan_fiscal_years;
 use kaikaku_model::quantity::parse_value;
-use kaikaku_model::text::{circled_number, fold_key, is_range_dash, is_space};
+use kaikaku_model::text::{circled_number, is_range_dash, is_space};
 use kaikaku_model::{
     Action, ContentRow, EffectRow, Era, Evaluation, FiscalYear, Item, ItemNo, Line, Narrative,
     Quantity, Report, Repost, ScheduleCell, Status, SummaryRow, Unit, Warning,
@@ -929,17 +929,13 @@ fn append_paragraph(existing: &mut String, text: &str, new_line: bool) {
     existing.push_str(text);
 }
 
-/// The matching key of a cell that may be a label (`改善・推進の内容`, `取組による 効果`): labels
-/// are short, so longer cells (narratives, goals) get an empty key and are never folded.
+/// The matching key of a cell that may be a label ([`kaikaku_model::text::label_key`]); a quoted cell is
+/// text, never a label.
 fn label_key(cell: &str) -> String {
-    const LONGEST_LABEL: usize = 48;
-    if cell.len() > LONGEST_LABEL * 3
-        || cell.chars().nth(LONGEST_LABEL).is_some()
-        || is_quoted(cell)
-    {
+    if is_quoted(cell) {
         return String::new();
     }
-    fold_key(cell)
+    kaikaku_model::text::label_key(cell)
 }
 
 /// True for the label of an effects table's total row: 総計, 合計, 計, 累計.
